@@ -1,0 +1,287 @@
+"""CountyModel: a mesa.Model whose agents are views onto array state, stepped in subsystem order.
+
+`Engine` steps B runs at once over arrays with a leading batch axis; `CountyModel` is one run
+(B = 1) with real `mesa.Agent` objects for inspection, the app and Mesa's tooling.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from .record import Recorder, series_frame, summarise
+from .rules import adaptation_interaction as ai
+from .rules import citizens as cz
+from .rules import coordination_linkage as cl
+from .rules import drive_input as di
+from .rules import guidance_change as gc
+from .rules import management_execution as me
+from .rules import turnover as to
+from .scenario import Event, Scenario, default_scenario, load_scenario
+from .state import Pars, Rand, State
+from .trajectory import classify, subsystem_levels
+
+#: The step, in order (MODEL_SPEC §3): the five subsystems, then citizens, then the leadership.
+STEP_RULES: tuple[tuple[str, Callable], ...] = (
+    ("drive–input", di.drive),
+    ("drive–input", di.inputs),
+    ("drive–input", di.resources),
+    ("coordination–linkage", cl.convene),
+    ("coordination–linkage", cl.silo),
+    ("guidance–change", gc.public_value),
+    ("guidance–change", gc.internalise),
+    ("guidance–change", gc.action_change),
+    ("management–execution", me.performance_management),
+    ("management–execution", me.allocate),
+    ("management–execution", me.capacity),
+    ("management–execution", me.cadres),
+    ("management–execution", me.output),
+    ("adaptation–interaction", ai.openness),
+    ("adaptation–interaction", ai.learning),
+    ("adaptation–interaction", ai.rediagnose),
+    ("adaptation–interaction", ai.brain_drain),
+    ("citizens", cz.satisfaction),
+    ("citizens", cz.word_of_mouth),
+    ("citizens", cz.trust),
+    ("citizens", cz.voice_and_participation),
+    ("turnover", to.leader_resolve),
+    ("turnover", to.term_turnover),
+)
+
+#: Arrays that are levels in [0, 1]; kept there after each step (rounding and big draws).
+BOUNDED = (
+    "leader_resolve", "leader_public_value", "leader_collaboration",
+    "dept_capacity", "dept_silo", "dept_clarity", "dept_ties", "dept_practices",
+    "cadre_motivation", "cadre_competence", "cadre_discipline", "cadre_blame_fear", "cadre_public_value",
+    "citizen_expectation", "citizen_satisfaction", "citizen_trust",
+    "resources", "action_base", "problems_identified", "pm_monitoring", "pm_incentive", "pm_feedback",
+    "institutionalisation", "public_value_clarity", "openness", "inertia_threshold", "participation_rate",
+    "real_perf", "assessed_perf",
+)
+
+
+def seed_int(seed: int | None) -> int:
+    """A plain Python int seed in [0, 2**63); None draws one from the OS and records it."""
+    if seed is None:
+        return int(np.random.SeedSequence().generate_state(2, np.uint32).view(np.uint64)[0] >> np.uint64(1))
+    if isinstance(seed, bool) or int(seed) != seed or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer (got {seed!r})")
+    return int(seed)
+
+
+def replicate_seed(seed: int, replicate: int) -> int:
+    """The seed of replicate r of root seed S: SeedSequence(S).spawn, 63 bits, a plain int."""
+    child = np.random.SeedSequence(seed).spawn(replicate + 1)[replicate]
+    return int(child.generate_state(2, np.uint32).view(np.uint64)[0] >> np.uint64(1))
+
+
+class Engine:
+    """B runs stepped together. Run b uses only its own generator, so its numbers do not depend on
+    which other runs share the batch."""
+
+    def __init__(self, scenarios: Sequence[Scenario], seeds: Sequence[int], steps: int | None = None):
+        self.scenarios = list(scenarios)
+        self.seeds = [seed_int(x) for x in seeds]
+        self.p = Pars(self.scenarios)
+        self.r = Rand([np.random.default_rng(x) for x in self.seeds])
+        self.s = State(self.p, self.r)
+        self.schedules: list[dict[int, list[Event]]] = []
+        for sc in self.scenarios:
+            sched: dict[int, list[Event]] = defaultdict(list)
+            for e in sc.events:
+                sched[e.month].append(e)
+            self.schedules.append(dict(sched))
+        self.steps = steps or max(sc.steps for sc in self.scenarios)
+        self.recorder = Recorder(self.steps, len(self.scenarios))
+        self._initialise()
+
+    def _initialise(self) -> None:
+        """Put the starting county at its own steady state: output scaled so that departments produce
+        the initial performance, citizens expect what they get (the trap is an equilibrium)."""
+        s, p = self.s, self.p
+        s.levels = subsystem_levels(s)
+        me.effort(s, p)
+        s.levels = subsystem_levels(s)
+        raw = me.raw_output(s, p)
+        s.output_scale = 1.0 / np.maximum(raw.mean(axis=1, keepdims=True), 1e-9)
+        me.output(s, p, self.r)
+        s.real_perf[:] = p.initial_performance
+        s.assessed_perf[:] = s.dept_reported @ s.domain_onehot / s.domain_size
+        q = cz.experience(s, p)
+        s.citizen_expectation = q.copy()
+        s.citizen_satisfaction = np.clip(0.05 + 0.8 * q, 0.0, 1.0)
+        s.perf_history[:] = (s.need_mean * s.real_perf).sum(axis=1)[:, None]
+        s.levels = subsystem_levels(s)
+        self.recorder.record(s)
+
+    def step(self, timer: Callable | None = None) -> None:
+        s, p, r = self.s, self.p, self.r
+        s.t += 1
+        to.apply_events(s, p, r, self.schedules)
+        if timer is None:
+            for _, rule in STEP_RULES:
+                rule(s, p, r)
+        else:
+            for name, rule in STEP_RULES:
+                with timer(name):
+                    rule(s, p, r)
+        # the benchmark county keeps improving toward the frontier (paper §3(一) 兄弟县区都在不断的发展)
+        s.benchmark += p.benchmark_growth[:, 0] / 12.0 * (1.0 - s.benchmark)
+        s.perf_history[:, :-1] = s.perf_history[:, 1:]
+        s.perf_history[:, -1] = (s.need_mean * s.real_perf).sum(axis=1)
+        for name in BOUNDED:
+            x = getattr(s, name)
+            np.clip(x, 0.0, 1.0, out=x)
+        s.levels = subsystem_levels(s)
+        if self.recorder.n > self.steps:
+            grow = np.full_like(self.recorder.data, np.nan)
+            self.recorder.data = np.concatenate([self.recorder.data, grow])
+            self.steps = self.recorder.data.shape[0] - 1
+        self.recorder.record(s)
+
+    def results(self) -> list[tuple[pd.DataFrame, dict]]:
+        out = []
+        for b, (sc, seed) in enumerate(zip(self.scenarios, self.seeds, strict=True)):
+            series = self.recorder.series(b)
+            summary, phase = summarise(series, sc.params, seed)
+            out.append((series_frame(series, phase, seed), summary))
+        return out
+
+
+def _view(array: str, kind: str = "float") -> property:
+    def get(self):
+        v = getattr(self.model.engine.s, array)[0, self.index]
+        return int(v) if kind == "int" else float(v)
+
+    def set_(self, value):
+        getattr(self.model.engine.s, array)[0, self.index] = value
+
+    return property(get, set_, doc=f"row view onto State.{array}")
+
+
+class _Row(mesa.Agent):
+    def __init__(self, model: CountyModel, index: int):
+        super().__init__(model)
+        self.index = index
+
+
+class Leader(_Row):
+    """A member of the county leadership team; index 0 is the top leader (一把手)."""
+
+    resolve = _view("leader_resolve")
+    vision = _view("leader_vision")
+    public_value = _view("leader_public_value")
+    collaboration = _view("leader_collaboration")
+    months_in_office = _view("leader_tenure", "int")
+
+    @property
+    def is_top_leader(self) -> bool:
+        return self.index == 0
+
+
+class Department(_Row):
+    """A functional bureau in one policy domain, tied to others by a weighted network."""
+
+    capacity = _view("dept_capacity")
+    budget_share = _view("dept_budget_share")
+    silo = _view("dept_silo")
+    responsibility_clarity = _view("dept_clarity")
+    real_output = _view("dept_output")
+    reported_output = _view("dept_reported")
+    adopted_practices = _view("dept_practices")
+
+    @property
+    def domain(self) -> str:
+        from .params import DOMAINS
+
+        return DOMAINS[self.model.engine.s.dept_domain[self.index]]
+
+    @property
+    def ties(self) -> np.ndarray:
+        return self.model.engine.s.dept_ties[0, self.index]
+
+
+class Cadre(_Row):
+    """A civil servant in one department."""
+
+    motivation = _view("cadre_motivation")
+    competence = _view("cadre_competence")
+    discipline = _view("cadre_discipline")
+    blame_fear = _view("cadre_blame_fear")
+    public_value = _view("cadre_public_value")
+    effort = _view("cadre_effort")
+
+    @property
+    def department(self) -> int:
+        return int(self.model.engine.s.cadre_dept[self.index])
+
+
+class Citizen(_Row):
+    """A resident of one township, with need weights over the policy domains."""
+
+    expectation = _view("citizen_expectation")
+    satisfaction = _view("citizen_satisfaction")
+    trust = _view("citizen_trust")
+    voice_propensity = _view("citizen_voice_propensity")
+    participation_propensity = _view("citizen_participation_propensity")
+
+    @property
+    def township(self) -> int:
+        return int(self.model.engine.s.citizen_township[self.index])
+
+    @property
+    def needs(self) -> np.ndarray:
+        return self.model.engine.s.citizen_needs[0, self.index]
+
+
+class CountyModel(mesa.Model):
+    """One county, one run: `CountyModel(scenario, seed=S)`; `step()` advances one month."""
+
+    def __init__(self, scenario: Scenario | str | None = None, seed: int | None = None, build_agents: bool = True):
+        seed = seed_int(seed)
+        super().__init__(rng=seed)
+        if scenario is None:
+            scenario = default_scenario()
+        elif isinstance(scenario, str):
+            scenario = load_scenario(scenario)
+        self.scenario = scenario
+        self.seed = seed
+        self.engine = Engine([scenario], [seed], scenario.steps)
+        self.running = True
+        if build_agents:
+            p = self.engine.p
+            for cls, n in ((Leader, p.n_leaders), (Department, p.n_departments), (Cadre, p.n_cadres), (Citizen, p.n_citizens)):
+                for i in range(n):
+                    cls(self, i)
+
+    @property
+    def month(self) -> int:
+        return self.engine.s.t
+
+    def step(self) -> None:
+        self.engine.step()
+        self.running = self.engine.s.t < self.scenario.steps
+
+    def series(self) -> dict[str, np.ndarray]:
+        return self.engine.recorder.series(0)
+
+    @property
+    def phase(self) -> str:
+        """The phase reached so far (deliver needs the hold months to have passed)."""
+        return classify(self.series(), self.scenario.params).phase[-1]
+
+    def result(self) -> tuple[pd.DataFrame, dict]:
+        return self.engine.results()[0]
+
+    def free(self) -> None:
+        """Drop the agents and Mesa's class-level id counter (Mesa issue #3179 on 3.3.x)."""
+        for agent in list(self.agents):
+            agent.remove()
+        ids = getattr(mesa.Agent, "_ids", None)
+        if ids is not None:
+            ids.pop(self, None)
+

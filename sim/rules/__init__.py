@@ -1,0 +1,40 @@
+"""One module per subsystem (MODEL_SPEC §3), plus citizens, events and turnover.
+
+Each rule is a function `rule(s, p, r)` over the whole batch: `s` the `State`, `p` the `Pars`,
+`r` the per-run random generators. Rules read the subsystem levels computed at the end of the
+previous step (`s.levels`), so that every rule in a step sees the same picture of the county.
+"""
+
+import numpy as np
+
+LEVEL = {"DI": 0, "CL": 1, "GC": 2, "ME": 3, "AI": 4}
+
+
+def level(s, name: str) -> np.ndarray:
+    """A subsystem level as a (B, 1) column."""
+    return s.levels[:, LEVEL[name], None]
+
+
+def leaders_mean(s, x: np.ndarray) -> np.ndarray:
+    """Leadership-team mean with the top leader weighted most (paper §3(四)), shape (B, 1)."""
+    return (x @ s.leader_weight)[:, None]
+
+
+def dept_mean(s, x: np.ndarray) -> np.ndarray:
+    """Mean of a cadre attribute within each department, shape (B, J)."""
+    return np.add.reduceat(x, s.dept_start, axis=1) / s.dept_size
+
+
+def col(x: np.ndarray) -> np.ndarray:
+    """A per-run vector (B,) as a (B, 1) column."""
+    return x[:, None]
+
+
+def fault_tolerance_effective(s, p) -> np.ndarray:
+    """Fault tolerance protects only once the incentive platform exists (paper §3(二) 激励平台), (B, 1)."""
+    return p.fault_tolerance * (0.3 + 0.7 * col(s.action_base))
+
+
+def overall(weights: np.ndarray, perf: np.ndarray) -> np.ndarray:
+    """Overall performance as a weighted mean over domains, shape (B,)."""
+    return (weights * perf).sum(axis=1) / weights.sum(axis=1)
