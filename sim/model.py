@@ -17,6 +17,7 @@ from .record import Recorder, series_frame, summarise
 from .rules import adaptation_interaction as ai
 from .rules import citizens as cz
 from .rules import coordination_linkage as cl
+from .rules import domain_mean
 from .rules import drive_input as di
 from .rules import guidance_change as gc
 from .rules import management_execution as me
@@ -54,13 +55,35 @@ STEP_RULES: tuple[tuple[str, Callable], ...] = (
 
 #: Arrays that are levels in [0, 1]; kept there after each step (rounding and big draws).
 BOUNDED = (
-    "leader_resolve", "leader_public_value", "leader_collaboration",
-    "dept_capacity", "dept_silo", "dept_clarity", "dept_ties", "dept_practices",
-    "cadre_motivation", "cadre_competence", "cadre_discipline", "cadre_blame_fear", "cadre_public_value",
-    "citizen_expectation", "citizen_satisfaction", "citizen_trust",
-    "resources", "action_base", "problems_identified", "pm_monitoring", "pm_incentive", "pm_feedback",
-    "institutionalisation", "public_value_clarity", "openness", "inertia_threshold", "participation_rate",
-    "real_perf", "assessed_perf",
+    "leader_resolve",
+    "leader_public_value",
+    "leader_collaboration",
+    "dept_capacity",
+    "dept_silo",
+    "dept_clarity",
+    "dept_ties",
+    "dept_practices",
+    "cadre_motivation",
+    "cadre_competence",
+    "cadre_discipline",
+    "cadre_blame_fear",
+    "cadre_public_value",
+    "citizen_expectation",
+    "citizen_satisfaction",
+    "citizen_trust",
+    "resources",
+    "action_base",
+    "problems_identified",
+    "pm_monitoring",
+    "pm_incentive",
+    "pm_feedback",
+    "institutionalisation",
+    "public_value_clarity",
+    "openness",
+    "inertia_threshold",
+    "participation_rate",
+    "real_perf",
+    "assessed_perf",
 )
 
 
@@ -110,7 +133,7 @@ class Engine:
         s.output_scale = 1.0 / np.maximum(raw.mean(axis=1, keepdims=True), 1e-9)
         me.output(s, p, self.r)
         s.real_perf[:] = p.initial_performance
-        s.assessed_perf[:] = s.dept_reported @ s.domain_onehot / s.domain_size
+        s.assessed_perf[:] = domain_mean(s, s.dept_reported)
         q = cz.experience(s, p)
         s.citizen_expectation = q.copy()
         s.citizen_satisfaction = np.clip(0.05 + 0.8 * q, 0.0, 1.0)
@@ -254,7 +277,12 @@ class CountyModel(mesa.Model):
         self.running = True
         if build_agents:
             p = self.engine.p
-            for cls, n in ((Leader, p.n_leaders), (Department, p.n_departments), (Cadre, p.n_cadres), (Citizen, p.n_citizens)):
+            for cls, n in (
+                (Leader, p.n_leaders),
+                (Department, p.n_departments),
+                (Cadre, p.n_cadres),
+                (Citizen, p.n_citizens),
+            ):
                 for i in range(n):
                     cls(self, i)
 
@@ -284,4 +312,3 @@ class CountyModel(mesa.Model):
         ids = getattr(mesa.Agent, "_ids", None)
         if ids is not None:
             ids.pop(self, None)
-

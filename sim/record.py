@@ -138,7 +138,9 @@ def summarise(series: dict[str, np.ndarray], params: dict[str, Any], seed: int) 
 
 def series_frame(series: dict[str, np.ndarray], phase: list[str], seed: int, replicate: int = 0) -> pd.DataFrame:
     n = len(phase)
-    df = pd.DataFrame({"replicate": np.full(n, replicate), "seed": np.full(n, seed, dtype=np.uint64), "step": np.arange(n)})
+    df = pd.DataFrame(
+        {"replicate": np.full(n, replicate), "seed": np.full(n, seed, dtype=np.uint64), "step": np.arange(n)}
+    )
     for name in MEASURES:
         df[name] = series[name]
     df["gap_closure"] = gap_closure_series(series["real_performance"], series["benchmark"])

@@ -27,7 +27,9 @@ def run(scenario: Scenario | str, seed: int | None = None, steps: int | None = N
     return RunResult(series, summary, model)
 
 
-def iter_replicates(scenario: Scenario | str, seed: int, replicates: int, steps: int | None = None) -> Iterator[RunResult]:
+def iter_replicates(
+    scenario: Scenario | str, seed: int, replicates: int, steps: int | None = None
+) -> Iterator[RunResult]:
     """Replicate r runs with `replicate_seed(seed, r)`; its `seed` column reproduces it alone."""
     sc = _scenario(scenario)
     for r in range(replicates):

@@ -100,14 +100,22 @@ class Scenario:
     def with_overrides(self, **overrides: Any) -> Scenario:
         """A copy with parameters (or `steps`) changed, validated like a file."""
         return _build(
-            self.name, {**self.params, **overrides}, self.steps, self.events, self.description,
-            self.paper, self.path, {**self.overrides, **overrides}, where=self.path or "<overrides>",
+            self.name,
+            {**self.params, **overrides},
+            self.steps,
+            self.events,
+            self.description,
+            self.paper,
+            self.path,
+            {**self.overrides, **overrides},
+            where=self.path or "<overrides>",
         )
 
     def content_hash(self) -> str:
         blob = json.dumps(
             {"params": self.params, "steps": self.steps, "events": [e.__dict__ for e in self.events]},
-            sort_keys=True, default=list,
+            sort_keys=True,
+            default=list,
         )
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -140,7 +148,8 @@ def _parse_event(where: str, i: int, raw: Any, steps: int) -> Event:
     kind = raw.get("kind")
     if kind not in EVENT_KINDS:
         raise ScenarioError(
-            f"{where}: key '{tag}.kind' must be one of {', '.join(EVENT_KINDS)} (got {kind!r}).{_suggest(str(kind), list(EVENT_KINDS))}"
+            f"{where}: key '{tag}.kind' must be one of {', '.join(EVENT_KINDS)} (got {kind!r})."
+            + _suggest(str(kind), list(EVENT_KINDS))
         )
     month = raw.get("month")
     if isinstance(month, bool) or not isinstance(month, int):
@@ -157,7 +166,8 @@ def _parse_event(where: str, i: int, raw: Any, steps: int) -> Event:
         if key not in spec.fields:
             allowed = ["month", "kind", *spec.fields]
             raise ScenarioError(
-                f"{where}: unknown key '{tag}.{key}' for a {kind} event; allowed: {', '.join(allowed)}.{_suggest(key, allowed)}"
+                f"{where}: unknown key '{tag}.{key}' for a {kind} event; allowed: {', '.join(allowed)}."
+                + _suggest(key, allowed)
             )
         f = spec.fields[key]
         if isinstance(v, bool) or not isinstance(v, int | float) or not f.low <= v <= f.high:
@@ -180,10 +190,13 @@ def _build(name, params, steps, events, description, paper, path, overrides, whe
         full[key] = _check_param(where, key, value)
     for e in events:
         if e.month > steps:
-            raise ScenarioError(f"{where}: an event ({e.kind}) at month {e.month} is beyond the horizon of {steps} months")
+            raise ScenarioError(
+                f"{where}: an event ({e.kind}) at month {e.month} is beyond the horizon of {steps} months"
+            )
     if full["n_cadres"] < full["n_departments"]:
         raise ScenarioError(
-            f"{where}: key 'n_cadres' must be at least n_departments ({full['n_departments']}) so every department has staff"
+            f"{where}: key 'n_cadres' must be at least n_departments ({full['n_departments']})"
+            " so that every department has staff"
         )
     if full["n_citizens"] < full["n_townships"]:
         raise ScenarioError(f"{where}: key 'n_citizens' must be at least n_townships ({full['n_townships']})")
@@ -231,15 +244,20 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
     raw_events = data.get("events", [])
     if not isinstance(raw_events, list):
         raise ScenarioError(f"{where}: key 'events' must be an array of tables ([[events]])")
-    events = sorted(
-        (_parse_event(where, i, e, steps) for i, e in enumerate(raw_events)), key=lambda e: e.month
-    )
+    events = sorted((_parse_event(where, i, e, steps) for i, e in enumerate(raw_events)), key=lambda e: e.month)
     name = data.get("name", p.stem)
     if not isinstance(name, str):
         raise ScenarioError(f"{where}: key 'name' must be a string")
     scen = _build(
-        name, dict(params), steps, events, str(data.get("description", "")), str(data.get("paper", "")),
-        where, {}, where,
+        name,
+        dict(params),
+        steps,
+        events,
+        str(data.get("description", "")),
+        str(data.get("paper", "")),
+        where,
+        {},
+        where,
     )
     if overrides:
         scen = scen.with_overrides(**overrides)

@@ -89,8 +89,9 @@ class State:
         self.leader_weight[0] = TOP_LEADER_WEIGHT
         self.leader_weight /= self.leader_weight.sum()
         self.dept_domain = np.arange(J) % N_DOMAINS
-        self.domain_onehot = np.eye(N_DOMAINS)[self.dept_domain]  # (J, 4)
-        self.domain_size = self.domain_onehot.sum(axis=0)
+        self.domain_order = np.argsort(self.dept_domain, kind="stable")  # departments grouped by domain
+        self.domain_start = np.searchsorted(self.dept_domain[self.domain_order], np.arange(N_DOMAINS))
+        self.domain_size = np.bincount(self.dept_domain, minlength=N_DOMAINS).astype(float)
         self.cadre_dept = blocks(N, J)
         self.dept_start = np.searchsorted(self.cadre_dept, np.arange(J))
         self.dept_size = np.diff(np.append(self.dept_start, N)).astype(float)
@@ -143,7 +144,10 @@ class State:
         start = self.town_start[self.citizen_township]
         offs = rand.integers(1, 1 << 30, C, max(k, 1))
         own = np.arange(C) - start
-        nb = start[None, :, None] + (own[None, :, None] + offs % np.maximum(size - 1, 1)[None, :, None] + 1) % size[None, :, None]
+        nb = (
+            start[None, :, None]
+            + (own[None, :, None] + offs % np.maximum(size - 1, 1)[None, :, None] + 1) % size[None, :, None]
+        )
         self.citizen_neighbours = nb if k > 0 else nb[:, :, :0]
         self.need_mean = self.citizen_needs.mean(axis=1)  # (B, 4): what the public values
 

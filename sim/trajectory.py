@@ -138,5 +138,13 @@ def classify(series: Mapping[str, np.ndarray], params: Mapping[str, float] | Non
     final_gap = float(gap[-min(12, T) :].mean())
     score = 0.1 * n_phases + 0.6 * float(np.clip(final_gap, 0.0, 1.0)) - 0.2 * relapsed
     return Trajectory(
-        t_start, t_build, t_activate, t_deliver, relapsed, sustained, float(gap[-1]), float(np.clip(score, 0.0, 1.0)), phase
+        t_start,
+        t_build,
+        t_activate,
+        t_deliver,
+        relapsed,
+        sustained,
+        float(gap[-1]),
+        float(np.clip(score, 0.0, 1.0)),
+        phase,
     )

@@ -15,9 +15,19 @@ def level(s, name: str) -> np.ndarray:
     return s.levels[:, LEVEL[name], None]
 
 
+# A run must give the same bits alone or inside a batch. So reductions are row-wise sums over
+# C-ordered arrays, never matrix products (BLAS may add in another order for another batch size),
+# and gathers use np.take(..., axis=1), which keeps rows contiguous where x[:, idx] would not.
+
+
 def leaders_mean(s, x: np.ndarray) -> np.ndarray:
     """Leadership-team mean with the top leader weighted most (paper §3(四)), shape (B, 1)."""
-    return (x @ s.leader_weight)[:, None]
+    return (x * s.leader_weight).sum(axis=1, keepdims=True)
+
+
+def domain_mean(s, x: np.ndarray) -> np.ndarray:
+    """Mean of a department attribute within each policy domain, shape (B, 4)."""
+    return np.add.reduceat(np.take(x, s.domain_order, axis=1), s.domain_start, axis=1) / s.domain_size
 
 
 def dept_mean(s, x: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ WORD_OF_MOUTH = 0.3  # Deffuant convergence parameter mu
 def experience(s, p) -> np.ndarray:
     """Experienced quality: own need weights over domain performance, times township access (B, C)."""
     q = np.einsum("bcd,bd->bc", s.citizen_needs, s.real_perf)
-    return q * s.citizen_township_access[:, s.citizen_township]
+    return q * np.take(s.citizen_township_access, s.citizen_township, axis=1)
 
 
 def satisfaction(s, p, r) -> None:

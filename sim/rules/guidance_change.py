@@ -47,6 +47,4 @@ def action_change(s, p, r) -> None:
         0.08 * col(s.active) * effort * (1.0 - s.dept_practices) - p.stock_decay * keep * s.dept_practices
     )
     mean_practice = s.dept_practices.mean(axis=1)
-    s.institutionalisation += (
-        0.04 * p.k_ME_GC[:, 0] * s.levels[:, 3] * mean_practice * (1.0 - s.institutionalisation)
-    )
+    s.institutionalisation += 0.04 * p.k_ME_GC[:, 0] * s.levels[:, 3] * mean_practice * (1.0 - s.institutionalisation)

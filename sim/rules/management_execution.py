@@ -4,7 +4,7 @@ inputs into department output (paper §3(五); §3(六); §4(一) fourth paragra
 
 import numpy as np
 
-from . import col, dept_mean, fault_tolerance_effective, leaders_mean, level
+from . import col, dept_mean, domain_mean, fault_tolerance_effective, leaders_mean, level
 
 # Output elasticities of the Cobb–Douglas form capacity^a resources^b execution^c clarity^d; their sum
 # below 1 gives decreasing returns to the county's own stocks:
@@ -41,14 +41,16 @@ def performance_management(s, p, r) -> None:
     )
     # responsibility lists and leaders' coordination make clear who does what (paper §3(五) FT1)
     clar = col(s.active) * (0.5 * p.pm_strength + 0.5 * p.k_CL_ME * level(s, "CL"))
-    s.dept_clarity += 0.03 * clar * (1.0 - s.dept_clarity) - p.stock_decay * col(1.0 - s.institutionalisation) * s.dept_clarity
+    s.dept_clarity += (
+        0.03 * clar * (1.0 - s.dept_clarity) - p.stock_decay * col(1.0 - s.institutionalisation) * s.dept_clarity
+    )
 
 
 def allocate(s, p, r) -> None:
     """Leaders allocate budget among departments by inertia, priorities and performance information,
     focused on key actions (MODEL_SPEC §3 Resources; paper §3(五) 关键行动)."""
     info = col(pm_maturity(s)) * np.clip(s.need_mean - s.real_perf * s.need_mean, 0.0, None)
-    wanted = (s.priorities + info) @ s.domain_onehot.T / s.domain_size[s.dept_domain]  # (B, J)
+    wanted = np.take((s.priorities + info) / s.domain_size, s.dept_domain, axis=1)  # a domain's share split evenly
     wanted /= wanted.sum(axis=1, keepdims=True)
     s.dept_budget_share += 0.1 * (wanted - s.dept_budget_share)
 
@@ -69,17 +71,19 @@ def cadres(s, p, r) -> None:
     ft = fault_tolerance_effective(s, p)
     fear_target = np.clip(0.3 + 0.5 * p.assessment_pressure * (1.0 - ft), 0.0, 1.0)
     s.cadre_blame_fear += 0.05 * (fear_target - s.cadre_blame_fear)
-    disc_target = np.clip(p.initial_discipline + 0.4 * col(s.pm_monitoring) + 0.2 * col(s.institutionalisation), 0.0, 1.0)
+    disc_target = np.clip(
+        p.initial_discipline + 0.4 * col(s.pm_monitoring) + 0.2 * col(s.institutionalisation), 0.0, 1.0
+    )
     s.cadre_discipline += 0.02 * (disc_target - s.cadre_discipline)
     incentive = incentive_strength(s, p)
     # rewards received against rewards expected (paper §3(二) 多劳多得; 凭实绩用人)
-    reward = incentive * s.dept_reported[:, s.cadre_dept]
+    reward = incentive * np.take(s.dept_reported, s.cadre_dept, axis=1)
     surprise = reward - s.cadre_expected_reward
     s.cadre_expected_reward += 0.1 * surprise
     # leaders' example, role models and the protection of the incentive platform (paper §3(一) 树立典型、
     # 主要领导身先士卒; §3(二) '让干事者无忧')
     example = 0.45 * leaders_mean(s, s.leader_resolve) + 0.35 * level(s, "GC") + 0.2 * ft
-    peers = dept_mean(s, s.cadre_motivation)[:, s.cadre_dept]
+    peers = np.take(dept_mean(s, s.cadre_motivation), s.cadre_dept, axis=1)
     s.cadre_motivation += (
         0.04 * (g * example + (1.0 - g) * s.cadre_baseline_motivation - s.cadre_motivation)
         + p.peer_influence * (peers - s.cadre_motivation)
@@ -145,7 +149,5 @@ def output(s, p, r) -> None:
     )
     measured_only = dept_mean(s, s.cadre_misdirected * s.cadre_competence)
     s.dept_reported = np.clip(s.dept_output * (1.0 + s.dept_gaming) + 0.5 * measured_only, 0.0, 1.0)
-    by_domain = s.dept_output @ s.domain_onehot / s.domain_size
-    reported = s.dept_reported @ s.domain_onehot / s.domain_size
-    s.real_perf += p.performance_lag * (by_domain - s.real_perf)
-    s.assessed_perf += p.performance_lag * (reported - s.assessed_perf)
+    s.real_perf += p.performance_lag * (domain_mean(s, s.dept_output) - s.real_perf)
+    s.assessed_perf += p.performance_lag * (domain_mean(s, s.dept_reported) - s.assessed_perf)

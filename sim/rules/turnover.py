@@ -63,12 +63,16 @@ def term_turnover(s, p, r) -> None:
     """At the end of each term the leadership changes to a successor with `successor_resolve`
     (paper §2(一) 上下两届领导班子; MODEL_SPEC §3 Turnover)."""
     s.leader_tenure += 1.0
-    if s.t % p.term_length == 0:
-        for b in range(s.B):
-            leadership_change(
-                s, p, b, float(p.successor_resolve[b, 0]),
-                float(leaders_mean(s, s.leader_public_value)[b, 0]), 0.5, r,
-            )
+    for b in np.flatnonzero(s.t % p.term_length[:, 0] == 0):
+        leadership_change(
+            s,
+            p,
+            b,
+            float(p.successor_resolve[b, 0]),
+            float(leaders_mean(s, s.leader_public_value)[b, 0]),
+            0.5,
+            r,
+        )
 
 
 def leader_resolve(s, p, r) -> None:
