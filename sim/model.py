@@ -271,7 +271,7 @@ class CountyModel(mesa.Model):
             scenario = default_scenario()
         elif isinstance(scenario, str):
             scenario = load_scenario(scenario)
-        self.scenario = scenario
+        self.county_scenario = scenario
         self.seed = seed
         self.engine = Engine([scenario], [seed], scenario.steps)
         self.running = True
@@ -292,7 +292,7 @@ class CountyModel(mesa.Model):
 
     def step(self) -> None:
         self.engine.step()
-        self.running = self.engine.s.t < self.scenario.steps
+        self.running = self.engine.s.t < self.county_scenario.steps
 
     def series(self) -> dict[str, np.ndarray]:
         return self.engine.recorder.series(0)
@@ -300,7 +300,7 @@ class CountyModel(mesa.Model):
     @property
     def phase(self) -> str:
         """The phase reached so far (deliver needs the hold months to have passed)."""
-        return classify(self.series(), self.scenario.params).phase[-1]
+        return classify(self.series(), self.county_scenario.params).phase[-1]
 
     def result(self) -> tuple[pd.DataFrame, dict]:
         return self.engine.results()[0]
