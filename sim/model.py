@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from .agents import Cadre, Citizen, Department, Leader
 from .record import Recorder, series_frame, summarise
 from .rules import adaptation_interaction as ai
 from .rules import citizens as cz
@@ -173,92 +174,6 @@ class Engine:
             summary, phase = summarise(series, sc.params, seed)
             out.append((series_frame(series, phase, seed), summary))
         return out
-
-
-def _view(array: str, kind: str = "float") -> property:
-    def get(self):
-        v = getattr(self.model.engine.s, array)[0, self.index]
-        return int(v) if kind == "int" else float(v)
-
-    def set_(self, value):
-        getattr(self.model.engine.s, array)[0, self.index] = value
-
-    return property(get, set_, doc=f"row view onto State.{array}")
-
-
-class _Row(mesa.Agent):
-    def __init__(self, model: CountyModel, index: int):
-        super().__init__(model)
-        self.index = index
-
-
-class Leader(_Row):
-    """A member of the county leadership team; index 0 is the top leader (一把手)."""
-
-    resolve = _view("leader_resolve")
-    vision = _view("leader_vision")
-    public_value = _view("leader_public_value")
-    collaboration = _view("leader_collaboration")
-    months_in_office = _view("leader_tenure", "int")
-
-    @property
-    def is_top_leader(self) -> bool:
-        return self.index == 0
-
-
-class Department(_Row):
-    """A functional bureau in one policy domain, tied to others by a weighted network."""
-
-    capacity = _view("dept_capacity")
-    budget_share = _view("dept_budget_share")
-    silo = _view("dept_silo")
-    responsibility_clarity = _view("dept_clarity")
-    real_output = _view("dept_output")
-    reported_output = _view("dept_reported")
-    adopted_practices = _view("dept_practices")
-
-    @property
-    def domain(self) -> str:
-        from .params import DOMAINS
-
-        return DOMAINS[self.model.engine.s.dept_domain[self.index]]
-
-    @property
-    def ties(self) -> np.ndarray:
-        return self.model.engine.s.dept_ties[0, self.index]
-
-
-class Cadre(_Row):
-    """A civil servant in one department."""
-
-    motivation = _view("cadre_motivation")
-    competence = _view("cadre_competence")
-    discipline = _view("cadre_discipline")
-    blame_fear = _view("cadre_blame_fear")
-    public_value = _view("cadre_public_value")
-    effort = _view("cadre_effort")
-
-    @property
-    def department(self) -> int:
-        return int(self.model.engine.s.cadre_dept[self.index])
-
-
-class Citizen(_Row):
-    """A resident of one township, with need weights over the policy domains."""
-
-    expectation = _view("citizen_expectation")
-    satisfaction = _view("citizen_satisfaction")
-    trust = _view("citizen_trust")
-    voice_propensity = _view("citizen_voice_propensity")
-    participation_propensity = _view("citizen_participation_propensity")
-
-    @property
-    def township(self) -> int:
-        return int(self.model.engine.s.citizen_township[self.index])
-
-    @property
-    def needs(self) -> np.ndarray:
-        return self.model.engine.s.citizen_needs[0, self.index]
 
 
 class CountyModel(mesa.Model):
