@@ -27,7 +27,8 @@ from .scenario import Event, Scenario, default_scenario, load_scenario
 from .state import Pars, Rand, State
 from .trajectory import classify, subsystem_levels
 
-#: The step, in order (MODEL_SPEC §3): the five subsystems, then citizens, then the leadership.
+#: The step, in order (MODEL_SPEC §3): the five subsystems, then citizens, then the leadership's
+#: resolve. Each month begins with `turnover.apply_events` (end of term, scheduled events, campaigns).
 STEP_RULES: tuple[tuple[str, Callable], ...] = (
     ("drive–input", di.drive),
     ("drive–input", di.inputs),
@@ -51,7 +52,6 @@ STEP_RULES: tuple[tuple[str, Callable], ...] = (
     ("citizens", cz.trust),
     ("citizens", cz.voice_and_participation),
     ("turnover", to.leader_resolve),
-    ("turnover", to.term_turnover),
 )
 
 #: Arrays that are levels in [0, 1]; kept there after each step (rounding and big draws).

@@ -9,7 +9,7 @@ import difflib
 import hashlib
 import json
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -96,10 +96,12 @@ class Scenario:
     paper: str = ""
     path: str | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
+    file_keys: tuple[str, ...] = ()  # the parameters the file itself sets, in its order
 
-    def with_overrides(self, **overrides: Any) -> Scenario:
-        """A copy with parameters (or `steps`) changed, validated like a file."""
-        return _build(
+    def with_overrides(self, where: str | None = None, **overrides: Any) -> Scenario:
+        """A copy with parameters (or `steps`) changed, validated like a file; errors name `where`
+        (default: the scenario's file)."""
+        scen = _build(
             self.name,
             {**self.params, **overrides},
             self.steps,
@@ -108,8 +110,9 @@ class Scenario:
             self.paper,
             self.path,
             {**self.overrides, **overrides},
-            where=self.path or "<overrides>",
+            where=where or self.path or "<overrides>",
         )
+        return replace(scen, file_keys=self.file_keys)
 
     def content_hash(self) -> str:
         blob = json.dumps(
@@ -259,6 +262,7 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
         {},
         where,
     )
+    scen = replace(scen, file_keys=tuple(params))
     if overrides:
         scen = scen.with_overrides(**overrides)
     return scen

@@ -49,7 +49,9 @@ def leadership_change(s, p, b: int, resolve: float, public_value: float, collabo
 
 
 def apply_events(s, p, r, schedules) -> None:
-    """Apply the events scheduled for this month, run by run (events are rare, so a loop is cheap)."""
+    """Start of a month: the end of a term, then the events scheduled for this month and the
+    campaigns due, run by run (events are rare, so a loop is cheap)."""
+    term_turnover(s, p, r)
     for b, schedule in enumerate(schedules):
         for e in schedule.get(s.t, ()):
             EVENT_RULES[e.kind](s, p, b, r=r, **dict(e.values))
@@ -60,10 +62,11 @@ def apply_events(s, p, r, schedules) -> None:
 
 
 def term_turnover(s, p, r) -> None:
-    """At the end of each term the leadership changes to a successor with `successor_resolve`
-    (paper §2(一) 上下两届领导班子; MODEL_SPEC §3 Turnover)."""
-    s.leader_tenure += 1.0
-    for b in np.flatnonzero(s.t % p.term_length[:, 0] == 0):
+    """When a term has run its course the successor team, with `successor_resolve`, takes office at
+    the start of the next month (month term_length + 1, ...) (paper §2(一) 上下两届领导班子)."""
+    if s.t == 1:
+        return
+    for b in np.flatnonzero((s.t - 1) % p.term_length[:, 0] == 0):
         leadership_change(
             s,
             p,
@@ -77,6 +80,7 @@ def term_turnover(s, p, r) -> None:
 
 def leader_resolve(s, p, r) -> None:
     """Resolve fades with fatigue and is renewed by small wins (Ansell & Gash 2008)."""
+    s.leader_tenure += 1.0
     win = np.maximum(0.0, s.perf_history[:, -1] - s.perf_history[:, -2])
     s.leader_resolve += -p.resolve_fatigue * s.leader_resolve + col(5.0 * win) * (1.0 - s.leader_resolve)
     np.clip(s.leader_resolve, 0.0, 1.0, out=s.leader_resolve)
