@@ -1,0 +1,46 @@
+# county-sim: `make demo` and `make test` on a fresh machine (Python >= 3.11).
+# Use another interpreter or venv folder with e.g. `make test PYTHON=python3.12 VENV=.venv312`.
+
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+.PHONY: install demo test test-fast lint format pin clean
+
+# The venv is (re)built when pyproject.toml changes; the stamp file marks a finished install.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@$(BIN)/python -c 'import sys, mesa; print(f"installed into $(VENV): python {sys.version.split()[0]}, mesa {mesa.__version__}")'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Run the L County scenario with 20 replicates; results go to results/l_county/.
+demo: $(VENV)/.installed
+	$(BIN)/county-sim run l_county --replicates 20
+
+# The whole suite (including the slow statistical pattern tests).
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+# Everything except the slow statistical tests.
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Rewrite tests/data/l_county_pin.json: only when the model changes on purpose.
+pin: $(VENV)/.installed
+	$(BIN)/python -m tests.update_pin
+
+clean:
+	rm -rf .venv .venv312 build dist *.egg-info .pytest_cache .ruff_cache .hypothesis
+	find sim tests -name __pycache__ -type d -prune -exec rm -rf {} +

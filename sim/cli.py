@@ -1,0 +1,256 @@
+"""`county-sim`: run a scenario, validate a scenario file, print the parameter registry.
+
+    county-sim run SCENARIO [--seed S] [--replicates R] [--steps T] [--set KEY=VALUE ...] [--out DIR]
+    county-sim validate FILE [FILE ...]
+    county-sim params [--markdown]
+
+Bad input (any `ScenarioError`, a bad option) prints one line `county-sim: error: ...` on stderr
+and exits with code 2 before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import warnings
+from pathlib import Path
+from typing import Any, NoReturn
+
+from .scenario import Scenario, ScenarioError, load_scenario, parse_set
+
+PROG = "county-sim"
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+OUTPUT_FILES: tuple[str, ...] = ("series.csv", "summary.csv", "trajectory.png", "manifest.json")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line on stderr (exit 2), like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `<prog>: error: <message>` (and where to find help) and exit 2."""
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _int_at_least(low: int, what: str):
+    """An argparse type: an integer >= `low`."""
+
+    def parse(text: str) -> int:
+        """Parse and bound-check one option value."""
+        try:
+            value = int(text, 10)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {low} (got {text!r})") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {low} (got {value})")
+        return value
+
+    parse.__name__ = what
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with the run, validate and params subcommands."""
+    parser = _Parser(
+        prog=PROG,
+        description="Agent-based model of county government performance improvement "
+        "(Bao & Liu 2025, the practice of L County).",
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    run = sub.add_parser(
+        "run",
+        help="run a scenario's replicates; print a table; write series, summary, manifest and figure",
+        description="Run replicates of a scenario and write series.csv, summary.csv, manifest.json and "
+        "trajectory.png into the output folder.",
+    )
+    run.add_argument("scenario", metavar="SCENARIO", help="a name from scenarios/ (e.g. l_county) or a TOML file")
+    run.add_argument(
+        "--seed",
+        type=_int_at_least(0, "--seed"),
+        default=0,
+        help="root seed S (default 0); replicate r uses SeedSequence(S).spawn, recorded in the seed column",
+    )
+    run.add_argument(
+        "--replicates", "-r", type=_int_at_least(1, "--replicates"), default=1, help="number of replicates (default 1)"
+    )
+    run.add_argument(
+        "--steps", type=_int_at_least(1, "--steps"), default=None, help="months to simulate (default: the scenario's)"
+    )
+    run.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter (TOML value syntax; repeatable), e.g. --set k_ME_DI=0",
+    )
+    run.add_argument("--out", type=Path, default=None, help="output folder (default results/<scenario name>/)")
+    run.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="figure labels (Chinese needs a CJK font; default en)"
+    )
+    run.set_defaults(func=cmd_run)
+
+    val = sub.add_parser("validate", help="check scenario files without running them")
+    val.add_argument("files", nargs="+", metavar="FILE", help="scenario TOML file(s) or names from scenarios/")
+    val.set_defaults(func=cmd_validate)
+
+    par = sub.add_parser("params", help="print the parameter table (default, range, unit, meaning, source)")
+    par.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    par.set_defaults(func=cmd_params)
+    return parser
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    """Print one error line on stderr and return the exit code."""
+    print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
+    return code
+
+
+def prepare_run(args: argparse.Namespace) -> tuple[Scenario, dict[str, Any], Path]:
+    """Validate everything a run needs (scenario, overrides, steps, output folder) before any work."""
+    overrides = parse_set("command line", args.sets)
+    if args.steps is None:
+        scenario = load_scenario(args.scenario)
+    else:
+        try:
+            scenario = load_scenario(args.scenario, steps=args.steps)
+        except ScenarioError as e:
+            load_scenario(args.scenario)  # a fault of the file itself is reported as it is
+            raise ScenarioError(f"{e} (with --steps {args.steps})") from None
+    if overrides:
+        scenario = scenario.with_overrides(where=f"--set on {scenario.path}", **overrides)
+    out = args.out if args.out is not None else Path("results") / scenario.name
+    check_output_dir(out)
+    return scenario, overrides, out
+
+
+def check_output_dir(out: Path) -> None:
+    """Raise ScenarioError unless `out` is (or can be created as) a writable folder. Creates nothing."""
+    if out.exists() and not out.is_dir():
+        raise ScenarioError(f"--out {out}: exists and is not a folder")
+    probe = out
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir():
+        raise ScenarioError(f"--out {out}: {probe} is not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ScenarioError(f"--out {out}: no permission to write in {probe}")
+
+
+def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """`county-sim run`: validate, run the replicates with a progress bar, print the table, write files."""
+    import pandas as pd
+    from tqdm import tqdm
+
+    from . import manifest as mf
+    from .report import run_table, summary_frame
+    from .runner import iter_replicates
+
+    scenario, overrides, out = prepare_run(args)
+    started = mf.now_iso()
+    series, rows = [], []
+    with tqdm(
+        total=args.replicates, desc=scenario.name, unit="run", file=sys.stderr, disable=None, dynamic_ncols=True
+    ) as bar:
+        for r, res in enumerate(iter_replicates(scenario, args.seed, args.replicates, scenario.steps)):
+            series.append(res.series)
+            rows.append({"replicate": r, **res.summary})
+            bar.update(1)
+    series_df = pd.concat(series, ignore_index=True)
+    summary_df = summary_frame(rows)
+
+    print(f"{scenario.name}: {args.replicates} replicate(s) x {scenario.steps} months, root seed {args.seed}")
+    if overrides:
+        print("overrides: " + ", ".join(f"{k}={v!r}" for k, v in overrides.items()))
+    print(run_table(summary_df))
+
+    out.mkdir(parents=True, exist_ok=True)
+    files = write_results(out, series_df, summary_df, lang=args.lang, title=scenario.name)
+    manifest = mf.build_manifest(
+        scenario=scenario,
+        root_seed=args.seed,
+        replicate_seeds=[int(s) for s in summary_df["seed"]],
+        steps=scenario.steps,
+        overrides=overrides,
+        argv=mf.command_line(argv),
+        started=started,
+        finished=mf.now_iso(),
+        files={name: mf.file_sha256(out / name) for name in files},
+    )
+    mf.write_json(out / "manifest.json", manifest)
+    print(f"wrote {', '.join([*files, 'manifest.json'])} to {out}{os.sep}")
+    return EXIT_OK
+
+
+def write_results(out: Path, series: Any, summary: Any, lang: str = "en", title: str | None = None) -> list[str]:
+    """Write series.csv, summary.csv and trajectory.png into `out` atomically; return their names.
+
+    Float columns are written with Python's shortest round-trip repr, so the CSVs are exact and
+    byte-identical across runs of the same command. Warnings from drawing (no CJK font) become
+    one `county-sim: warning:` line each on stderr.
+    """
+    from . import manifest as mf
+    from .report.plots import trajectory_figure
+
+    with mf.atomic_open(out / "series.csv", "w", encoding="utf-8", newline="") as f:
+        series.to_csv(f, index=False, lineterminator="\n")
+    with mf.atomic_open(out / "summary.csv", "w", encoding="utf-8", newline="") as f:
+        summary.to_csv(f, index=False, lineterminator="\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mf.atomic_write(out / "trajectory.png", lambda tmp: trajectory_figure(series, tmp, lang=lang, title=title))
+    for w in caught:
+        print(f"{PROG}: warning: {w.message}", file=sys.stderr)
+    return ["series.csv", "summary.csv", "trajectory.png"]
+
+
+def cmd_validate(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """`county-sim validate`: load and check each file; OK line per file, one error line per bad file."""
+    code = EXIT_OK
+    for name in args.files:
+        try:
+            scenario = load_scenario(name)
+        except ScenarioError as e:
+            code = _fail(str(e))
+            continue
+        n_set = len(scenario.file_keys)
+        print(f"OK: {scenario.name} ({n_set} params set, {len(scenario.events)} events, {scenario.steps} months)")
+    return code
+
+
+def cmd_params(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """`county-sim params`: the parameter registry as aligned text or Markdown."""
+    from .report import params_table
+
+    print(params_table(markdown=args.markdown))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `county-sim`; returns the exit code (0 ok, 2 bad input, 130 interrupted)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help, --version and usage errors
+        return e.code if isinstance(e.code, int) else (EXIT_OK if e.code is None else EXIT_USAGE)
+    try:
+        return args.func(args, argv)
+    except ScenarioError as e:
+        return _fail(str(e))
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; no partial files were left", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. `county-sim params | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAIL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,462 @@
+"""The command line: `county-sim run`, `validate`, `params`, and bad input (ODD: input and output).
+
+Runs are small (24 months, 200 citizens, 64 cadres) so the file stays fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim import cli
+from sim.manifest import atomic_open
+from sim.report import plots
+
+REPO = Path(__file__).resolve().parent.parent
+SMALL = ["--steps", "24", "--set", "n_citizens=200", "--set", "n_cadres=64"]
+FIXED_SERIES = [
+    "replicate",
+    "seed",
+    "step",
+    "real_performance",
+    "assessed_performance",
+    "satisfaction",
+    "trust",
+    "drive",
+    "level_DI",
+    "level_CL",
+    "level_GC",
+    "level_ME",
+    "level_AI",
+    "coupling_C",
+    "coupling_T",
+    "coupling_D",
+    "phase",
+    *(f"{kind}_performance_{d}" for kind in ("real", "assessed") for d in sim.DOMAINS),
+]
+VALID_TOML = """\
+name = "tmp"
+description = "a scenario written by the tests"
+steps = 24
+
+[params]
+n_citizens = 200
+n_cadres = 64
+
+[[events]]
+month = 3
+kind = "higher_level_visit"
+strength = 0.3
+"""
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """Call `county-sim` in-process; return (exit code, stdout, stderr)."""
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_error_line(err: str, *needles: str) -> None:
+    """stderr is exactly one `county-sim...: error:` line, without a traceback, containing needles."""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("county-sim") and ": error: " in lines[0], err
+    assert "Traceback" not in err
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    """One small two-replicate run of l_county, shared by the read-only tests below."""
+    out = tmp_path_factory.mktemp("run") / "l_county"
+    code = cli.main(["run", "l_county", "--replicates", "2", "--seed", "7", *SMALL, "--out", str(out)])
+    assert code == 0
+    return out
+
+
+@pytest.fixture
+def scenario_file(tmp_path) -> Path:
+    """A valid scenario file in tmp_path (independent of the files in scenarios/)."""
+    p = tmp_path / "tmp.toml"
+    p.write_text(VALID_TOML, encoding="utf-8")
+    return p
+
+
+# --- run: the happy path -------------------------------------------------------------------
+
+
+def test_run_writes_four_files_and_nothing_else(run_dir):
+    assert sorted(os.listdir(run_dir)) == sorted(cli.OUTPUT_FILES)
+    assert (run_dir / "trajectory.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_series_csv_columns_and_rows(run_dir):
+    df = pd.read_csv(run_dir / "series.csv")
+    missing = [c for c in FIXED_SERIES if c not in df.columns]
+    assert not missing
+    assert list(df.columns[:3]) == ["replicate", "seed", "step"]
+    assert len(df) == 2 * 25  # two replicates, steps 0..24
+    assert sorted(df["replicate"].unique()) == [0, 1]
+    assert set(df["phase"]) <= set(sim.PHASES)
+    assert df["seed"].nunique() == 2
+
+
+def test_summary_csv_columns_and_integer_months(run_dir):
+    df = pd.read_csv(run_dir / "summary.csv")
+    assert list(df.columns) == ["replicate", *sim.SUMMARY_COLUMNS]
+    assert len(df) == 2
+    with open(run_dir / "summary.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            for col in ("t_start", "t_build", "t_activate", "t_deliver"):
+                assert re.fullmatch(r"\d*", row[col]), (col, row[col])  # 12 or empty, never 12.0
+            assert re.fullmatch(r"\d+", row["seed"])
+
+
+def test_seed_column_reproduces_a_replicate_alone(run_dir):
+    series = pd.read_csv(run_dir / "series.csv", dtype={"seed": "uint64"})
+    rep1 = series[series["replicate"] == 1].reset_index(drop=True)
+    seed = int(rep1["seed"].iloc[0])
+    assert seed == sim.replicate_seed(7, 1)
+    sc = sim.load_scenario("l_county", n_citizens=200, n_cadres=64)
+    alone = sim.run(sc, seed=seed, steps=24).series
+    for col in ("real_performance", "assessed_performance", "coupling_D", "satisfaction"):
+        np.testing.assert_array_equal(rep1[col].to_numpy(), alone[col].to_numpy())  # exact: CSV round-trips
+    assert list(rep1["phase"]) == list(alone["phase"])
+
+
+def test_manifest_records_provenance(run_dir):
+    m = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    for key in (
+        "version",
+        "git_commit",
+        "root_seed",
+        "replicate_seeds",
+        "steps",
+        "overrides",
+        "command",
+        "started",
+        "finished",
+        "platform",
+        "python",
+        "mesa",
+        "numpy",
+        "scenario",
+        "files",
+    ):
+        assert key in m, key
+    assert m["version"] == sim.__version__
+    assert m["root_seed"] == 7
+    assert m["replicate_seeds"] == [sim.replicate_seed(7, r) for r in range(2)]
+    assert m["steps"] == 24
+    assert m["overrides"] == {"n_citizens": 200, "n_cadres": 64}
+    assert m["command"][:3] == ["county-sim", "run", "l_county"]
+    assert m["scenario"]["name"] == "l_county"
+    expected = sim.load_scenario("l_county", steps=24, n_citizens=200, n_cadres=64).content_hash()
+    assert m["scenario"]["content_hash"] == expected
+    assert m["started"] <= m["finished"]
+    assert m["git_commit"] is None or re.fullmatch(r"[0-9a-f]{40}", m["git_commit"])
+    assert set(m["files"]) == {"series.csv", "summary.csv", "trajectory.png"}
+
+
+def test_run_prints_the_table(capsys, tmp_path):
+    code, out, _ = run_cli(capsys, "run", "l_county", "--replicates", "2", *SMALL, "--out", tmp_path / "o")
+    assert code == 0
+    for word in ("rep", "start", "build", "activate", "deliver", "sustained", "real", "assessed", "score"):
+        assert word in out
+    assert re.search(r"Sustained .*: \d+ of 2 replicates \(\d+%\)", out)
+
+
+def test_set_override_changes_the_run_and_is_in_the_manifest(capsys, tmp_path, run_dir):
+    out = tmp_path / "o"
+    code, _, err = run_cli(
+        capsys, "run", "l_county", "--replicates", "2", "--seed", "7", *SMALL, "--set", "k_ME_DI=0", "--out", out
+    )
+    assert code == 0, err
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["overrides"]["k_ME_DI"] == 0
+    assert m["scenario"]["params"]["k_ME_DI"] == 0.0
+    base = pd.read_csv(run_dir / "series.csv")
+    cut = pd.read_csv(out / "series.csv")
+    assert not np.array_equal(base["real_performance"], cut["real_performance"])
+
+
+def test_same_command_gives_byte_identical_csvs(capsys, tmp_path):
+    argv = ["run", "l_county", "--replicates", "2", "--seed", "3", *SMALL]
+    for name in ("a", "b"):
+        assert run_cli(capsys, *argv, "--out", tmp_path / name)[0] == 0
+    assert run_cli(capsys, *argv, "--out", tmp_path / "a")[0] == 0  # rerun into the same folder
+    for f in ("series.csv", "summary.csv"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    assert not [p for p in os.listdir(tmp_path / "a") if p.endswith(".tmp")]
+
+
+def test_default_out_is_results_scenario_name(capsys, tmp_path, scenario_file, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "run", scenario_file.name)
+    assert code == 0, err
+    assert sorted(os.listdir(tmp_path / "results" / "tmp")) == sorted(cli.OUTPUT_FILES)
+
+
+# --- bad input: one line, exit 2, nothing written --------------------------------------------
+
+BAD_FILES = {
+    "unknown key": ("[params]\nreform_resolv = 0.5\n", ["reform_resolv", "Did you mean 'reform_resolve'"]),
+    "out of range": ("[params]\nreform_resolve = 1.5\n", ["reform_resolve", "[0.0, 1.0]", "1.5"]),
+    "wrong type": ('[params]\nreform_resolve = "high"\n', ["reform_resolve", "number", "'high'"]),
+    "bool for number": ("[params]\nn_cadres = true\n", ["n_cadres"]),
+    "unparsable": ("name = \n[params\n", ["not valid TOML"]),
+    "event in the past": ('[[events]]\nmonth = 0\nkind = "higher_level_visit"\n', ["events[0].month", "past"]),
+    "event beyond horizon": (
+        'steps = 24\n[[events]]\nmonth = 25\nkind = "higher_level_visit"\n',
+        ["events[0].month", "horizon", "24"],
+    ),
+    "unknown event kind": ('[[events]]\nmonth = 2\nkind = "higher_level_vist"\n', ["kind", "higher_level_visit"]),
+    "param at top level": ("reform_resolve = 0.5\n", ["reform_resolve", "[params]"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_scenario_file(capsys, tmp_path, case):
+    text, needles = BAD_FILES[case]
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    out = tmp_path / "out" / "x"
+    code, stdout, err = run_cli(capsys, "run", bad, "--out", out)
+    assert code == 2
+    assert_one_error_line(err, str(bad), *needles)
+    assert not (tmp_path / "out").exists()
+    assert stdout == ""
+
+
+def test_missing_file(capsys, tmp_path):
+    out = tmp_path / "out"
+    code, _, err = run_cli(capsys, "run", tmp_path / "nope.toml", "--out", out)
+    assert code == 2
+    assert_one_error_line(err, "nope.toml", "not found")
+    assert not out.exists()
+
+
+def test_unknown_scenario_name_suggests(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "run", "l_countyy", "--out", tmp_path / "out")
+    assert code == 2
+    assert_one_error_line(err, "not found", "l_county")
+    assert not (tmp_path / "out").exists()
+
+
+BAD_OPTIONS = {
+    "unknown --set key": (["--set", "reform_resolv=0.5"], ["--set", "reform_resolv", "Did you mean 'reform_resolve'"]),
+    "--set out of range": (["--set", "inertia=2"], ["--set", "inertia"]),
+    "--set wrong type": (["--set", "inertia=high"], ["--set", "inertia", "'high'"]),
+    "--set without =": (["--set", "inertia"], ["--set", "KEY=VALUE"]),
+    "--steps too many": (["--steps", "100000"], ["steps"]),
+    "--steps before an event": (["--steps", "2"], ["horizon"]),
+    "--steps zero": (["--steps", "0"], ["--steps"]),
+    "--seed negative": (["--seed", "-1"], ["--seed"]),
+    "--seed not an int": (["--seed", "1.5"], ["--seed"]),
+    "--replicates zero": (["--replicates", "0"], ["--replicates"]),
+    "--replicates not an int": (["--replicates", "many"], ["--replicates"]),
+    "unknown option": (["--sed", "1"], ["--sed"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_OPTIONS))
+def test_bad_option(capsys, tmp_path, scenario_file, case):
+    extra, needles = BAD_OPTIONS[case]
+    out = tmp_path / "out"
+    code, stdout, err = run_cli(capsys, "run", scenario_file, *extra, "--out", out)
+    assert code == 2
+    assert_one_error_line(err, *needles)
+    assert not out.exists()
+    assert stdout == ""
+
+
+def test_out_is_a_file(capsys, tmp_path, scenario_file):
+    f = tmp_path / "taken"
+    f.write_text("x")
+    code, _, err = run_cli(capsys, "run", scenario_file, "--out", f)
+    assert code == 2
+    assert_one_error_line(err, "--out")
+    assert f.read_text() == "x"
+
+
+def test_bad_input_in_a_real_process(tmp_path):
+    """The installed entry point path: a real exit code, one stderr line, no traceback."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[params]\nreform_resolv = 0.5\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "run", str(bad), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert_one_error_line(proc.stderr, "Did you mean 'reform_resolve'")
+    assert not (tmp_path / "out").exists()
+
+
+def test_interrupted_run_writes_nothing(capsys, tmp_path, scenario_file, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+        yield  # a generator, like the real one
+
+    monkeypatch.setattr(sim.runner, "iter_replicates", interrupted)
+    out = tmp_path / "out"
+    code, _, err = run_cli(capsys, "run", scenario_file, "--out", out)
+    assert code == 130
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_atomic_open_leaves_the_old_file_on_failure(tmp_path):
+    target = tmp_path / "f.csv"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), atomic_open(target) as f:
+        f.write("half")
+        raise RuntimeError("interrupted")
+    assert target.read_text() == "old"
+    assert os.listdir(tmp_path) == ["f.csv"]
+    with atomic_open(target) as f:
+        f.write("new")
+    assert target.read_text() == "new"
+    assert os.listdir(tmp_path) == ["f.csv"]
+
+
+# --- validate and params ---------------------------------------------------------------------
+
+
+def test_validate_ok(capsys, scenario_file):
+    code, out, err = run_cli(capsys, "validate", scenario_file)
+    assert code == 0, err
+    assert out.strip() == "OK: tmp (2 params set, 1 events, 24 months)"
+
+
+def test_validate_named_scenario(capsys):
+    code, out, _ = run_cli(capsys, "validate", "l_county")
+    assert code == 0
+    assert out.startswith("OK: l_county (")
+
+
+def test_validate_failing(capsys, tmp_path, scenario_file):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[params]\ninertia = -1\n")
+    code, out, err = run_cli(capsys, "validate", scenario_file, bad)
+    assert code == 2
+    assert out.startswith("OK: tmp")
+    assert_one_error_line(err, "bad.toml", "inertia")
+
+
+def test_params_markdown_lists_every_parameter(capsys):
+    code, out, _ = run_cli(capsys, "params", "--markdown")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert all(line.startswith("| ") and line.endswith(" |") for line in lines)
+    assert len(lines) == 2 + len(sim.PARAMS)
+    for name in sim.PARAMS:
+        assert f"| {name} |" in out, name
+
+
+def test_params_text_lists_every_parameter(capsys):
+    code, out, _ = run_cli(capsys, "params")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:5] == ["name", "group", "default", "range", "unit"]
+    names = {line.split()[0] for line in lines[2:] if line.strip()}
+    assert names == set(sim.PARAMS)
+
+
+def test_help_and_no_command(capsys):
+    assert run_cli(capsys, "--help")[0] == 0
+    code, _, err = run_cli(capsys)
+    assert code == 2
+    assert_one_error_line(err)
+
+
+# --- the figure ------------------------------------------------------------------------------
+
+
+def synthetic_series(replicates: int = 20, steps: int = 120) -> pd.DataFrame:
+    """A batch shaped like series.csv: rising performance and levels, phases advancing."""
+    rng = np.random.default_rng(0)
+    frames = []
+    t = np.arange(steps + 1)
+    for r in range(replicates):
+        real = 0.3 + 0.4 * (1 - np.exp(-t / (40 + 5 * rng.random())))
+        cols = {
+            "replicate": r,
+            "seed": r,
+            "step": t,
+            "real_performance": real,
+            "assessed_performance": real + 0.05,
+            "benchmark": 0.75 + 0.001 * t,
+        }
+        for i, k in enumerate(sim.SUBSYSTEMS):
+            cols[f"level_{k}"] = np.clip(0.1 + 0.1 * i + 0.004 * t + 0.02 * rng.standard_normal(t.size), 0, 1)
+        cols.update(coupling_C=np.full(t.size, 0.95), coupling_T=0.3 + 0.003 * t, coupling_D=0.5 + 0.002 * t)
+        marks = np.searchsorted([3 + r % 3, 10, 40, 70], t, side="right")
+        cols["phase"] = [sim.PHASES[k] for k in marks]
+        frames.append(pd.DataFrame(cols))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_modal_phase_and_spans():
+    df = synthetic_series(3, 80)
+    phase = plots.modal_phase(df)
+    assert phase.loc[0] == "none" and phase.loc[80] == "deliver"
+    spans = plots.phase_spans(phase)
+    assert [s[0] for s in spans] == list(sim.PHASES)
+    assert spans[0][1] == -0.5 and spans[-1][2] == 80.5
+
+
+def test_figure_is_fast_and_valid(tmp_path):
+    df = synthetic_series(20, 120)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", plots.CJKFontWarning)
+        plots.trajectory_figure(df.head(10), tmp_path / "warm.png")  # imports matplotlib
+        t0 = time.perf_counter()
+        plots.trajectory_figure(df, tmp_path / "t.png")
+        elapsed = time.perf_counter() - t0
+    assert (tmp_path / "t.png").read_bytes()[:4] == b"\x89PNG"
+    assert elapsed < 4.0  # ~0.4 s measured; the bound leaves room for a busy machine
+
+
+def test_figure_falls_back_to_english_without_cjk_font(tmp_path, monkeypatch, capsys, scenario_file):
+    monkeypatch.setattr(plots, "find_cjk_font", lambda: None)
+    with pytest.warns(plots.CJKFontWarning, match="fonts-noto-cjk"):
+        plots.trajectory_figure(synthetic_series(2, 30), tmp_path / "t.png", lang="zh")
+    assert (tmp_path / "t.png").exists()
+    code, _, err = run_cli(capsys, "run", scenario_file, "--steps", "12", "--out", tmp_path / "o")
+    assert code == 0
+    warn_lines = [line for line in err.splitlines() if "warning" in line]
+    assert len(warn_lines) == 1, err
+    assert warn_lines[0].startswith("county-sim: warning: no CJK font")
+
+
+@pytest.mark.skipif(plots.find_cjk_font() is None, reason="no CJK font installed (Debian: fonts-noto-cjk)")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_figure_with_cjk_font_has_no_missing_glyphs(tmp_path, lang):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plots.trajectory_figure(synthetic_series(2, 30), tmp_path / "t.png", lang=lang)
+    assert not [w for w in caught if "missing" in str(w.message).lower()], [str(w.message) for w in caught]
+
+
+def test_figure_rejects_unknown_language(tmp_path):
+    with pytest.raises(ValueError, match="lang"):
+        plots.trajectory_figure(synthetic_series(1, 10), tmp_path / "t.png", lang="fr")
