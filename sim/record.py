@@ -65,7 +65,7 @@ def measure(s) -> np.ndarray:
     B = s.B
     out = np.empty((B, len(MEASURES)))
     need = s.need_mean
-    out[:, 0] = (need * s.real_perf).sum(axis=1)
+    out[:, 0] = np.clip((need * s.real_perf).sum(axis=1), 0.0, 1.0)  # need weights sum to 1 only up to rounding
     out[:, 1] = (s.indicator_weights * s.assessed_perf).sum(axis=1) / s.indicator_weights.sum(axis=1)
     out[:, 2:6] = s.real_perf
     out[:, 6:10] = s.assessed_perf

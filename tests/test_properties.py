@@ -1,0 +1,124 @@
+"""Property-based tests (hypothesis): for parameter draws across the whole declared ranges, the state
+stays finite and every level stays in [0, 1] (issue 2: "state stays within bounds and finite for
+random parameter draws across the whole declared ranges").
+
+Every non-size parameter is drawn across its full [low, high] (bools too; hypothesis favours the
+ends of a range, which is where bounds break). The behavioural sizes that do not change array shapes
+much (term length, citizens' ties) are drawn too; the agent counts are small for speed. Random
+events are added so that visits, campaigns and leadership changes are covered as well.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import sim
+from sim.model import BOUNDED, Cadre, Citizen, CountyModel, Department, Leader
+from sim.params import PARAMS
+from sim.record import MEASURES
+from sim.scenario import EVENT_KINDS, Event, default_scenario
+
+STEPS = 36
+SIZES = {"n_citizens": 100, "n_cadres": 48, "n_departments": 8, "n_townships": 4, "n_leaders": 3}
+DRAWN_SIZES = ("term_length", "citizen_ties")  # sizes that are behaviour, not array shapes
+
+
+def param_strategy(name: str) -> st.SearchStrategy:
+    p = PARAMS[name]
+    if p.kind == "bool":
+        return st.booleans()
+    if p.kind == "int":
+        return st.integers(min_value=int(p.low), max_value=int(p.high))
+    return st.floats(min_value=float(p.low), max_value=float(p.high), allow_nan=False, allow_infinity=False)
+
+
+DRAWN = [n for n, p in PARAMS.items() if p.group != "size"] + list(DRAWN_SIZES)
+PARAM_DRAWS = st.fixed_dictionaries({name: param_strategy(name) for name in DRAWN})
+
+
+@st.composite
+def events(draw) -> tuple[Event, ...]:
+    out = []
+    for _ in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from(sorted(EVENT_KINDS)))
+        values = {
+            key: draw(st.floats(min_value=f.low, max_value=f.high, allow_nan=False))
+            for key, f in EVENT_KINDS[kind].fields.items()
+        }
+        out.append(Event(draw(st.integers(1, STEPS)), kind, tuple(sorted(values.items()))))
+    return tuple(sorted(out, key=lambda e: e.month))
+
+
+def check_run(model: CountyModel) -> None:
+    data = model.engine.recorder.data[: model.engine.recorder.n, 0]
+    assert data.shape == (STEPS + 1, len(MEASURES))
+    bad = [MEASURES[i] for i in np.flatnonzero(~np.isfinite(data).all(axis=0))]
+    assert not bad, f"non-finite measures: {bad}"
+    # every measure is designed as a level or share in [0, 1]
+    low = [MEASURES[i] for i in np.flatnonzero(data.min(axis=0) < 0.0)]
+    high = [MEASURES[i] for i in np.flatnonzero(data.max(axis=0) > 1.0)]
+    assert not low and not high, f"below 0: {low}; above 1: {high}"
+    s = model.engine.s
+    for name in BOUNDED:
+        x = getattr(s, name)
+        assert np.all(np.isfinite(x)), name
+        assert x.min() >= 0.0 and x.max() <= 1.0, f"{name} in [{x.min()}, {x.max()}]"
+    for name, x in vars(s).items():
+        if isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating):
+            assert np.all(np.isfinite(x)), f"state array {name} is not finite"
+    # budget shares stay a distribution; effort and the leaders' vision stay levels
+    np.testing.assert_allclose(s.dept_budget_share.sum(axis=1), 1.0, rtol=1e-9)
+    assert s.dept_budget_share.min() >= 0.0
+    for name in ("cadre_effort", "leader_vision"):
+        x = getattr(s, name)
+        assert x.min() >= 0.0 and x.max() <= 1.0, name
+
+
+@settings(
+    max_examples=600,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(params=PARAM_DRAWS, evs=events(), seed=st.integers(0, 2**32 - 1))
+def test_state_bounded_and_finite_across_parameter_ranges(params, evs, seed):
+    sc = dataclasses.replace(default_scenario(**SIZES, **params, steps=STEPS), events=evs)
+    model = CountyModel(sc, seed=seed, build_agents=False)
+    for _ in range(STEPS):
+        model.step()
+    check_run(model)
+
+
+def test_every_non_size_parameter_is_drawn():
+    drawn = set(DRAWN)
+    assert {n for n, p in PARAMS.items() if p.group != "size"} <= drawn
+    assert set(PARAMS) - drawn == set(SIZES), "every other size is fixed small above"
+
+
+EXTREME_SIZES = [
+    {"n_departments": 4, "n_leaders": 1, "citizen_ties": 0, "n_townships": 1, "n_cadres": 4, "n_citizens": 10},
+    {"n_departments": 4, "n_leaders": 1, "citizen_ties": 0, "n_townships": 1, "n_cadres": 48, "n_citizens": 100},
+    {"n_departments": 5, "n_leaders": 2, "citizen_ties": 30, "n_townships": 10, "n_cadres": 5, "n_citizens": 10},
+    {"n_departments": 4, "n_leaders": 1, "citizen_ties": 1, "n_townships": 3, "n_cadres": 7, "n_citizens": 11},
+]
+
+
+@pytest.mark.parametrize("sizes", EXTREME_SIZES, ids=lambda d: "-".join(f"{k[2:]}{v}" for k, v in d.items()))
+def test_extreme_small_sizes_run(sizes):
+    sc = default_scenario(**sizes, term_length=12, steps=STEPS)
+    res = sim.run(sc, seed=3)
+    assert len(res.series) == STEPS + 1
+    check_run(res.model)
+    for cls, key in (
+        (Leader, "n_leaders"),
+        (Department, "n_departments"),
+        (Cadre, "n_cadres"),
+        (Citizen, "n_citizens"),
+    ):
+        assert len(res.model.agents_by_type[cls]) == sizes[key]
