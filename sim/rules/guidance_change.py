@@ -19,8 +19,13 @@ def public_value(s, p, r) -> None:
         + 0.1 * p.k_AI_GC[:, 0] * s.participation_rate * (1.0 - s.public_value_clarity)
         - p.stock_decay[:, 0] * keep * s.public_value_clarity
     )
+    # what leaders hear: the domains of this month's complaints (each carries its citizen's largest
+    # unmet need), beside the needs public-value work has made clear (paper §3(一) '把群众所思、所想、
+    # 所盼及时反映到党委、政府'); with no complaints they go by the clarified needs alone
+    complaints = s.voiced.sum(axis=1, keepdims=True)
+    heard = np.where(complaints > 0, s.voiced / np.maximum(complaints, 1e-12), s.need_mean)
     rate = 0.06 * col(s.public_value_clarity * listen)
-    s.priorities += rate * (s.need_mean - s.priorities)
+    s.priorities += rate * (0.5 * (s.need_mean + heard) - s.priorities)
     # leaders who hear citizens come to value what they hear (paper §3(一) FT22)
     s.leader_public_value += 0.02 * col(s.voice_rate) * (1.0 - s.leader_public_value)
 
