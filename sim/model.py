@@ -27,7 +27,7 @@ from .scenario import Event, Scenario, default_scenario, load_scenario
 from .state import Pars, Rand, State
 from .trajectory import classify, subsystem_levels
 
-#: The step, in order (MODEL_SPEC §3): the five subsystems, then citizens, then the leadership's
+#: The step, in order (MODEL_SPEC §3): the five subsystems, then outputs, citizens, the leadership's
 #: resolve. Each month begins with `turnover.apply_events` (end of term, scheduled events, campaigns).
 STEP_RULES: tuple[tuple[str, Callable], ...] = (
     ("drive–input", di.drive),
@@ -42,11 +42,11 @@ STEP_RULES: tuple[tuple[str, Callable], ...] = (
     ("management–execution", me.allocate),
     ("management–execution", me.capacity),
     ("management–execution", me.cadres),
-    ("management–execution", me.output),
     ("adaptation–interaction", ai.openness),
     ("adaptation–interaction", ai.learning),
     ("adaptation–interaction", ai.rediagnose),
     ("adaptation–interaction", ai.brain_drain),
+    ("outputs", me.output),
     ("citizens", cz.satisfaction),
     ("citizens", cz.word_of_mouth),
     ("citizens", cz.trust),

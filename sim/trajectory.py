@@ -18,7 +18,8 @@ GROWTH_WINDOW = 6  # months over which performance growth is measured for activa
 
 
 def subsystem_levels(s) -> np.ndarray:
-    """The five subsystem levels U_k in [0, 1], computed bottom-up from agent states, shape (B, 5).
+    """The five subsystem levels U_k in [0, 1], computed bottom-up from agent states, shape (B, 5);
+    each level weighs the factors the paper groups into that subsystem (paper §4(一), Figure 4).
 
     DI: drive, action base, identified problems. CL: collaborative leadership, tie strength, absence
     of silo. GC: public-value clarity, cadres' internalised value, practices. ME: PM maturity,
@@ -45,7 +46,8 @@ def subsystem_levels(s) -> np.ndarray:
 
 def coupling_degree(levels: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """Coupling coordination degree (耦合协调度) of the five levels along the last axis:
-    C = [prod U / mean(U)^n]^(1/n), T = sum a_k U_k, D = sqrt(C T) (MODEL_SPEC §3)."""
+    C = [prod U / mean(U)^n]^(1/n), T = sum a_k U_k, D = sqrt(C T) (MODEL_SPEC §3; the degree as
+    used in Chinese regional studies since Liao Chongbin 1999, 热带地理 19(2))."""
     u = np.maximum(levels, 1e-9)
     n = u.shape[-1]
     a = np.full(n, 1.0 / n) if weights is None else np.asarray(weights)

@@ -335,6 +335,7 @@ SUBSYSTEM_ORDER = (
     "guidance–change",
     "management–execution",
     "adaptation–interaction",
+    "outputs",
     "citizens",
     "turnover",
 )
@@ -344,6 +345,7 @@ RULE_MODULE = {
     "guidance–change": "sim.rules.guidance_change",
     "management–execution": "sim.rules.management_execution",
     "adaptation–interaction": "sim.rules.adaptation_interaction",
+    "outputs": "sim.rules.management_execution",  # output is an execution rule, run after adaptation
     "citizens": "sim.rules.citizens",
     "turnover": "sim.rules.turnover",
 }

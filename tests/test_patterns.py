@@ -90,7 +90,7 @@ def test_pattern5_closed_channels_goal_displacement(runs):
 
 def test_pattern6_cutting_the_feedback_loop_plateaus_early_and_low(runs):
     # k_ME_DI = 0 cuts evaluation feedback into drive. "Clearly below": the median final real
-    # performance is at least 0.1 lower (measured ~0.46 against ~0.68, a replicate s.d. of ~0.01).
+    # performance is at least 0.1 lower (measured ~0.46 against ~0.68, replicate s.d. ~0.02 each).
     # "Plateaus early": the median month at which a run reaches 90% of its own final rise comes
     # earlier than the baseline's (measured ~38 against ~97).
     base_series, base = runs("l_county")

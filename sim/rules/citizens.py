@@ -11,7 +11,8 @@ WORD_OF_MOUTH = 0.3  # Deffuant convergence parameter mu
 
 
 def experience(s, p) -> np.ndarray:
-    """Experienced quality: own need weights over domain performance, times township access (B, C)."""
+    """Experienced quality: own need weights over domain performance, times the township's access to
+    services (Van Ryzin 2004: satisfaction is judged on experienced quality), shape (B, C)."""
     q = np.einsum("bcd,bd->bc", s.citizen_needs, s.real_perf)
     return q * np.take(s.citizen_township_access, s.citizen_township, axis=1)
 

@@ -19,7 +19,7 @@ def public_value(s, p, r) -> None:
         + 0.1 * p.k_AI_GC[:, 0] * s.participation_rate * (1.0 - s.public_value_clarity)
         - p.stock_decay[:, 0] * keep * s.public_value_clarity
     )
-    # what leaders hear: the domains of this month's complaints (each carries its citizen's largest
+    # what leaders hear: the domains of last month's complaints (each carries its citizen's largest
     # unmet need), beside the needs public-value work has made clear (paper §3(一) '把群众所思、所想、
     # 所盼及时反映到党委、政府'); with no complaints they go by the clarified needs alone
     complaints = s.voiced.sum(axis=1, keepdims=True)

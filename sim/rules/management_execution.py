@@ -17,12 +17,13 @@ PARTICIPATION_EASE = 0.1  # citizens' support eases implementation (paper §3(�
 
 def pm_alignment(s) -> np.ndarray:
     """Indicator alignment: 1 minus the total-variation distance between what is assessed and what
-    citizens need, shape (B,)."""
+    citizens need (paper §3(六) 差异化指标; §4(一) 公共价值 '纠正并预防绩效偏差'), shape (B,)."""
     return 1.0 - 0.5 * np.abs(s.indicator_weights - s.need_mean).sum(axis=1)
 
 
 def pm_maturity(s) -> np.ndarray:
-    """PM maturity: mean of indicator alignment, monitoring, incentive linkage and feedback (B,)."""
+    """PM maturity: mean of indicator alignment, monitoring, incentive linkage and feedback, the four
+    components MODEL_SPEC §2 lists (paper §3(六) 计划、组织、沟通、激励、控制、反馈), shape (B,)."""
     return (pm_alignment(s) + s.pm_monitoring + s.pm_incentive + s.pm_feedback) / 4.0
 
 
@@ -96,7 +97,8 @@ def cadres(s, p, r) -> None:
 
 
 def incentive_strength(s, p) -> np.ndarray:
-    """Strength of pay and promotion incentives on assessed performance, shape (B, 1)."""
+    """Strength of pay and promotion incentives on assessed performance, shape (B, 1) (paper §3(二)
+    底薪+绩效奖金, 凭实绩用人; Holmström & Milgrom 1991; promotion weight after Li & Zhou 2005)."""
     return np.clip(p.performance_pay * col(s.pm_incentive) + 0.5 * p.promotion_by_merit * col(pm_maturity(s)), 0.0, 1.0)
 
 
@@ -115,7 +117,9 @@ def effort(s, p, incentive=None, ft=None) -> None:
 
 
 def raw_output(s, p) -> np.ndarray:
-    """Department output before the county-level scale, shape (B, J)."""
+    """Department output before the county-level scale, shape (B, J): capacity, resources, execution
+    and clarity in a Cobb–Douglas product, times key-action focus, tie synergy less silo waste, and
+    citizens' support (MODEL_SPEC §3 Department output; paper §3(四)–(五))."""
     J = s.dept_capacity.shape[1]
     execution = np.maximum(dept_mean(s, s.cadre_real_effort * s.cadre_competence), 1e-4)
     res = np.maximum(col(s.resources) * s.dept_budget_share * J, 1e-4)
@@ -132,9 +136,10 @@ def raw_output(s, p) -> np.ndarray:
 
 
 def saturate(ratio: np.ndarray, start: np.ndarray) -> np.ndarray:
-    """Output level from the ratio of raw output to the starting county's: each doubling of the
-    ratio closes the same share of the remaining headroom, 1 - (1 - y0)^ratio (diminishing returns
-    near the frontier; equals y0 at ratio 1)."""
+    """Output level 1 - (1 - y0)^ratio from the ratio of raw output to the starting county's: each
+    unit of the ratio closes the share y0 of the remaining headroom, so returns diminish near the
+    frontier and the starting county (ratio 1) produces exactly y0 (a constant-hazard saturation,
+    as in the exponential learning curves of Repenning & Sterman 2002)."""
     return 1.0 - (1.0 - start) ** ratio
 
 

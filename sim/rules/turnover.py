@@ -12,8 +12,13 @@ def campaign_rectification(s, p, b: int, strength: float, r) -> None:
     """Work-style rectification: discipline up and some lax cadres removed and replaced by disciplined
     newcomers (paper §3(一) '严抓纪律、明树典型…查处一批干部')."""
     d = s.cadre_discipline[b]
-    lax = d < np.quantile(d, 0.1 * strength)
+    lax = d < np.quantile(d, 0.1 * strength)  # the laxest tenth (at full strength) are removed
     s.cadre_discipline[b] = np.where(lax, p.initial_discipline[b, 0] + 0.3, d + 0.3 * strength * (1.0 - d))
+    # their posts go to newcomers: starting competence, baseline motivation, the county's values
+    s.cadre_competence[b] = np.where(lax, p.initial_competence[b, 0], s.cadre_competence[b])
+    s.cadre_motivation[b] = np.where(lax, s.cadre_baseline_motivation[b], s.cadre_motivation[b])
+    s.cadre_public_value[b] = np.where(lax, s.public_value_clarity[b], s.cadre_public_value[b])
+    s.cadre_expected_reward[b] = np.where(lax, 0.0, s.cadre_expected_reward[b])
     s.cadre_motivation[b] += 0.05 * strength * (1.0 - s.cadre_motivation[b])
     np.clip(s.cadre_discipline[b], 0.0, 1.0, out=s.cadre_discipline[b])
 
