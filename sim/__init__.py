@@ -4,7 +4,7 @@ low-performance trap (Bao Guoxian & Liu Ying 2025, the practice of L County)."""
 from .model import CountyModel, Engine, replicate_seed
 from .params import COUPLINGS, DOMAINS, PARAMS, SUBSYSTEMS
 from .record import MEASURES, SUMMARY_COLUMNS, RunResult
-from .runner import iter_replicates, run, run_replicates
+from .runner import iter_replicates, run, run_batch, run_replicates
 from .scenario import Scenario, ScenarioError, load_scenario
 from .trajectory import PHASES, classify, coupling_degree
 
@@ -29,5 +29,6 @@ __all__ = [
     "load_scenario",
     "replicate_seed",
     "run",
+    "run_batch",
     "run_replicates",
 ]

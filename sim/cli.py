@@ -11,6 +11,7 @@ and exits with code 2 before anything is written.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import warnings
@@ -22,6 +23,9 @@ from .scenario import Scenario, ScenarioError, load_scenario, parse_set
 PROG = "county-sim"
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 OUTPUT_FILES: tuple[str, ...] = ("series.csv", "summary.csv", "trajectory.png", "manifest.json")
+#: Modules that add subcommands: each has `register(subparsers)` that adds its parsers and sets
+#: `func=handler(args, argv) -> exit code`. Handlers raise ScenarioError for bad input.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -101,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     par = sub.add_parser("params", help="print the parameter table (default, range, unit, meaning, source)")
     par.add_argument("--markdown", action="store_true", help="print a Markdown table")
     par.set_defaults(func=cmd_params)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 

@@ -167,12 +167,14 @@ class Engine:
             self.steps = self.recorder.data.shape[0] - 1
         self.recorder.record(s)
 
-    def results(self) -> list[tuple[pd.DataFrame, dict]]:
+    def results(self, with_series: bool = True) -> list[tuple[pd.DataFrame | None, dict]]:
+        """Per run: (series DataFrame or None, summary dict). Skipping the DataFrames is what a
+        sweep wants: the summary needs only the recorded arrays."""
         out = []
         for b, (sc, seed) in enumerate(zip(self.scenarios, self.seeds, strict=True)):
             series = self.recorder.series(b)
             summary, phase = summarise(series, sc.params, seed)
-            out.append((series_frame(series, phase, seed), summary))
+            out.append((series_frame(series, phase, seed) if with_series else None, summary))
         return out
 
 

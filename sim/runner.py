@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pandas as pd
 
-from .model import CountyModel, replicate_seed
+from .model import CountyModel, Engine, replicate_seed
 from .record import RunResult
 from .scenario import Scenario, load_scenario
 
@@ -25,6 +25,21 @@ def run(scenario: Scenario | str, seed: int | None = None, steps: int | None = N
         model.step()
     series, summary = model.result()
     return RunResult(series, summary, model)
+
+
+def run_batch(
+    scenarios: Sequence[Scenario], seeds: Sequence[int], steps: int | None = None, with_series: bool = False
+) -> list[RunResult]:
+    """Run many (scenario, seed) pairs stepped together over arrays with a batch axis, without Mesa
+    agents; each run gives exactly the numbers `run(scenario, seed)` gives alone. The scenarios
+    must share the agent counts (the `size` parameters) and the horizon; group them first."""
+    if len({sc.steps for sc in scenarios} | ({steps} if steps else set())) > 1 and steps is None:
+        raise ValueError("a batch must share its horizon: pass steps= or group the scenarios by steps")
+    scenarios = [sc if steps is None or sc.steps == steps else sc.with_overrides(steps=steps) for sc in scenarios]
+    engine = Engine(scenarios, seeds, scenarios[0].steps)
+    for _ in range(engine.steps):
+        engine.step()
+    return [RunResult(series, summary) for series, summary in engine.results(with_series)]
 
 
 def iter_replicates(
