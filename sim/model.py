@@ -24,7 +24,7 @@ from .rules import guidance_change as gc
 from .rules import management_execution as me
 from .rules import turnover as to
 from .scenario import Event, Scenario, default_scenario, load_scenario
-from .state import Pars, Rand, State
+from .state import Pars, Rand, State, month_layout
 from .trajectory import classify, subsystem_levels
 
 #: The step, in order (MODEL_SPEC §3): the five subsystems, then outputs, citizens, the leadership's
@@ -113,6 +113,7 @@ class Engine:
         self.p = Pars(self.scenarios)
         self.r = Rand([np.random.default_rng(x) for x in self.seeds])
         self.s = State(self.p, self.r)
+        self.r.layout = month_layout(self.p)
         self.schedules: list[dict[int, list[Event]]] = []
         for sc in self.scenarios:
             sched: dict[int, list[Event]] = defaultdict(list)
@@ -145,6 +146,7 @@ class Engine:
     def step(self, timer: Callable | None = None) -> None:
         s, p, r = self.s, self.p, self.r
         s.t += 1
+        r.begin_month()
         to.apply_events(s, p, r, self.schedules)
         if timer is None:
             for _, rule in STEP_RULES:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.special import ndtri
 
 from .params import DOMAINS, PARAMS, SIZE_PARAMS
 from .scenario import Scenario
@@ -43,20 +44,39 @@ class Pars:
 
 
 class Rand:
-    """One `numpy.random.Generator` per run; every draw returns a (B, *shape) array."""
+    """One `numpy.random.Generator` per run; every draw returns a (B, *shape) array.
 
-    def __init__(self, gens: Sequence[np.random.Generator]):
+    The month's draws come as one block per run (`begin_month`): one generator call per run and
+    month instead of one per rule keeps a batch of many runs from paying a Python call per run per
+    rule, and a run's stream does not depend on the other runs in its batch.
+    """
+
+    def __init__(self, gens: Sequence[np.random.Generator], layout: dict[str, tuple[int, ...]] | None = None):
         self.gens = list(gens)
+        self.layout = dict(layout or {})
+        self.u: dict[str, np.ndarray] = {}
+
+    def begin_month(self) -> None:
+        """Draw this month's uniforms in [0, 1): `self.u[name]` has shape (B, *layout[name])."""
+        sizes = [int(np.prod(shape)) for shape in self.layout.values()]
+        total = sum(sizes)
+        if len(self.gens) == 1:
+            block = self.gens[0].random(total)[None]
+        else:
+            block = np.stack([g.random(total) for g in self.gens])
+        start = 0
+        for (name, shape), n in zip(self.layout.items(), sizes, strict=True):
+            self.u[name] = block[:, start : start + n].reshape(len(self.gens), *shape)
+            start += n
+
+    def normal(self, name: str, scale: float) -> np.ndarray:
+        """This month's standard-normal draws for `name` (inverse CDF of its uniforms), times scale."""
+        return scale * ndtri(np.clip(self.u[name], 1e-12, 1.0 - 1e-12))
 
     def random(self, *shape: int) -> np.ndarray:
         if len(self.gens) == 1:
             return self.gens[0].random(shape)[None]
         return np.stack([g.random(shape) for g in self.gens])
-
-    def normal(self, scale: float, *shape: int) -> np.ndarray:
-        if len(self.gens) == 1:
-            return self.gens[0].normal(0.0, scale, shape)[None]
-        return np.stack([g.normal(0.0, scale, shape) for g in self.gens])
 
     def integers(self, low: int, high: int, *shape: int) -> np.ndarray:
         return np.stack([g.integers(low, high, shape) for g in self.gens])
@@ -75,6 +95,20 @@ def _beta(rand: Rand, mean: np.ndarray, n: int, conc: float = 12.0) -> np.ndarra
     for i, g in enumerate(rand.gens):
         out[i] = g.beta(a[i, 0], b[i, 0], n)
     return out
+
+
+def month_layout(p: Pars) -> dict[str, tuple[int, ...]]:
+    """The random draws each month, by the rule that uses them (the order fixes the streams)."""
+    J, N, C = p.n_departments, p.n_cadres, p.n_citizens
+    return {
+        "resource_shock": (1,),  # drive_input.resources
+        "meetings": (J, J),  # coordination_linkage.convene
+        "motivation_noise": (N,),  # management_execution.cadres
+        "leaving": (N,),  # adaptation_interaction.brain_drain
+        "hearing": (C,),  # citizens.word_of_mouth
+        "voice": (C,),  # citizens.voice_and_participation
+        "joining": (C,),  # citizens.voice_and_participation
+    }
 
 
 class State:

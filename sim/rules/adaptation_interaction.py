@@ -37,7 +37,7 @@ def brain_drain(s, p, r) -> None:
     """Competent cadres leave an unattractive county and are replaced by newcomers
     (paper §3(三) 高素质人才的流失)."""
     attract = 0.4 * s.resources + 0.3 * s.perf_history[:, -1] + 0.3 * p.performance_pay[:, 0] * s.pm_incentive
-    leave = r.random(*s.cadre_competence.shape[1:]) < p.brain_drain * s.cadre_competence * col(1.0 - attract) * 2.0
+    leave = r.u["leaving"] < p.brain_drain * s.cadre_competence * col(1.0 - attract) * 2.0
     if leave.any():
         fresh = np.broadcast_to(p.initial_competence, leave.shape)
         s.cadre_competence = np.where(leave, fresh, s.cadre_competence)

@@ -32,7 +32,7 @@ def word_of_mouth(s, p, r) -> None:
     k = s.citizen_neighbours.shape[2]
     if k == 0:
         return
-    pick = (r.random(s.citizen_neighbours.shape[1]) * k).astype(np.intp)
+    pick = (r.u["hearing"] * k).astype(np.intp)
     nb = np.take_along_axis(s.citizen_neighbours, pick[:, :, None], axis=2)[:, :, 0]
     other = np.take_along_axis(s.citizen_satisfaction, nb, axis=1)
     diff = other - s.citizen_satisfaction
@@ -50,15 +50,13 @@ def voice_and_participation(s, p, r) -> None:
     """Complaints are a threshold act, grievance against cost; open channels lower the cost and carry
     each complaint's largest unmet need to the leaders; trusting citizens participate
     (Epstein 2002 grievance threshold; paper §3(一) 12345热线; §3(三) 人大政协、社会力量)."""
-    C = s.citizen_satisfaction.shape[1]
-    u = r.random(2, C)
     grievance = (1.0 - s.citizen_satisfaction) * s.citizen_voice_propensity
     cost = 0.8 * (1.0 - p.channel_openness * (0.5 + 0.5 * col(s.openness)))
-    voice = grievance > cost + 0.2 * u[:, 0]
+    voice = grievance > cost + 0.2 * r.u["voice"]
     unmet = s.citizen_needs * (1.0 - s.real_perf)[:, None, :]
     top = unmet.argmax(axis=2)
     s.voiced = np.stack([((top == d) & voice).mean(axis=1) for d in range(s.voiced.shape[1])], axis=1)
     s.voice_rate = voice.mean(axis=1)
     part = s.citizen_participation_propensity * s.citizen_trust * (0.5 * p.channel_openness + 0.5 * col(s.openness))
-    joined = part > 0.5 * u[:, 1]
+    joined = part > 0.5 * r.u["joining"]
     s.participation_rate += 0.2 * (joined.mean(axis=1) - s.participation_rate)

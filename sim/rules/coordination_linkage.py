@@ -15,8 +15,7 @@ def convene(s, p, r) -> None:
     ties used grow, unused ties decay (paper §3(四) '一次不行两次、两次不行三次')."""
     collab = leaders_mean(s, s.leader_collaboration * (0.5 + 0.5 * s.leader_vision))
     intensity = col(s.active) * (0.5 * collab + 0.5 * p.k_DI_CL * level(s, "DI"))  # (B, 1)
-    J = s.dept_ties.shape[1]
-    u = r.random(J, J)
+    u = r.u["meetings"]
     met = np.triu(u < 0.3 * intensity[:, :, None], 1)
     met = met | np.transpose(met, (0, 2, 1))
     keep = 1.0 - TIE_DECAY * (1.0 - col(s.institutionalisation))[:, :, None]

@@ -67,5 +67,6 @@ def resources(s, p, r) -> None:
         + 0.1 * p.k_AI_DI[:, 0] * s.levels[:, 4] * s.active
     )
     # exogenous economic and fiscal conditions: a persistent AR(1) shock on the resource target
-    s.resource_shock = SHOCK_PERSISTENCE * s.resource_shock + p.shock_volatility[:, 0] * r.normal(1.0, 1)[:, 0]
+    shock = r.normal("resource_shock", 1.0)[:, 0]
+    s.resource_shock = SHOCK_PERSISTENCE * s.resource_shock + p.shock_volatility[:, 0] * shock
     s.resources += 0.1 * (np.clip(target * np.exp(s.resource_shock), 0.0, 1.0) - s.resources)

@@ -89,7 +89,7 @@ def cadres(s, p, r) -> None:
         0.04 * (g * example + (1.0 - g) * s.cadre_baseline_motivation - s.cadre_motivation)
         + p.peer_influence * (peers - s.cadre_motivation)
         + 0.1 * surprise
-        + r.normal(0.01, *s.cadre_motivation.shape[1:])
+        + r.normal("motivation_noise", 0.01)
     )
     np.clip(s.cadre_motivation, 0.0, 1.0, out=s.cadre_motivation)
     s.cadre_competence += 0.01 * p.training * g * (1.0 - s.cadre_competence) - 0.001 * s.cadre_competence
