@@ -25,7 +25,7 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 OUTPUT_FILES: tuple[str, ...] = ("series.csv", "summary.csv", "trajectory.png", "manifest.json")
 #: Modules that add subcommands: each has `register(subparsers)` that adds its parsers and sets
 #: `func=handler(args, argv) -> exit code`. Handlers raise ScenarioError for bad input.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("sim.whatif.cli",)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -92,6 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override a parameter (TOML value syntax; repeatable), e.g. --set k_ME_DI=0",
     )
+    run.add_argument(
+        "--policy",
+        dest="policies",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="apply a policy file's interventions and overrides (repeatable; e.g. what_if/learning_visits)",
+    )
     run.add_argument("--out", type=Path, default=None, help="output folder (default results/<scenario name>/)")
     run.add_argument(
         "--lang", choices=("en", "zh"), default="en", help="figure labels (Chinese needs a CJK font; default en)"
@@ -127,6 +135,11 @@ def prepare_run(args: argparse.Namespace) -> tuple[Scenario, dict[str, Any], Pat
         except ScenarioError as e:
             load_scenario(args.scenario)  # a fault of the file itself is reported as it is
             raise ScenarioError(f"{e} (with --steps {args.steps})") from None
+    if args.policies:
+        from .whatif.variants import apply_policy, load_policy
+
+        for token in args.policies:
+            scenario = apply_policy(scenario, load_policy(token))
     if overrides:
         scenario = scenario.with_overrides(where=f"--set on {scenario.path}", **overrides)
     out = args.out if args.out is not None else Path("results") / scenario.name
@@ -218,12 +231,20 @@ def write_results(out: Path, series: Any, summary: Any, lang: str = "en", title:
 
 def cmd_validate(args: argparse.Namespace, argv: list[str] | None) -> int:
     """`county-sim validate`: load and check each file; OK line per file, one error line per bad file."""
+    from .whatif.variants import load_policy
+
     code = EXIT_OK
     for name in args.files:
         try:
             scenario = load_scenario(name)
         except ScenarioError as e:
-            code = _fail(str(e))
+            try:
+                policy = load_policy(name)
+            except ScenarioError as policy_error:
+                # a file that schedules [[interventions]] is a policy: report what is wrong with it as one
+                code = _fail(str(policy_error if "interventions" in str(e) else e))
+                continue
+            print(f"OK: policy {policy.name} ({len(policy.params)} params set, {len(policy.events)} interventions)")
             continue
         n_set = len(scenario.file_keys)
         print(f"OK: {scenario.name} ({n_set} params set, {len(scenario.events)} events, {scenario.steps} months)")

@@ -13,76 +13,35 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .interventions import INTERVENTIONS, LEVERS, EventField, EventKind, lever_problem
 from .params import DEFAULTS, PARAMS
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 DEFAULT_STEPS = 120
 MAX_STEPS = 1200
-TOP_LEVEL_KEYS = ("name", "description", "paper", "steps", "params", "events")
+TOP_LEVEL_KEYS = ("name", "description", "paper", "steps", "params", "events", "interventions")
+#: Scheduled tables: `[[events]]` (the original name) and `[[interventions]]` take the same kinds.
+SCHEDULE_KEYS = ("events", "interventions")
 
 
 class ScenarioError(ValueError):
     """Bad scenario input. The message is one line: file, key, what is allowed."""
 
 
-@dataclass(frozen=True)
-class EventField:
-    low: float
-    high: float
-    default: float | None  # None: required
-    meaning: str
-
-
-@dataclass(frozen=True)
-class EventKind:
-    name: str
-    meaning: str
-    source: str
-    fields: dict[str, EventField]
-
-
-EVENT_KINDS: dict[str, EventKind] = {
-    k.name: k
-    for k in (
-        EventKind(
-            "higher_level_visit",
-            "a visit or instruction from above: a pulse of drive that fades over months",
-            "paper §2(一) 2013年11月…赴L县视察; Emerson et al. 2012 (consequential incentives)",
-            {"strength": EventField(0.0, 1.0, 0.3, "size of the drive pulse")},
-        ),
-        EventKind(
-            "rectification_campaign",
-            "work-style rectification (作风建设年): discipline up, some lax cadres removed",
-            "paper §3(一) '作风建设年'活动…及时发现并查处一批干部",
-            {"strength": EventField(0.0, 1.0, 0.6, "campaign strength")},
-        ),
-        EventKind(
-            "emancipation_campaign",
-            "emancipation of thinking (解放思想大讨论): openness and motivation up, inertia down",
-            "paper §3(一) '解放思想大讨论'活动",
-            {"strength": EventField(0.0, 1.0, 0.6, "campaign strength")},
-        ),
-        EventKind(
-            "leadership_change",
-            "a new leadership team takes over now, with the given profile",
-            "paper §2(一) 上下两届领导班子薪火相传",
-            {
-                "resolve": EventField(0.0, 1.0, None, "the successor team's reform resolve"),
-                "public_value": EventField(0.0, 1.0, 0.5, "the successor team's public-value commitment"),
-                "collaboration": EventField(0.0, 1.0, 0.5, "the successor team's collaborative skill"),
-            },
-        ),
-    )
-}
+#: The kinds whose fields are all plain numbers, under their old name (the four original event kinds
+#: and the numeric interventions); every kind in `INTERVENTIONS` may be scheduled in a file.
+EVENT_KINDS: dict[str, EventKind] = {k.name: k for k in INTERVENTIONS.values() if k.numeric}
 
 
 @dataclass(frozen=True)
 class Event:
+    """One scheduled intervention: its month, kind (a key of `INTERVENTIONS`) and field values."""
+
     month: int
     kind: str
-    values: tuple[tuple[str, float], ...]
+    values: tuple[tuple[str, float | int | str], ...]
 
-    def get(self, key: str) -> float:
+    def get(self, key: str) -> float | int | str:
         return dict(self.values)[key]
 
 
@@ -114,6 +73,23 @@ class Scenario:
         )
         return replace(scen, file_keys=self.file_keys)
 
+    def with_interventions(self, events: tuple[Event, ...] | list[Event], where: str | None = None) -> Scenario:
+        """A copy with more scheduled events (after this scenario's own in the same month), checked
+        against the horizon; errors name `where` (default: the scenario's file)."""
+        merged = sorted((*self.events, *events), key=lambda e: e.month)
+        scen = _build(
+            self.name,
+            dict(self.params),
+            self.steps,
+            merged,
+            self.description,
+            self.paper,
+            self.path,
+            dict(self.overrides),
+            where=where or self.path or "<interventions>",
+        )
+        return replace(scen, file_keys=self.file_keys)
+
     def content_hash(self) -> str:
         blob = json.dumps(
             {"params": self.params, "steps": self.steps, "events": [e.__dict__ for e in self.events]},
@@ -123,7 +99,7 @@ class Scenario:
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _suggest(key: str, allowed: list[str] | tuple[str, ...]) -> str:
+def suggest(key: str, allowed: list[str] | tuple[str, ...]) -> str:
     close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
     return f" Did you mean '{close[0]}'?" if close else ""
 
@@ -135,7 +111,7 @@ def _check_param(where: str, key: str, value: Any) -> Any:
         return value
     if key not in PARAMS:
         raise ScenarioError(
-            f"{where}: unknown parameter '{key}'.{_suggest(key, list(PARAMS))}"
+            f"{where}: unknown parameter '{key}'.{suggest(key, list(PARAMS))}"
             " Run `county-sim params` for the allowed keys."
         )
     problem = PARAMS[key].check(value)
@@ -144,15 +120,63 @@ def _check_param(where: str, key: str, value: Any) -> Any:
     return PARAMS[key].coerce(value)
 
 
-def _parse_event(where: str, i: int, raw: Any, steps: int) -> Event:
-    tag = f"events[{i}]"
+def _check_field(where: str, tag: str, f: EventField, v: Any) -> float | int | str:
+    """One field value, checked against its type and range (lever-relative ranges are checked later)."""
+    if f.lever:
+        problem = lever_problem(v)
+        if problem:
+            hint = suggest(v, LEVERS) if isinstance(v, str) and v not in PARAMS else ""
+            raise ScenarioError(f"{where}: key '{tag}' {problem}.{hint}")
+        return v
+    if f.choices:
+        if not isinstance(v, str) or v not in f.choices:
+            hint = suggest(v, f.choices) if isinstance(v, str) else ""
+            raise ScenarioError(f"{where}: key '{tag}' must be one of {', '.join(f.choices)} (got {v!r}).{hint}")
+        return v
+    if f.integer:
+        if isinstance(v, bool) or not isinstance(v, int) or not f.low <= v <= f.high:
+            raise ScenarioError(f"{where}: key '{tag}' must be an integer in [{f.low}, {f.high}] (got {v!r})")
+        return int(v)
+    if f.scale:
+        if isinstance(v, bool) or not isinstance(v, int | float) or v != v or abs(v) == float("inf"):
+            raise ScenarioError(f"{where}: key '{tag}' must be a number ({f.describe()}) (got {v!r})")
+        return float(v)
+    if isinstance(v, bool) or not isinstance(v, int | float) or not f.low <= v <= f.high:
+        raise ScenarioError(f"{where}: key '{tag}' must be a number in [{f.low}, {f.high}] (got {v!r})")
+    return float(v)
+
+
+def _check_lever_values(where: str, tag: str, values: dict[str, Any]) -> None:
+    """Values whose range is the named lever's: `value` inside it, `delta` within its width."""
+    lever = values.get("lever")
+    if lever is None:
+        return
+    spec = PARAMS[lever]
+    for key, v in values.items():
+        if key == "delta":
+            width = float(spec.high) - float(spec.low)
+            if not -width <= v <= width:
+                raise ScenarioError(
+                    f"{where}: key '{tag}.{key}' must be in [{-width:g}, {width:g}] for lever '{lever}'"
+                    f" (its range is [{spec.low}, {spec.high}]) (got {v!r})"
+                )
+        elif key == "value":
+            problem = spec.check(v)
+            if problem:
+                raise ScenarioError(f"{where}: key '{tag}.{key}' {problem} for lever '{lever}'")
+
+
+def _parse_event(where: str, i: int, raw: Any, steps: int, table: str = "events") -> Event:
+    tag = f"{table}[{i}]"
+    noun = "event" if table == "events" else "intervention"
     if not isinstance(raw, dict):
         raise ScenarioError(f"{where}: key '{tag}' must be a table with 'month' and 'kind'")
     kind = raw.get("kind")
-    if kind not in EVENT_KINDS:
+    if not isinstance(kind, str) or kind not in INTERVENTIONS:
         raise ScenarioError(
-            f"{where}: key '{tag}.kind' must be one of {', '.join(EVENT_KINDS)} (got {kind!r})."
-            + _suggest(str(kind), list(EVENT_KINDS))
+            f"{where}: key '{tag}.kind' must be one of {', '.join(INTERVENTIONS)} (got {kind!r})."
+            + suggest(str(kind), list(INTERVENTIONS))
+            + " Run `county-sim interventions` for their fields."
         )
     month = raw.get("month")
     if isinstance(month, bool) or not isinstance(month, int):
@@ -161,27 +185,32 @@ def _parse_event(where: str, i: int, raw: Any, steps: int) -> Event:
         raise ScenarioError(f"{where}: key '{tag}.month' is in the past: months run 1..{steps} (got {month})")
     if month > steps:
         raise ScenarioError(f"{where}: key '{tag}.month' is beyond the horizon of {steps} months (got {month})")
-    spec = EVENT_KINDS[kind]
-    values: dict[str, float] = {}
+    spec = INTERVENTIONS[kind]
+    values: dict[str, Any] = {}
     for key, v in raw.items():
         if key in ("kind", "month"):
             continue
         if key not in spec.fields:
             allowed = ["month", "kind", *spec.fields]
             raise ScenarioError(
-                f"{where}: unknown key '{tag}.{key}' for a {kind} event; allowed: {', '.join(allowed)}."
-                + _suggest(key, allowed)
+                f"{where}: unknown key '{tag}.{key}' for a {kind} {noun}; allowed: {', '.join(allowed)}."
+                + suggest(key, allowed)
             )
-        f = spec.fields[key]
-        if isinstance(v, bool) or not isinstance(v, int | float) or not f.low <= v <= f.high:
-            raise ScenarioError(f"{where}: key '{tag}.{key}' must be a number in [{f.low}, {f.high}] (got {v!r})")
-        values[key] = float(v)
+        values[key] = _check_field(where, f"{tag}.{key}", spec.fields[key], v)
     for key, f in spec.fields.items():
         if key not in values:
             if f.default is None:
-                raise ScenarioError(f"{where}: key '{tag}.{key}' is required for a {kind} event ({f.meaning})")
+                raise ScenarioError(f"{where}: key '{tag}.{key}' is required for a {kind} {noun} ({f.meaning})")
             values[key] = f.default
+    _check_lever_values(where, tag, values)
     return Event(month, kind, tuple(sorted(values.items())))
+
+
+def parse_schedule(where: str, raw: Any, steps: int, table: str = "events") -> list[Event]:
+    """The `[[events]]` or `[[interventions]]` array of a file, validated and sorted by month (stable)."""
+    if not isinstance(raw, list):
+        raise ScenarioError(f"{where}: key '{table}' must be an array of tables ([[{table}]])")
+    return sorted((_parse_event(where, i, e, steps, table) for i, e in enumerate(raw)), key=lambda e: e.month)
 
 
 def _build(name, params, steps, events, description, paper, path, overrides, where) -> Scenario:
@@ -223,7 +252,7 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
     except FileNotFoundError:
         known = sorted(x.stem for x in SCENARIO_DIR.glob("*.toml"))
         raise ScenarioError(
-            f"{where}: file not found. Known scenarios: {', '.join(known)}.{_suggest(p.stem, known)}"
+            f"{where}: file not found. Known scenarios: {', '.join(known)}.{suggest(p.stem, known)}"
         ) from None
     except OSError as e:
         raise ScenarioError(f"{where}: cannot read file ({e.strerror})") from None
@@ -233,9 +262,10 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
         raise ScenarioError(f"{where}: not valid TOML ({e})") from None
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            hint = _suggest(key, TOP_LEVEL_KEYS)
-            if not hint and key in PARAMS:
+            if key in PARAMS:
                 hint = f" Parameters go under [params]: put '{key}' there."
+            else:
+                hint = suggest(key, TOP_LEVEL_KEYS)
             raise ScenarioError(f"{where}: unknown top-level key '{key}'; allowed: {', '.join(TOP_LEVEL_KEYS)}.{hint}")
     params = data.get("params", {})
     if not isinstance(params, dict):
@@ -244,10 +274,10 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
     if "steps" in overrides:
         steps = overrides.pop("steps")
     steps = _check_param(where, "steps", steps)
-    raw_events = data.get("events", [])
-    if not isinstance(raw_events, list):
-        raise ScenarioError(f"{where}: key 'events' must be an array of tables ([[events]])")
-    events = sorted((_parse_event(where, i, e, steps) for i, e in enumerate(raw_events)), key=lambda e: e.month)
+    events = sorted(
+        (e for table in SCHEDULE_KEYS for e in parse_schedule(where, data.get(table, []), steps, table)),
+        key=lambda e: e.month,
+    )
     name = data.get("name", p.stem)
     if not isinstance(name, str):
         raise ScenarioError(f"{where}: key 'name' must be a string")
