@@ -1,0 +1,150 @@
+"""`county-sim sweep`, `analyze` and `report`: experiments from the command line::
+
+county-sim sweep EXPERIMENT [--workers N] [--backend local|dask] [--scheduler ADDRESS] [--out DIR] [--fresh]
+county-sim analyze EXPERIMENT_OR_DIR
+county-sim report DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..scenario import ScenarioError
+
+EXIT_OK, EXIT_FAIL = 0, 1
+
+
+def _positive(text: str) -> int:
+    """An argparse type: an integer >= 1."""
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1 (got {text!r})") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1 (got {value})")
+    return value
+
+
+def register(sub: Any) -> None:
+    """Add the sweep, analyze and report subcommands."""
+    sw = sub.add_parser(
+        "sweep",
+        help="run an experiment's design (resumable); write runs.sqlite, runs.csv and manifest.json",
+        description="Run every (point, replicate) of an experiment into a crash-safe store; running it again "
+        "after an interruption runs only what is missing.",
+    )
+    sw.add_argument("experiment", metavar="EXPERIMENT", help="a name from experiments/ or a TOML file")
+    sw.add_argument(
+        "--workers", "-j", type=_positive, default=None, help="worker processes (default: CPU count; 1 runs in-process)"
+    )
+    sw.add_argument("--backend", choices=("local", "dask"), default="local", help="local processes or a Dask cluster")
+    sw.add_argument(
+        "--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler (tcp://host:8786); default a LocalCluster"
+    )
+    sw.add_argument("--out", type=Path, default=None, help="results folder (default results/<experiment name>/)")
+    sw.add_argument("--fresh", action="store_true", help="discard the store and start over")
+    sw.add_argument("--chunk-size", type=_positive, default=None, help="runs per chunk sent to a worker (default 64)")
+    sw.set_defaults(func=cmd_sweep)
+
+    an = sub.add_parser(
+        "analyze",
+        help="sensitivity indices, noise share, convergence, discovery rules and figures from a sweep's store",
+        description="Read a sweep's store and write tables (CSV, Markdown) and figures (PNG) into DIR/analysis/.",
+    )
+    an.add_argument("target", metavar="EXPERIMENT_OR_DIR", help="an experiment (name or TOML) or a results folder")
+    an.add_argument("--resamples", type=_positive, default=1000, help="bootstrap resamples for the intervals")
+    an.set_defaults(func=cmd_analyze)
+
+    rp = sub.add_parser("report", help="one Markdown and HTML report of a sweep: design, runs, indices, figures, rules")
+    rp.add_argument("target", metavar="DIR", help="a results folder written by `county-sim sweep`")
+    rp.set_defaults(func=cmd_report)
+
+
+def results_dir(target: str, must_be_dir: bool = False) -> Path:
+    """The results folder for an experiment name/file or a folder."""
+    from .experiment import load_experiment
+    from .store import STORE_NAME
+
+    p = Path(target)
+    if must_be_dir and not p.is_dir():
+        raise ScenarioError(f"{p}: not a results folder (run `county-sim sweep` first)")
+    if p.is_dir():
+        if not (p / STORE_NAME).exists():
+            raise ScenarioError(f"{p}: no {STORE_NAME} here (run `county-sim sweep` first)")
+        return p
+    exp = load_experiment(target)
+    out = Path("results") / exp.name
+    if not (out / STORE_NAME).exists():
+        raise ScenarioError(f"{out}: no {STORE_NAME} here (run `county-sim sweep {target}` first)")
+    return out
+
+
+def cmd_sweep(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """`county-sim sweep`: validate everything, then run what the store lacks."""
+    from ..cli import check_output_dir
+    from .backends import ChunkFailed
+    from .experiment import load_experiment
+    from .runner import DEFAULT_CHUNK, sweep
+
+    exp = load_experiment(args.experiment)
+    if args.scheduler and args.backend != "dask":
+        raise ScenarioError("--scheduler needs --backend dask")
+    if args.backend == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise ScenarioError("--backend dask needs dask.distributed: pip install 'county-sim[dask]'") from None
+    out = args.out if args.out is not None else Path("results") / exp.name
+    check_output_dir(out)
+    workers = args.workers or os.cpu_count() or 1
+    try:
+        res = sweep(
+            exp,
+            out,
+            backend=args.backend,
+            workers=workers,
+            scheduler=args.scheduler,
+            fresh=args.fresh,
+            chunk_size=args.chunk_size or DEFAULT_CHUNK,
+            argv=argv,
+        )
+    except ChunkFailed as e:
+        print(f"county-sim: error: {e}; run the same command again to resume", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print(
+            f"county-sim: interrupted; finished runs are stored in {out}{os.sep}; run the same command to resume",
+            file=sys.stderr,
+        )
+        return 130
+    rate = f", {res.rate:.1f} runs/s" if res.new else ""
+    print(
+        f"{exp.name}: {res.total} runs ({res.new} run now, {res.reused} already stored) "
+        f"on {res.backend} x{res.workers} in {res.seconds:.1f} s{rate}"
+    )
+    print(f"wrote {', '.join(res.files)} to {out}{os.sep}")
+    return EXIT_OK
+
+
+def cmd_analyze(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """`county-sim analyze`: indices, noise, convergence, discovery and figures into DIR/analysis/."""
+    from .sensitivity import analyze_dir
+
+    folder = results_dir(args.target)
+    files = analyze_dir(folder, resamples=args.resamples)
+    print(f"wrote {len(files)} files to {folder / 'analysis'}{os.sep}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """`county-sim report`: report.md and report.html (analysing first if needed)."""
+    from .report import write_report
+
+    folder = results_dir(args.target, must_be_dir=True)
+    files = write_report(folder)
+    print(f"wrote {', '.join(files)} to {folder}{os.sep}")
+    return EXIT_OK

@@ -1,0 +1,430 @@
+"""Experiment files (`experiments/*.toml`): the base scenario, the parameters varied, the design,
+replicates and root seed, the outputs analysed. Validated like scenarios: every problem is one
+`ScenarioError` naming the file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..params import Param
+from ..scenario import Scenario, ScenarioError, load_scenario, suggest
+from .models import MODELS, ModelSpec
+
+EXPERIMENT_DIR = Path(__file__).resolve().parent.parent.parent / "experiments"
+TOP_LEVEL_KEYS = (
+    "name",
+    "description",
+    "model",
+    "scenario",
+    "steps",
+    "replicates",
+    "seed",
+    "outputs",
+    "save_series",
+    "set",
+    "design",
+    "vary",
+)
+METHODS = ("grid", "lhs", "sobol", "morris")
+DESIGN_KEYS: dict[str, tuple[str, ...]] = {
+    "grid": ("method", "levels"),
+    "lhs": ("method", "n"),
+    "sobol": ("method", "n", "second_order"),
+    "morris": ("method", "trajectories", "levels", "optimal_trajectories"),
+}
+DISTRIBUTIONS = ("uniform", "triangular", "truncnorm")
+VARY_KEYS = ("range", "values", "levels", "distribution", "mode", "mean", "sd")
+MAX_RUNS = 10_000_000
+
+
+@dataclass(frozen=True)
+class Varied:
+    """One varied parameter: a range (with a distribution) or explicit values (grids)."""
+
+    name: str
+    kind: str  # float, int, bool
+    low: float | None = None
+    high: float | None = None
+    values: tuple[Any, ...] | None = None
+    distribution: str = "uniform"
+    mode: float | None = None
+    mean: float | None = None
+    sd: float | None = None
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment."""
+
+    name: str
+    path: str
+    description: str
+    model: str
+    scenario: Scenario | None
+    steps: int
+    replicates: int
+    seed: int
+    outputs: tuple[str, ...]
+    save_series: bool
+    fixed: dict[str, Any]
+    method: str
+    design: dict[str, Any]
+    varied: tuple[Varied, ...]
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def spec(self) -> ModelSpec:
+        """The model this experiment evaluates."""
+        return MODELS[self.model]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Names of the varied parameters, in file order."""
+        return tuple(v.name for v in self.varied)
+
+    def content_hash(self) -> str:
+        """Hash of everything that defines the runs (not the name or description)."""
+        blob = json.dumps(
+            {
+                "model": self.model,
+                "scenario": self.scenario.content_hash() if self.scenario else None,
+                "steps": self.steps,
+                "replicates": self.replicates,
+                "seed": self.seed,
+                "fixed": self.fixed,
+                "method": self.method,
+                "design": self.design,
+                "varied": [v.__dict__ for v in self.varied],
+                "save_series": self.save_series,
+            },
+            sort_keys=True,
+            default=list,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def resolve_experiment(name_or_path: str | Path) -> Path:
+    """An experiment name (`sobol_couplings`) or a path to a TOML file."""
+    p = Path(name_or_path)
+    if p.suffix == ".toml" or p.exists() or "/" in str(name_or_path):
+        return p
+    return EXPERIMENT_DIR / f"{name_or_path}.toml"
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _int(where: str, key: str, v: Any, low: int, high: int | None = None) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or v < low or (high is not None and v > high):
+        bound = f"[{low}, {high}]" if high is not None else f">= {low}"
+        raise ScenarioError(f"{where}: key '{key}' must be an integer {bound} (got {v!r})")
+    return v
+
+
+def _check_keys(where: str, prefix: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    for key in table:
+        if key not in allowed:
+            raise ScenarioError(
+                f"{where}: unknown key '{prefix}{key}'; allowed: {', '.join(allowed)}.{suggest(key, allowed)}"
+            )
+
+
+def _varied(where: str, name: str, raw: Any, p: Param, method: str) -> Varied:
+    key = f"vary.{name}"
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: key '{key}' must be a table with 'range' = [low, high] or 'values' = [...]")
+    _check_keys(where, f"{key}.", raw, VARY_KEYS)
+    rng = f"[{p.low}, {p.high}]"
+    if p.group == "classifier":
+        raise ScenarioError(
+            f"{where}: key '{key}': '{name}' is a classifier threshold, not a model parameter; vary model parameters"
+        )
+    if "values" in raw:
+        if method != "grid":
+            raise ScenarioError(
+                f"{where}: key '{key}.values' is only for method = \"grid\"; {method} needs 'range' = [low, high]"
+            )
+        if "range" in raw:
+            raise ScenarioError(f"{where}: key '{key}': give 'range' or 'values', not both")
+        values = raw["values"]
+        if not isinstance(values, list) or not values:
+            raise ScenarioError(f"{where}: key '{key}.values' must be a non-empty array")
+        out = []
+        for v in values:
+            problem = p.check(v)
+            if problem:
+                raise ScenarioError(f"{where}: key '{key}.values' {problem}")
+            out.append(p.coerce(v))
+        if len(set(out)) != len(out):
+            raise ScenarioError(f"{where}: key '{key}.values' has duplicates ({values!r})")
+        return Varied(name, p.kind, values=tuple(out))
+    if p.kind == "bool":
+        raise ScenarioError(
+            f"{where}: key '{key}': '{name}' is true/false; it can be varied only in a grid, "
+            "with values = [false, true]"
+        )
+    if "range" not in raw:
+        raise ScenarioError(f"{where}: key '{key}' needs 'range' = [low, high] (allowed within {rng})")
+    r = raw["range"]
+    if not (isinstance(r, list) and len(r) == 2 and all(_is_num(x) for x in r)):
+        raise ScenarioError(f"{where}: key '{key}.range' must be [low, high], two numbers within {rng} (got {r!r})")
+    low, high = float(r[0]), float(r[1])
+    if not low < high:
+        raise ScenarioError(f"{where}: key '{key}.range' must have low < high (got {r!r})")
+    if low < p.low or high > p.high:
+        raise ScenarioError(
+            f"{where}: key '{key}.range' must lie within {rng}, the registry's range for '{name}' (got {r!r})"
+        )
+    if p.kind == "int" and math.floor(high) < math.ceil(low):
+        raise ScenarioError(f"{where}: key '{key}.range' contains no integer (got {r!r})")
+    dist = raw.get("distribution", "uniform")
+    if dist not in DISTRIBUTIONS:
+        raise ScenarioError(
+            f"{where}: key '{key}.distribution' must be one of {', '.join(DISTRIBUTIONS)} (got {dist!r})."
+            + suggest(str(dist), DISTRIBUTIONS)
+        )
+    if method == "grid" and dist != "uniform":
+        raise ScenarioError(f"{where}: key '{key}.distribution': a grid takes evenly spaced levels; drop it")
+    mode = mean = sd = None
+    for extra, needed_by in (("mode", "triangular"), ("mean", "truncnorm"), ("sd", "truncnorm")):
+        if extra in raw and dist != needed_by:
+            raise ScenarioError(f"{where}: key '{key}.{extra}' is only for distribution = \"{needed_by}\"")
+    if dist == "triangular":
+        mode = raw.get("mode")
+        if not _is_num(mode) or not low <= mode <= high:
+            raise ScenarioError(f"{where}: key '{key}.mode' must be a number in [{low}, {high}] (got {mode!r})")
+        mode = float(mode)
+    if dist == "truncnorm":
+        mean, sd = raw.get("mean"), raw.get("sd")
+        if not _is_num(mean) or not low <= mean <= high:
+            raise ScenarioError(f"{where}: key '{key}.mean' must be a number in [{low}, {high}] (got {mean!r})")
+        if not _is_num(sd) or sd <= 0:
+            raise ScenarioError(f"{where}: key '{key}.sd' must be a positive number (got {sd!r})")
+        mean, sd = float(mean), float(sd)
+    if "levels" in raw:
+        if method != "grid":
+            raise ScenarioError(f"{where}: key '{key}.levels' is only for method = \"grid\"")
+        levels = _int(where, f"{key}.levels", raw["levels"], 2, 1000)
+        return Varied(name, p.kind, low, high, values=_grid_levels(p, low, high, levels))
+    if method == "grid":
+        return Varied(name, p.kind, low, high)  # levels from [design].levels
+    return Varied(name, p.kind, low, high, None, dist, mode, mean, sd)
+
+
+def _grid_levels(p: Param, low: float, high: float, levels: int) -> tuple[Any, ...]:
+    """Evenly spaced levels from low to high (ints rounded, duplicates dropped)."""
+    step = (high - low) / (levels - 1)
+    raw = [low + i * step for i in range(levels - 1)] + [high]
+    if p.kind == "int":
+        out: list[Any] = []
+        for v in raw:
+            iv = round(v)
+            if iv not in out:
+                out.append(iv)
+        return tuple(out)
+    return tuple(round(v, 12) for v in raw)
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Load and validate an experiment file (or a name from `experiments/`)."""
+    p = resolve_experiment(path)
+    where = str(p)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        known = sorted(x.stem for x in EXPERIMENT_DIR.glob("*.toml"))
+        raise ScenarioError(
+            f"{where}: file not found. Known experiments: {', '.join(known)}.{suggest(p.stem, known)}"
+        ) from None
+    except OSError as e:
+        raise ScenarioError(f"{where}: cannot read file ({e.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError(f"{where}: not valid TOML ({e})") from None
+    return parse_experiment(data, where, default_name=p.stem)
+
+
+def parse_experiment(data: dict[str, Any], where: str, default_name: str = "experiment") -> Experiment:
+    """Validate the parsed TOML of an experiment; `where` names it in errors."""
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            hint = suggest(key, TOP_LEVEL_KEYS)
+            raise ScenarioError(f"{where}: unknown top-level key '{key}'; allowed: {', '.join(TOP_LEVEL_KEYS)}.{hint}")
+    name = data.get("name", default_name)
+    if not isinstance(name, str) or not name or "/" in name or name.startswith("."):
+        raise ScenarioError(f"{where}: key 'name' must be a non-empty string usable as a folder name (got {name!r})")
+    model = data.get("model", "county")
+    if model not in MODELS:
+        raise ScenarioError(
+            f"{where}: key 'model' must be one of {', '.join(MODELS)} (got {model!r})." + suggest(str(model), MODELS)
+        )
+    spec = MODELS[model]
+
+    fixed = data.get("set", {})
+    if not isinstance(fixed, dict):
+        raise ScenarioError(f"{where}: key 'set' must be a table of parameter = value applied to every run")
+    steps_raw = data.get("steps")
+    scenario: Scenario | None = None
+    if spec.needs_scenario:
+        if "scenario" not in data:
+            raise ScenarioError(f"{where}: key 'scenario' is required: a name from scenarios/ or a TOML file")
+        sc_name = data["scenario"]
+        if not isinstance(sc_name, str):
+            raise ScenarioError(f"{where}: key 'scenario' must be a scenario name or a path (got {sc_name!r})")
+        sc_path = Path(sc_name)
+        if sc_path.suffix == ".toml" and not sc_path.is_absolute() and not sc_path.exists():
+            beside = Path(where).parent / sc_path
+            if beside.exists():
+                sc_name = str(beside)
+        try:
+            scenario = load_scenario(sc_name)
+        except ScenarioError as e:
+            raise ScenarioError(f"{where}: key 'scenario': {e}") from None
+        over = dict(fixed)
+        if steps_raw is not None:
+            over["steps"] = steps_raw
+        if over:
+            scenario = scenario.with_overrides(where=f"{where}: key 'set'", **over)
+        steps = scenario.steps
+    else:
+        if "scenario" in data:
+            raise ScenarioError(f"{where}: key 'scenario': model '{model}' takes no scenario; remove it")
+        if fixed:
+            raise ScenarioError(f"{where}: key 'set': model '{model}' takes no fixed parameters; remove it")
+        steps = _int(where, "steps", steps_raw if steps_raw is not None else 1, 1, 1200)
+
+    replicates = _int(where, "replicates", data.get("replicates", 1), 1, 10_000)
+    seed = _int(where, "seed", data.get("seed", 0), 0, 2**63 - 1)
+    save_series = data.get("save_series", False)
+    if not isinstance(save_series, bool):
+        raise ScenarioError(f"{where}: key 'save_series' must be true or false (got {save_series!r})")
+    if save_series and not spec.has_series:
+        raise ScenarioError(f"{where}: key 'save_series': model '{model}' has no series")
+
+    outputs = data.get("outputs", list(spec.default_outputs))
+    if not isinstance(outputs, list) or not outputs or not all(isinstance(o, str) for o in outputs):
+        raise ScenarioError(f"{where}: key 'outputs' must be a non-empty array of names from {', '.join(spec.outputs)}")
+    for o in outputs:
+        if o not in spec.outputs:
+            raise ScenarioError(
+                f"{where}: key 'outputs' has unknown output '{o}'; allowed: {', '.join(spec.outputs)}."
+                + suggest(o, spec.outputs)
+            )
+    if len(set(outputs)) != len(outputs):
+        raise ScenarioError(f"{where}: key 'outputs' lists an output twice ({outputs!r})")
+
+    design = data.get("design")
+    if not isinstance(design, dict):
+        raise ScenarioError(f"{where}: key 'design' is required: a table with method = one of {', '.join(METHODS)}")
+    method = design.get("method")
+    if method not in METHODS:
+        raise ScenarioError(
+            f"{where}: key 'design.method' must be one of {', '.join(METHODS)} (got {method!r})."
+            + suggest(str(method), METHODS)
+        )
+    _check_keys(where, "design.", design, DESIGN_KEYS[method])
+    dz: dict[str, Any] = {"method": method}
+    if method == "grid":
+        if "levels" in design:
+            dz["levels"] = _int(where, "design.levels", design["levels"], 2, 1000)
+    elif method == "lhs":
+        dz["n"] = _int(where, "design.n", design.get("n"), 2, MAX_RUNS)
+    elif method == "sobol":
+        n = _int(where, "design.n", design.get("n"), 2, 2**20)
+        if n & (n - 1):
+            lower = 1 << (n.bit_length() - 1)
+            raise ScenarioError(
+                f"{where}: key 'design.n' must be a power of two for Sobol' sequences "
+                f"(got {n}; try {lower} or {2 * lower})"
+            )
+        dz["n"] = n
+        so = design.get("second_order", True)
+        if not isinstance(so, bool):
+            raise ScenarioError(f"{where}: key 'design.second_order' must be true or false (got {so!r})")
+        dz["second_order"] = so
+    else:
+        dz["trajectories"] = _int(where, "design.trajectories", design.get("trajectories"), 2, 100_000)
+        dz["levels"] = _int(where, "design.levels", design.get("levels", 4), 2, 100)
+        if dz["levels"] % 2:
+            raise ScenarioError(f"{where}: key 'design.levels' must be even for Morris (got {dz['levels']})")
+        if "optimal_trajectories" in design:
+            ot = _int(where, "design.optimal_trajectories", design["optimal_trajectories"], 2, dz["trajectories"] - 1)
+            dz["optimal_trajectories"] = ot
+
+    vary = data.get("vary")
+    if not isinstance(vary, dict) or not vary:
+        raise ScenarioError(f"{where}: key 'vary' is required: one table per varied parameter, e.g. [vary.k_ME_DI]")
+    varied = []
+    for pname, raw in vary.items():
+        if pname not in spec.params:
+            raise ScenarioError(
+                f"{where}: key 'vary.{pname}': unknown parameter '{pname}'.{suggest(pname, list(spec.params))}"
+                + (" Run `county-sim params` for the allowed keys." if model == "county" else "")
+            )
+        if pname in fixed:
+            raise ScenarioError(f"{where}: key 'vary.{pname}': '{pname}' is also fixed in [set]; keep one")
+        varied.append(_varied(where, pname, raw, spec.params[pname], method))
+    if method == "grid":
+        for v in varied:
+            if v.values is None and "levels" not in dz:
+                raise ScenarioError(
+                    f"{where}: key 'vary.{v.name}' has a range but no levels: set 'levels' there or in [design]"
+                )
+        varied = [
+            v
+            if v.values is not None
+            else Varied(
+                v.name, v.kind, v.low, v.high, values=_grid_levels(spec.params[v.name], v.low, v.high, dz["levels"])
+            )
+            for v in varied
+        ]
+    if method in ("sobol", "morris") and len(varied) < 2:
+        raise ScenarioError(f"{where}: key 'vary': {method} needs at least two varied parameters")
+    if scenario is not None:
+        _check_size_combinations(where, scenario, varied, spec)
+
+    exp = Experiment(
+        name=name,
+        path=where,
+        description=str(data.get("description", "")),
+        model=model,
+        scenario=scenario,
+        steps=steps,
+        replicates=replicates,
+        seed=seed,
+        outputs=tuple(outputs),
+        save_series=save_series,
+        fixed=dict(fixed),
+        method=method,
+        design=dz,
+        varied=tuple(varied),
+        raw=data,
+    )
+    from .design import n_points
+
+    total = n_points(exp) * replicates
+    if total > MAX_RUNS:
+        raise ScenarioError(f"{where}: the design has {total} runs; at most {MAX_RUNS} are allowed")
+    return exp
+
+
+def _check_size_combinations(where: str, scenario: Scenario, varied: list[Varied], spec: ModelSpec) -> None:
+    """The agent-count constraints (n_cadres >= n_departments, ...) hold at the corners of the ranges."""
+    sized = [v for v in varied if spec.params[v.name].group == "size"]
+    if not sized:
+        return
+    import itertools
+
+    choices = [v.values if v.values is not None else (math.ceil(v.low), math.floor(v.high)) for v in sized]
+    for combo in itertools.product(*choices):
+        over = dict(zip((v.name for v in sized), (int(x) for x in combo), strict=True))
+        scenario.with_overrides(where=f"{where}: key 'vary' (at {over})", **over)
