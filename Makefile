@@ -44,3 +44,12 @@ pin: $(VENV)/.installed
 clean:
 	rm -rf .venv .venv312 build dist *.egg-info .pytest_cache .ruff_cache .hypothesis
 	find sim tests -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# The classroom app on http://127.0.0.1:8765/ (a class on the local network: make app APP_HOST=0.0.0.0;
+# Chinese first: make app APP_LANG=zh).
+APP_HOST ?= 127.0.0.1
+APP_PORT ?= 8765
+APP_LANG ?= en
+.PHONY: app
+app: $(VENV)/.installed
+	$(BIN)/county-sim app --host $(APP_HOST) --port $(APP_PORT) --lang $(APP_LANG)
