@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: install demo test test-fast lint format pin clean
+.PHONY: install demo test test-fast lint format pin bench clean
 
 # The venv is (re)built when pyproject.toml changes; the stamp file marks a finished install.
 $(VENV)/.installed: pyproject.toml
@@ -40,6 +40,10 @@ format: $(VENV)/.installed
 # Rewrite tests/data/l_county_pin.json: only when the model changes on purpose.
 pin: $(VENV)/.installed
 	$(BIN)/python -m tests.update_pin
+
+# Speed benchmarks (issue #4): prints timings, never asserts them; see benchmarks/README.md.
+bench: $(VENV)/.installed
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf .venv .venv312 build dist *.egg-info .pytest_cache .ruff_cache .hypothesis
