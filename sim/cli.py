@@ -79,6 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="root seed S (default 0); replicate r uses SeedSequence(S).spawn, recorded in the seed column",
     )
     run.add_argument(
+        "--exact-seed",
+        type=_int_at_least(0, "--exact-seed"),
+        default=None,
+        metavar="SEED",
+        help="run one replicate with exactly this model seed (a `seed` value from series.csv, "
+        "runs.csv or the app) instead of deriving it from --seed",
+    )
+    run.add_argument(
         "--replicates", "-r", type=_int_at_least(1, "--replicates"), default=1, help="number of replicates (default 1)"
     )
     run.add_argument(
@@ -142,6 +150,8 @@ def prepare_run(args: argparse.Namespace) -> tuple[Scenario, dict[str, Any], Pat
             scenario = apply_policy(scenario, load_policy(token))
     if overrides:
         scenario = scenario.with_overrides(where=f"--set on {scenario.path}", **overrides)
+    if args.exact_seed is not None and args.replicates != 1:
+        raise ScenarioError("--exact-seed runs one replicate: leave out --replicates (or give 1)")
     out = args.out if args.out is not None else Path("results") / scenario.name
     check_output_dir(out)
     return scenario, overrides, out
@@ -169,7 +179,7 @@ def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
 
     from . import manifest as mf
     from .report import run_table, summary_frame
-    from .runner import iter_replicates
+    from .runner import iter_exact, iter_replicates
 
     scenario, overrides, out = prepare_run(args)
     started = mf.now_iso()
@@ -177,14 +187,20 @@ def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
     with tqdm(
         total=args.replicates, desc=scenario.name, unit="run", file=sys.stderr, disable=None, dynamic_ncols=True
     ) as bar:
-        for r, res in enumerate(iter_replicates(scenario, args.seed, args.replicates, scenario.steps)):
+        runs = (
+            iter_replicates(scenario, args.seed, args.replicates, scenario.steps)
+            if args.exact_seed is None
+            else iter_exact(scenario, args.exact_seed)
+        )
+        for r, res in enumerate(runs):
             series.append(res.series)
             rows.append({"replicate": r, **res.summary})
             bar.update(1)
     series_df = pd.concat(series, ignore_index=True)
     summary_df = summary_frame(rows)
 
-    print(f"{scenario.name}: {args.replicates} replicate(s) x {scenario.steps} months, root seed {args.seed}")
+    seed_note = f"root seed {args.seed}" if args.exact_seed is None else f"exact seed {args.exact_seed}"
+    print(f"{scenario.name}: {args.replicates} replicate(s) x {scenario.steps} months, {seed_note}")
     if overrides:
         print("overrides: " + ", ".join(f"{k}={v!r}" for k, v in overrides.items()))
     print(run_table(summary_df))
@@ -193,7 +209,7 @@ def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
     files = write_results(out, series_df, summary_df, lang=args.lang, title=scenario.name)
     manifest = mf.build_manifest(
         scenario=scenario,
-        root_seed=args.seed,
+        root_seed=args.seed if args.exact_seed is None else None,
         replicate_seeds=[int(s) for s in summary_df["seed"]],
         steps=scenario.steps,
         overrides=overrides,

@@ -108,7 +108,7 @@ def scenario_record(scenario: Any) -> dict[str, Any]:
 def build_manifest(
     *,
     scenario: Any,
-    root_seed: int,
+    root_seed: int | None,
     replicate_seeds: list[int],
     steps: int,
     overrides: dict[str, Any],

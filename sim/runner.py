@@ -55,6 +55,14 @@ def iter_replicates(
         yield res
 
 
+def iter_exact(scenario: Scenario | str, seed: int, steps: int | None = None) -> Iterator[RunResult]:
+    """One run with exactly this model seed, as a replicate 0 (for `county-sim run --exact-seed`)."""
+    res = run(scenario, seed=seed, steps=steps)
+    res.model.free()
+    res.model = None
+    yield res
+
+
 def run_replicates(
     scenario: Scenario | str, seed: int = 0, replicates: int = 1, steps: int | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -460,3 +460,22 @@ def test_figure_with_cjk_font_has_no_missing_glyphs(tmp_path, lang):
 def test_figure_rejects_unknown_language(tmp_path):
     with pytest.raises(ValueError, match="lang"):
         plots.trajectory_figure(synthetic_series(1, 10), tmp_path / "t.png", lang="fr")
+
+
+def test_exact_seed_reproduces_a_seed_column_value(tmp_path):
+    """`--exact-seed` runs one replicate with exactly that model seed, as sim.run does."""
+    out = tmp_path / "exact"
+    code = cli.main(["run", "l_county", "--exact-seed", "987654321", "--steps", "12", "--out", str(out)])
+    assert code == 0
+    written = pd.read_csv(out / "series.csv")
+    direct = sim.run("l_county", seed=987654321, steps=12).series
+    assert (written["seed"] == 987654321).all()
+    assert np.array_equal(written["real_performance"].to_numpy(), direct["real_performance"].to_numpy())
+    assert json.loads((out / "manifest.json").read_text())["root_seed"] is None
+
+
+def test_exact_seed_with_several_replicates_is_refused(tmp_path, capsys):
+    out = tmp_path / "refused"
+    assert cli.main(["run", "l_county", "--exact-seed", "1", "-r", "2", "--out", str(out)]) == 2
+    assert "--exact-seed" in capsys.readouterr().err
+    assert not out.exists()
