@@ -243,23 +243,29 @@ def resolve_path(name_or_path: str | Path) -> Path:
     return SCENARIO_DIR / f"{name_or_path}.toml"
 
 
-def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
-    """Load and validate a scenario file (or a name from `scenarios/`); keyword overrides win."""
-    p = resolve_path(path)
+def read_toml(p: Path, what: str, directory: Path) -> dict[str, Any]:
+    """Parse a TOML file; a missing file names the known `what`s in `directory`; one-line errors."""
     where = str(p)
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        known = sorted(x.stem for x in SCENARIO_DIR.glob("*.toml"))
+        known = sorted(x.stem for x in directory.glob("*.toml"))
         raise ScenarioError(
-            f"{where}: file not found. Known scenarios: {', '.join(known)}.{suggest(p.stem, known)}"
+            f"{where}: file not found. Known {what}: {', '.join(known)}.{suggest(p.stem, known)}"
         ) from None
     except OSError as e:
         raise ScenarioError(f"{where}: cannot read file ({e.strerror})") from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ScenarioError(f"{where}: not valid TOML ({e})") from None
+
+
+def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
+    """Load and validate a scenario file (or a name from `scenarios/`); keyword overrides win."""
+    p = resolve_path(path)
+    where = str(p)
+    data = read_toml(p, "scenarios", SCENARIO_DIR)
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             if key in PARAMS:

@@ -8,13 +8,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..params import Param
-from ..scenario import Scenario, ScenarioError, load_scenario, suggest
+from ..scenario import Scenario, ScenarioError, load_scenario, read_toml, suggest
 from .models import MODELS, ModelSpec
 
 EXPERIMENT_DIR = Path(__file__).resolve().parent.parent.parent / "experiments"
@@ -236,21 +235,7 @@ def _grid_levels(p: Param, low: float, high: float, levels: int) -> tuple[Any, .
 def load_experiment(path: str | Path) -> Experiment:
     """Load and validate an experiment file (or a name from `experiments/`)."""
     p = resolve_experiment(path)
-    where = str(p)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        known = sorted(x.stem for x in EXPERIMENT_DIR.glob("*.toml"))
-        raise ScenarioError(
-            f"{where}: file not found. Known experiments: {', '.join(known)}.{suggest(p.stem, known)}"
-        ) from None
-    except OSError as e:
-        raise ScenarioError(f"{where}: cannot read file ({e.strerror})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ScenarioError(f"{where}: not valid TOML ({e})") from None
-    return parse_experiment(data, where, default_name=p.stem)
+    return parse_experiment(read_toml(p, "experiments", EXPERIMENT_DIR), str(p), default_name=p.stem)
 
 
 def parse_experiment(data: dict[str, Any], where: str, default_name: str = "experiment") -> Experiment:
