@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .params import DEFAULTS
+from .rules import leaders_mean
+from .rules.management_execution import pm_maturity
 
 PHASES: tuple[str, ...] = ("none", "start", "build", "activate", "deliver")
 PHASES_ZH: dict[str, str] = {"none": "未启动", "start": "启动", "build": "蓄力", "activate": "激活", "deliver": "发力"}
@@ -25,9 +27,6 @@ def subsystem_levels(s) -> np.ndarray:
     of silo. GC: public-value clarity, cadres' internalised value, practices. ME: PM maturity,
     effort, competence, responsibility clarity. AI: openness and citizens' participation.
     """
-    from .rules import leaders_mean
-    from .rules.management_execution import pm_maturity
-
     J = s.dept_ties.shape[1]
     ties = s.dept_ties.sum(axis=(1, 2)) / (J * (J - 1))
     collab = leaders_mean(s, s.leader_collaboration * (0.5 + 0.5 * s.leader_vision))[:, 0]

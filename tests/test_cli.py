@@ -23,29 +23,10 @@ import sim
 from sim import cli
 from sim.manifest import atomic_open
 from sim.report import plots
+from tests.contract import FIXED_SERIES_COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
 SMALL = ["--steps", "24", "--set", "n_citizens=200", "--set", "n_cadres=64"]
-FIXED_SERIES = [
-    "replicate",
-    "seed",
-    "step",
-    "real_performance",
-    "assessed_performance",
-    "satisfaction",
-    "trust",
-    "drive",
-    "level_DI",
-    "level_CL",
-    "level_GC",
-    "level_ME",
-    "level_AI",
-    "coupling_C",
-    "coupling_T",
-    "coupling_D",
-    "phase",
-    *(f"{kind}_performance_{d}" for kind in ("real", "assessed") for d in sim.DOMAINS),
-]
 VALID_TOML = """\
 name = "tmp"
 description = "a scenario written by the tests"
@@ -106,7 +87,7 @@ def test_run_writes_four_files_and_nothing_else(run_dir):
 
 def test_series_csv_columns_and_rows(run_dir):
     df = pd.read_csv(run_dir / "series.csv")
-    missing = [c for c in FIXED_SERIES if c not in df.columns]
+    missing = [c for c in FIXED_SERIES_COLUMNS if c not in df.columns]
     assert not missing
     assert list(df.columns[:3]) == ["replicate", "seed", "step"]
     assert len(df) == 2 * 25  # two replicates, steps 0..24

@@ -18,29 +18,9 @@ import sim
 from sim.model import BOUNDED, STEP_RULES, Cadre, Citizen, CountyModel, Department, Leader
 from sim.record import MEASURES
 from sim.scenario import EVENT_KINDS, Event, default_scenario
+from tests.contract import FIXED_SERIES_COLUMNS
 
 SMALL = {"n_citizens": 200, "n_cadres": 64, "n_departments": 8, "n_townships": 4, "n_leaders": 3}
-
-FIXED_COLUMNS = (
-    "real_performance",
-    "assessed_performance",
-    "satisfaction",
-    "trust",
-    "drive",
-    "level_DI",
-    "level_CL",
-    "level_GC",
-    "level_ME",
-    "level_AI",
-    "coupling_C",
-    "coupling_T",
-    "coupling_D",
-    "phase",
-    *(f"{kind}_performance_{d}" for kind in ("real", "assessed") for d in sim.DOMAINS),
-    "replicate",
-    "seed",
-    "step",
-)
 
 
 def with_events(sc: sim.Scenario, *events: tuple[int, str, dict]) -> sim.Scenario:
@@ -217,7 +197,7 @@ def run_default() -> sim.RunResult:
 
 def test_series_has_the_fixed_columns(run_default):
     cols = set(run_default.series.columns)
-    missing = [c for c in FIXED_COLUMNS if c not in cols]
+    missing = [c for c in FIXED_SERIES_COLUMNS if c not in cols]
     assert not missing, missing
     assert set(MEASURES) <= cols
 

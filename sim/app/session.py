@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..model import CountyModel
 from ..params import DOMAINS
-from ..record import RunResult
+from ..record import SUMMARY_COLUMNS, RunResult
 from ..runner import run_batch
 from ..scenario import SCENARIO_DIR, Scenario, load_scenario
 from ..trajectory import PHASES, classify
@@ -163,17 +163,9 @@ def what_if(name: str, values: dict[str, float], seed: int, lever: str, value: f
     return WhatIf(lever, float(base.params[lever]), float(value), b, v)
 
 
-SUMMARY_ROWS: tuple[str, ...] = (
-    "t_start",
-    "t_build",
-    "t_activate",
-    "t_deliver",
-    "final_real_performance",
-    "final_assessed_performance",
-    "final_satisfaction",
-    "gap_closure",
-    "final_coupling_degree",
-)
+#: The summary shown per run in the app: every summary column but the seed, the sustained flag and the
+#: score, which the page shows on their own.
+SUMMARY_ROWS: tuple[str, ...] = tuple(c for c in SUMMARY_COLUMNS if c not in ("seed", "sustained", "trajectory_score"))
 
 
 def domain_order(dept_domain: np.ndarray) -> list[int]:
