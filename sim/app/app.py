@@ -41,6 +41,7 @@ from .i18n import (
 from .session import (
     DEFAULT_SCENARIO,
     DEFAULT_SEED,
+    PLAY_GOVERNOR,
     SLIDER_STEP,
     SUMMARY_ROWS,
     ClassroomModel,
@@ -329,17 +330,22 @@ def Page():
             m.step()
             bump()
 
+    def play_step():
+        m = box["model"]
+        m.step()
+        # like SolaraViz's render interval: Mesa's matplotlib plot is drawn on the server, so
+        # while playing it is redrawn every RENDER_INTERVAL months (and at the end)
+        bump(m.month % RENDER_INTERVAL == 0 or not m.running)
+
     def play_loop(cancel):
         while playing.value and not cancel.is_set():
-            m = box["model"]
-            if not m.running:
+            if not box["model"].running:
                 playing.value = False
                 break
             started = time.perf_counter()
-            m.step()
-            # like SolaraViz's render interval: Mesa's matplotlib plot is drawn on the server, so
-            # while playing it is redrawn every RENDER_INTERVAL months (and at the end)
-            bump(m.month % RENDER_INTERVAL == 0 or not m.running)
+            # all sessions' play steps take turns, so that clicks stay responsive (PlayGovernor)
+            if not PLAY_GOVERNOR.step(play_step, cancel):
+                break
             wait = 1.0 / speed.value - (time.perf_counter() - started)
             if wait > 0 and cancel.wait(wait):
                 break
@@ -409,25 +415,46 @@ def LiveViews(box: dict, version, lang: str, tab, scenario: str, values: dict, s
     snap = solara.use_memo(lambda: snapshot(model), [version.value, id(model)])
     PhaseBanner(snap, L)
     Monitors(snap, L)
+    # Tabs are lazy and each tab's views are their own component, so a step computes the chart
+    # options of the open tab only (30 sessions share one server: see docs/teaching.md).
     with solara.lab.Tabs(value=tab.value, on_value=tab.set, lazy=True):
         with solara.lab.Tab(t("tab_performance", L)):
-            perf = snap.series["real_performance"]
-            Chart(ch.line_option(snap, ch.PERFORMANCE, L, "plot_performance"), "performance", len(perf), perf[-1])
-            drive = snap.series["drive"]
-            Chart(ch.line_option(snap, ch.DRIVE, L, "plot_drive", ymax=None), "drive", len(drive), drive[-1], 280)
+            PerformanceViews(snap, L)
         with solara.lab.Tab(t("tab_subsystems", L)):
             SubsystemPlot(model, L)
         with solara.lab.Tab(t("tab_network", L)):
-            Chart(ch.network_option(snap, L), "network", len(snap.dept_output), float(snap.dept_output.mean()), 460)
-        with solara.lab.Tab(t("tab_distributions", L)), solara.Row(style={"flex-wrap": "wrap"}):
-            with solara.Column(style={"flex": "1"}):
-                Chart(ch.histogram_option(snap, L), "cadres", len(snap.motivation), float(snap.motivation.mean()))
-            with solara.Column(style={"flex": "1"}):
-                Chart(ch.township_option(snap, L), "townships", snap.n_townships, float(snap.satisfaction.mean()))
+            NetworkView(snap, L)
+        with solara.lab.Tab(t("tab_distributions", L)):
+            DistributionViews(snap, L)
         with solara.lab.Tab(t("tab_whatif", L)):
             WhatIfView(scenario, values, seed, L)
         with solara.lab.Tab(t("tab_info", L)):
             InfoView(scenario, L)
+
+
+@solara.component
+def PerformanceViews(snap, lang: str):
+    """Real against assessed performance, satisfaction and trust; drive against the threshold."""
+    perf = snap.series["real_performance"]
+    Chart(ch.line_option(snap, ch.PERFORMANCE, lang, "plot_performance"), "performance", len(perf), perf[-1])
+    drive = snap.series["drive"]
+    Chart(ch.line_option(snap, ch.DRIVE, lang, "plot_drive", ymax=None), "drive", len(drive), drive[-1], 280)
+
+
+@solara.component
+def NetworkView(snap, lang: str):
+    """The department network: edges by tie strength, nodes coloured by output."""
+    Chart(ch.network_option(snap, lang), "network", len(snap.dept_output), float(snap.dept_output.mean()), 460)
+
+
+@solara.component
+def DistributionViews(snap, lang: str):
+    """Cadres' motivation and competence; citizens' satisfaction by township."""
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        with solara.Column(style={"flex": "1"}):
+            Chart(ch.histogram_option(snap, lang), "cadres", len(snap.motivation), float(snap.motivation.mean()))
+        with solara.Column(style={"flex": "1"}):
+            Chart(ch.township_option(snap, lang), "townships", snap.n_townships, float(snap.satisfaction.mean()))
 
 
 def _slider(name: str, value: float, lang: str, on_slider) -> None:

@@ -8,6 +8,8 @@ slider values that differ from it, and steps `CountyModel` (or `run_batch` for w
 from __future__ import annotations
 
 import threading
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -93,6 +95,55 @@ class ClassroomModel(CountyModel):
     @property
     def steps_total(self) -> int:
         return self.county_scenario.steps
+
+
+class PlayGovernor:
+    """Shares the server between the sessions that are playing, leaving the rest for clicks.
+
+    All sessions live in one Python process, which runs Python code on one core at a time, so 30
+    play loops at 5 months a second (about 3.5 cores of work) would leave a Step or Pause click
+    queued for tens of seconds (measured: docs/teaching.md). Play steps therefore take turns, in
+    the order they ask (a ticket queue), and after each one the next may start only when play
+    has used no more than `share` of the wall-clock time since: a duty-cycle limit, the leaky
+    bucket of traffic shaping (Turner 1986, IEEE Communications 24(10)) with the cost of each step
+    measured rather than assumed. With few sessions nobody waits; with many, every playing
+    session slows down alike, and clicks keep the remaining `1 - share`.
+    """
+
+    def __init__(self, share: float = 0.6):
+        self.share = share
+        self._cond = threading.Condition()
+        self._queue: deque[object] = deque()  # play steps waiting for their turn, first in first out
+        self._free_at = 0.0  # time.monotonic() before which no play step may start
+
+    def step(self, fn, cancel: threading.Event) -> bool:
+        """Run `fn` (one play step) in turn; False, without running it, if `cancel` is set first
+        (a paused session leaves the queue at once: Pause waits for its play loop to end)."""
+        me = object()
+        with self._cond:
+            self._queue.append(me)
+            while self._queue[0] is not me:
+                if cancel.is_set():
+                    self._queue.remove(me)
+                    self._cond.notify_all()
+                    return False
+                self._cond.wait(0.02)
+        try:
+            wait = self._free_at - time.monotonic()
+            if cancel.is_set() or (wait > 0 and cancel.wait(wait)):
+                return False
+            started = time.monotonic()
+            fn()
+            self._free_at = started + (time.monotonic() - started) / self.share
+            return True
+        finally:
+            with self._cond:
+                self._queue.popleft()
+                self._cond.notify_all()
+
+
+#: One per server process: every session's play loop goes through it.
+PLAY_GOVERNOR = PlayGovernor()
 
 
 @dataclass
