@@ -407,6 +407,42 @@ def test_ishigami_through_the_pipeline_matches_salib_and_the_analytic_indices(tm
     assert list(conv.rank_full) == [1, 2, 3] and list(conv.rank_half) == [1, 2, 3]
 
 
+def test_noise_correction_recovers_the_mean_responses_indices(tmp_path):
+    """A stochastic simulator (Ishigami plus N(0, 2^2) noise per run, 2 replicates) through the
+    pipeline: the indices written are those of the mean response, i.e. the analytic Ishigami ones,
+    while the raw indices on replicate means are biased the way noise predicts (each ST raised by
+    about eta, each S1 lowered by the factor 1 - eta)."""
+    path = write_exp(
+        tmp_path,
+        "noisy",
+        'model = "ishigami_noisy"\nreplicates = 2\nseed = 7\noutputs = ["y"]\n[design]\nmethod = "sobol"\n'
+        "n = 1024\nsecond_order = true\n"
+        + "".join(f"[vary.x{i}]\nrange = [-3.141592653589793, 3.141592653589793]\n" for i in (1, 2, 3)),
+    )
+    sweep(load_experiment(path), tmp_path / "n", workers=1, progress=False)
+    analyze_dir(tmp_path / "n", resamples=200)
+    entry = json.loads((tmp_path / "n" / "analysis" / "analysis.json").read_text())["outputs"]["y"]
+    eta = entry["noise_share_of_means"]
+    # noise variance 4 / 2 replicates against Ishigami's variance 13.84: eta = 2 / 15.84 = 0.126
+    assert 0.10 < eta < 0.15, eta
+    assert entry["noise_corrected"]
+    got = pd.DataFrame(entry["sobol"]).set_index("parameter")
+    exact = ishigami_indices()
+    for name in ("x1", "x2", "x3"):
+        # bootstrap half-widths at N = 1024 with this noise are 0.04-0.10 (S1 about 0.07); over
+        # seeds 7, 8, 9 the point estimates missed the analytic values by at most 0.043
+        assert abs(got.loc[name, "S1"] - exact["S1"][name]) < 0.07, (name, got.loc[name, "S1"])
+        assert abs(got.loc[name, "ST"] - exact["ST"][name]) < 0.07, (name, got.loc[name, "ST"])
+    for name in ("x2", "x3"):
+        # noise raises a raw ST by eta (1 - ST): 0.07 for x2, 0.095 for x3 (measured 0.066-0.115 over
+        # seeds 7-9); corrected, those two missed by at most 0.025 (half-widths 0.04-0.06)
+        assert got.loc[name, "ST_raw"] - exact["ST"][name] > 0.05, (name, got.loc[name, "ST_raw"])
+        assert abs(got.loc[name, "ST"] - exact["ST"][name]) < 0.035, (name, got.loc[name, "ST"])
+    total = sum(exact["ST"].values())  # 1.244
+    assert abs(entry["sum_ST"] - total) < 0.05, entry["sum_ST"]  # 1.247-1.258 over seeds 7-9
+    assert entry["sum_ST_raw"] - total > 0.15, entry["sum_ST_raw"]  # (D - sum ST) eta = 0.22
+
+
 def test_convergence_half_design_is_the_first_half_of_the_blocks():
     from SALib.sample import sobol as sobol_sample
 
@@ -461,48 +497,44 @@ def test_pattern6_couplings_interact(tmp_path):
     """Synergy (MODEL_SPEC §6, pattern 6) on sobol_couplings_ci (N = 128, 2 replicates, 5,632 runs
     of the real L County): the couplings interact.
 
-    Replicate noise biases the estimates: with a share eta of the variance of the replicate means,
-    each S1 shrinks by the factor 1 - eta and each ST gains about eta, so an additive model would
-    show sum S1 ~ 1 - eta and sum ST ~ 1 + (D - 1) eta. The thresholds are set against that, and
-    against the full design (sobol_couplings, N = 1024 x 4 replicates), measured once:
+    The indices are the pipeline's, corrected for replicate noise (see `sobol_indices`); without
+    the correction noise alone would make every ST exceed its S1 (by eta: 0.13 for `sustained`
+    here), and an ST > S1 test could not fail. The full design (sobol_couplings, N = 1024 x 4
+    replicates, root seed 20250401), measured once, for comparison:
 
-    | statistic (N = 128 here / N = 1024 x 4)            | trajectory_score   | sustained          |
-    | eta of the replicate means                         | 0.046 / 0.024      | 0.132 / 0.075      |
-    | sum S1 (95% bootstrap)                             | 0.73±0.42 / 0.94±0.13 | 0.52±0.68 / 0.65±0.20 |
-    | (sum ST - D eta) / (1 - eta)                       | 1.06 / 1.09        | 1.18 / 1.25        |
-    | corrected ST - S1 of k_ME_DI, k_DI_ME (top by ST)  | 0.14, 0.13 / 0.05, 0.02 | 0.40, 0.27 / 0.18, 0.14 |
+    | 95% bootstrap                  | sustained, N=128 / full   | trajectory_score, N=128 / full |
+    | sum S1                         | 0.59 ± 0.79 / 0.70 ± 0.22 | 0.76 ± 0.44 / 0.96 ± 0.13      |
+    | sum ST                         | 1.18 ± 0.47 / 1.25 ± 0.13 | 1.06 ± 0.26 / 1.09 ± 0.08      |
+    | sum (ST - S1)                  | 0.59 ± 0.89 / 0.56 ± 0.20 | 0.30 ± 0.43 / 0.12 ± 0.11      |
+    | ST - S1 of k_ME_DI             | 0.40 ± 0.26 / 0.18 ± 0.07 | 0.14 ± 0.18 / 0.05 ± 0.06      |
+    | ST - S1 of k_DI_ME             | 0.27 ± 0.23 / 0.14 ± 0.06 | 0.13 ± 0.11 / 0.02 ± 0.03      |
 
-    So the trajectory (whether a run sustains it) is where the couplings interact: first-order
-    effects explain about two thirds of its variance, and the improvement loop k_ME_DI and the
-    inputs-to-execution channel k_DI_ME act mostly together. The continuous trajectory_score is
-    nearly additive (sum S1 0.94 ± 0.13 on the full design), so its sum of S1 is *not* asserted to
-    be below 1 here: at N = 128 its estimate (±0.42) would pass or fail by chance. Only its main
-    coupling's ST exceeding S1 beyond noise is asserted.
+    So whether a run sustains the trajectory is where the couplings interact: the improvement loop
+    k_ME_DI and the inputs-to-execution channel k_DI_ME act partly together, and at N = 128 that is
+    already outside the bootstrap intervals. Sums of indices are not: at N = 128 their intervals are
+    0.4-0.9 wide, so a test on them would pass or fail by chance. The continuous trajectory_score
+    is nearly additive (interactions 4-12% of its variance on the full design), so issue #3's
+    "sum of S1 of trajectory_score clearly below 1" is not asserted: the model does not show it
+    at any N we ran. Only the robust part is asserted for the score: k_ME_DI dominates it.
     """
     exp = load_experiment("sobol_couplings_ci")
     sweep(exp, tmp_path / "s", workers=2, progress=False)
     analyze_dir(tmp_path / "s", resamples=200)
     outputs = json.loads((tmp_path / "s" / "analysis" / "analysis.json").read_text())["outputs"]
 
-    def read(output: str) -> tuple[dict, pd.DataFrame, float]:
+    def read(output: str) -> tuple[dict, pd.DataFrame]:
         info = outputs[output]
-        return info, pd.DataFrame(info["sobol"]).set_index("parameter"), info["noise_share_of_means"]
+        assert info["noise_corrected"]  # 2 replicates per point: S1, ST are the mean response's
+        return info, pd.DataFrame(info["sobol"]).set_index("parameter")
 
-    info, table, eta = read("sustained")
-    d = len(table)
-    corrected_st = (table["ST"] - eta) / (1 - eta)
-    corrected_s1 = table["S1"] / (1 - eta)
-    # first-order effects leave at least a tenth of the variance to interactions (0.65 at N = 128,
-    # 0.72 ± 0.20 on the full design)
-    assert info["sum_S1"] + eta < 0.9, (info["sum_S1"], eta)
-    # total-order indices, corrected for noise, sum clearly above 1 (1.18 here, 1.25 on the full design)
-    assert (info["sum_ST"] - d * eta) / (1 - eta) > 1.1, (info["sum_ST"], eta)
-    main = corrected_st.sort_values(ascending=False).index[:2]
+    _, table = read("sustained")
+    main = table["ST"].sort_values(ascending=False).index[:2]
     assert set(main) == {"k_ME_DI", "k_DI_ME"}, main  # the same two on the full design
-    for k in main:  # each of them acts through interactions for a tenth of the variance or more
-        assert corrected_st[k] - corrected_s1[k] > 0.1, (k, corrected_st[k], corrected_s1[k])
+    for k in main:  # each acts through interactions, beyond the 95% bootstrap interval
+        assert table.loc[k, "ST_minus_S1"] > table.loc[k, "ST_minus_S1_conf"], table.loc[k]
 
-    _, table, eta = read("trajectory_score")
-    top = table["ST"].idxmax()
-    assert top == "k_ME_DI"  # the evaluation-feedback loop dominates the score
-    assert (table.loc[top, "ST"] - eta) / (1 - eta) > table.loc[top, "S1"] / (1 - eta)
+    _, table = read("trajectory_score")
+    # the evaluation-feedback loop dominates the score: ST 0.77 against 0.13 for the next coupling
+    # on the full design, so this ranking cannot flip by sampling error at N = 128
+    assert table["ST"].idxmax() == "k_ME_DI", table["ST"]
+    assert table.loc["k_ME_DI", "ST"] > 2 * table["ST"].drop("k_ME_DI").max(), table["ST"]

@@ -208,6 +208,18 @@ def evaluate_ishigami(task: ChunkTask) -> ChunkResult:
     return ChunkResult(y[:, None])
 
 
+ISHIGAMI_NOISE_SD = 2.0
+
+
+def evaluate_ishigami_noisy(task: ChunkTask) -> ChunkResult:
+    """The Ishigami function plus N(0, ISHIGAMI_NOISE_SD^2) noise drawn from each run's seed: a
+    stochastic simulator whose mean response has the analytic indices of `ishigami_indices`
+    (checks the replicate-noise correction of the Sobol' indices; Hart et al. 2017)."""
+    res = evaluate_ishigami(task)
+    eps = np.array([np.random.default_rng(int(s)).standard_normal() for s in task.seeds])
+    return ChunkResult(res.outputs + ISHIGAMI_NOISE_SD * eps[:, None])
+
+
 MODELS: dict[str, ModelSpec] = {
     "county": ModelSpec(
         name="county",
@@ -232,6 +244,19 @@ MODELS: dict[str, ModelSpec] = {
         needs_scenario=False,
         has_series=False,
         describe="the Ishigami test function (analytic Sobol indices), to check the pipeline",
+    ),
+    "ishigami_noisy": ModelSpec(
+        name="ishigami_noisy",
+        params=ISHIGAMI_PARAMS,
+        outputs=("y",),
+        int_outputs=frozenset(),
+        bool_outputs=frozenset(),
+        default_outputs=("y",),
+        evaluate=evaluate_ishigami_noisy,
+        version=lambda: f"ishigami a={ISHIGAMI_A} b={ISHIGAMI_B} noise sd={ISHIGAMI_NOISE_SD}",
+        needs_scenario=False,
+        has_series=False,
+        describe="the Ishigami function plus Gaussian noise per run, to check the noise correction",
     ),
 }
 

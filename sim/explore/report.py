@@ -89,11 +89,20 @@ def build_markdown(folder: Path) -> str:
             lines += [
                 f"Sum of first-order indices {entry['sum_S1']:.3f} ± {entry.get('sum_S1_conf', float('nan')):.3f}; "
                 f"sum of total-order indices {entry.get('sum_ST', float('nan')):.3f} ± "
-                f"{entry.get('sum_ST_conf', float('nan')):.3f} (95% bootstrap). Replicate noise is "
-                f"{_pct(eta)} of the variance of the replicate means, so a model without interactions would "
-                f"show sums near {1 - eta:.2f} and {1 + (d - 1) * eta:.2f}: noise lowers each S1 by the factor "
-                "1 - noise and adds about the noise share to each ST. ST - S1 is each parameter's share in "
-                "interactions (plus that noise share).",
+                f"{entry.get('sum_ST_conf', float('nan')):.3f}; sum of ST - S1 (interactions, counted once per "
+                f"parameter taking part) {entry.get('sum_ST_minus_S1', float('nan')):.3f} ± "
+                f"{entry.get('sum_ST_minus_S1_conf', float('nan')):.3f} (95% bootstrap). "
+                + (
+                    f"Replicate noise is {_pct(eta)} of the variance of the replicate means; it would lower "
+                    "each S1 by the factor 1 - noise and raise each ST by about the noise share, so the "
+                    "indices shown are corrected for it (those of the mean response; Hart, Alexanderian & "
+                    "Gremaud 2017). The uncorrected ones are the columns S1_raw and ST_raw (sums "
+                    f"{entry.get('sum_S1_raw', float('nan')):.3f} and {entry.get('sum_ST_raw', float('nan')):.3f}). "
+                    if entry.get("noise_corrected")
+                    else "With one replicate per point, replicate noise (if the model has any) cannot be "
+                    "measured: it would lower each S1 and raise each ST by its share of the variance. "
+                )
+                + f"ST - S1 is each parameter's share in interactions with the other {d - 1}.",
                 "",
                 _read(a / f"sobol_{output}.md"),
                 "",

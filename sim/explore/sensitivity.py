@@ -1,5 +1,6 @@
 """Sensitivity analysis of a sweep's store: Sobol' S1, ST, S2 and Morris mu*, sigma (SALib) with
-bootstrap intervals, on replicate means; the share of variance that is replicate noise; a
+bootstrap intervals, on replicate means; the share of variance that is replicate noise, which the
+Sobol' indices are corrected for (so that they are the mean response's); a
 convergence check (N/2 vs N); trajectory discovery; tables (CSV, Markdown) and figures (PNG).
 """
 
@@ -25,11 +26,25 @@ ANALYSIS_DIR = "analysis"
 
 
 def sobol_indices(
-    problem: dict[str, Any], y: np.ndarray, second_order: bool, resamples: int = 1000, seed: int | None = 0
+    problem: dict[str, Any],
+    y: np.ndarray,
+    second_order: bool,
+    resamples: int = 1000,
+    seed: int | None = 0,
+    noise: float = 0.0,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """SALib's `sobol.analyze` on outputs in Saltelli order: a table of S1, S1_conf, ST, ST_conf and
     ST - S1 (interactions) with its interval per parameter, the interval of the sum of S1 in
-    `.attrs["sum_S1_conf"]`, and, with second order, a long table of S2 and S2_conf per pair."""
+    `.attrs["sum_S1_conf"]`, and, with second order, a long table of S2 and S2_conf per pair.
+
+    `noise` is the share eta of the variance of `y` that is replicate noise (`noise_share_of_means`).
+    With eta > 0 the indices are those of the mean response E[f | x], the target for stochastic
+    simulators (Hart, Alexanderian & Gremaud 2017, SIAM/ASA J. Uncertainty Quantification 5:1514):
+    independent noise of variance eta V at every point leaves the numerators of SALib's S1 and S2
+    estimators unbiased and adds eta V to the numerator of each ST (Jansen's (f_A - f_ABi)^2 / 2),
+    so S1 = S1_raw / (1 - eta), S2 = S2_raw / (1 - eta), ST = (ST_raw - eta) / (1 - eta), applied to
+    every bootstrap resample alike (eta itself, estimated from thousands of points, is taken as
+    known). The uncorrected values stay in S1_raw, ST_raw (and S2_raw)."""
     from SALib.analyze import sobol
     from scipy.stats import norm
 
@@ -45,30 +60,40 @@ def sobol_indices(
             keep_resamples=True,
         )
     names = problem["names"]
+    eta = float(noise) if np.isfinite(noise) and 0.0 < noise < 1.0 else 0.0
+    scale = 1.0 / (1.0 - eta)
     # SALib draws one set of bootstrap rows for every parameter, so resample k of each index is
     # one joint replicate: the interval of ST - S1 and of the sum of S1 come from the same draws
     z = float(norm.ppf(0.5 + CONF_LEVEL / 2))
-    s1_all, st_all = np.asarray(res["S1_conf_all"]), np.asarray(res["ST_conf_all"])
+    s1_all = np.asarray(res["S1_conf_all"]) * scale
+    st_all = (np.asarray(res["ST_conf_all"]) - eta) * scale
+    s1, st = res["S1"] * scale, (res["ST"] - eta) * scale
     first = pd.DataFrame(
         {
             "parameter": names,
-            "S1": res["S1"],
-            "S1_conf": res["S1_conf"],
-            "ST": res["ST"],
-            "ST_conf": res["ST_conf"],
-            "ST_minus_S1": res["ST"] - res["S1"],
+            "S1": s1,
+            "S1_conf": res["S1_conf"] * scale,
+            "ST": st,
+            "ST_conf": res["ST_conf"] * scale,
+            "ST_minus_S1": st - s1,
             "ST_minus_S1_conf": z * np.std(st_all - s1_all, axis=0, ddof=1),
+            "S1_raw": res["S1"],
+            "ST_raw": res["ST"],
         }
     )
     first.attrs["sum_S1_conf"] = float(z * np.std(s1_all.sum(axis=1), ddof=1))
     first.attrs["sum_ST_conf"] = float(z * np.std(st_all.sum(axis=1), ddof=1))
+    # sum of (ST - S1): the interactions counted once per parameter taking part, > 0 iff any
+    first.attrs["sum_ST_minus_S1_conf"] = float(z * np.std(st_all.sum(axis=1) - s1_all.sum(axis=1), ddof=1))
+    first.attrs["noise"] = eta
     s2 = None
     if second_order:
         rows = []
         for i in range(len(names)):
             for j in range(i + 1, len(names)):
-                rows.append((names[i], names[j], res["S2"][i, j], res["S2_conf"][i, j]))
-        s2 = pd.DataFrame(rows, columns=["parameter_1", "parameter_2", "S2", "S2_conf"])
+                raw = res["S2"][i, j]
+                rows.append((names[i], names[j], raw * scale, res["S2_conf"][i, j] * scale, raw))
+        s2 = pd.DataFrame(rows, columns=["parameter_1", "parameter_2", "S2", "S2_conf", "S2_raw"])
     return first, s2
 
 
@@ -77,19 +102,28 @@ def saltelli_block(d: int, second_order: bool) -> int:
     return 2 * d + 2 if second_order else d + 2
 
 
+def half_design_points(d: int, second_order: bool, points: int) -> int:
+    """How many leading points of a Saltelli design of `points` rows form its first N/2 base samples."""
+    step = saltelli_block(d, second_order)
+    return (points // step // 2) * step
+
+
 def sobol_convergence(
-    problem: dict[str, Any], y: np.ndarray, second_order: bool, resamples: int = 200, seed: int | None = 0
+    problem: dict[str, Any],
+    y: np.ndarray,
+    second_order: bool,
+    resamples: int = 200,
+    seed: int | None = 0,
+    noise: tuple[float, float] = (0.0, 0.0),
 ) -> tuple[pd.DataFrame, bool]:
     """ST from the first N/2 base samples against all N. SALib's sample has N blocks of (2D+2) rows
     (D+2 without second order), one block per base sample, and the first N/2 rows of a Sobol'
     sequence are themselves a balanced Sobol' design, so the first N/2 blocks are a valid smaller
-    design. Returns the table and whether the ranking by ST changed."""
-    d = problem["num_vars"]
-    step = saltelli_block(d, second_order)
-    n = len(y) // step
-    half = (n // 2) * step
-    full, _ = sobol_indices(problem, y, second_order, resamples, seed)
-    part, _ = sobol_indices(problem, y[:half], second_order, resamples, seed)
+    design. `noise` is the noise share of the half and of the full design (see `sobol_indices`).
+    Returns the table and whether the ranking by ST changed."""
+    half = half_design_points(problem["num_vars"], second_order, len(y))
+    full, _ = sobol_indices(problem, y, second_order, resamples, seed, noise[1])
+    part, _ = sobol_indices(problem, y[:half], second_order, resamples, seed, noise[0])
     table = pd.DataFrame(
         {
             "parameter": full["parameter"],
@@ -252,18 +286,27 @@ def analyze_dir(folder: Path, resamples: int = 1000) -> list[str]:
         noise_rows.append((output, entry["mean"], entry["sd"], share, ""))
         if method == "sobol":
             so = bool(info["design"]["second_order"])
-            first, s2 = sobol_indices(data.problem, y, so, resamples, seed)
+            eta = entry["noise_share_of_means"]
+            first, s2 = sobol_indices(data.problem, y, so, resamples, seed, eta)
             files += _write_table(first, out / f"sobol_{output}")
             entry["sobol"] = first.to_dict("records")
+            entry["noise_corrected"] = first.attrs["noise"] > 0
             entry["sum_S1"] = float(first["S1"].sum())
             entry["sum_S1_conf"] = first.attrs["sum_S1_conf"]
             entry["sum_ST"] = float(first["ST"].sum())
             entry["sum_ST_conf"] = first.attrs["sum_ST_conf"]
+            entry["sum_ST_minus_S1"] = entry["sum_ST"] - entry["sum_S1"]
+            entry["sum_ST_minus_S1_conf"] = first.attrs["sum_ST_minus_S1_conf"]
+            entry["sum_S1_raw"] = float(first["S1_raw"].sum())
+            entry["sum_ST_raw"] = float(first["ST_raw"].sum())
             if s2 is not None:
                 files += _write_table(s2, out / f"s2_{output}")
                 entry["s2"] = s2.to_dict("records")
                 files.append(figures.s2_heatmap(s2, data.names, out / f"s2_{output}.png", output))
-            conv, changed = sobol_convergence(data.problem, y, so, min(resamples, 200), seed)
+            half = half_design_points(len(data.names), so, len(y))
+            points = data.runs["point"].to_numpy()
+            eta_half = noise_share_of_means(y_runs[points < half], points[points < half])
+            conv, changed = sobol_convergence(data.problem, y, so, min(resamples, 200), seed, (eta_half, eta))
             files += _write_table(conv, out / f"convergence_{output}")
             entry["ranking_changed_half_vs_full"] = changed
             top = min(3, len(conv))
