@@ -1,4 +1,4 @@
-"""`county-sim`: run a scenario, validate a scenario file, print the parameter registry.
+"""`county-sim`: run a scenario, validate scenario, policy and experiment files, print the parameter registry.
 
     county-sim run SCENARIO [--seed S] [--replicates R] [--steps T] [--set KEY=VALUE ...] [--out DIR]
     county-sim validate FILE [FILE ...]
@@ -114,8 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=cmd_run)
 
-    val = sub.add_parser("validate", help="check scenario files without running them")
-    val.add_argument("files", nargs="+", metavar="FILE", help="scenario TOML file(s) or names from scenarios/")
+    val = sub.add_parser("validate", help="check scenario, policy and experiment files without running them")
+    val.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="scenario, policy or experiment TOML file(s), or names from scenarios/ or experiments/",
+    )
     val.set_defaults(func=cmd_validate)
 
     par = sub.add_parser("params", help="print the parameter table (default, range, unit, meaning, source)")
@@ -246,25 +251,82 @@ def write_results(out: Path, series: Any, summary: Any, lang: str = "en", title:
 
 
 def cmd_validate(args: argparse.Namespace, argv: list[str] | None) -> int:
-    """`county-sim validate`: load and check each file; OK line per file, one error line per bad file."""
+    """`county-sim validate`: load and check each file; OK line per file, one error line per bad file.
+
+    A file with an experiment's own keys ([design], [vary], scenario, model) is checked as an
+    experiment; any other as a scenario, or as a policy if it schedules [[interventions]]."""
+    from .explore.design import n_points
+    from .explore.experiment import load_experiment
     from .whatif.variants import load_policy
 
     code = EXIT_OK
     for name in args.files:
+        experiment = _experiment_file(name)
+        if experiment is not None:
+            try:
+                exp = load_experiment(experiment)
+            except ScenarioError as e:
+                code = _fail(str(e))
+                continue
+            points = n_points(exp)
+            horizon = f"{exp.steps} months" if exp.scenario is not None else f"model {exp.model}"
+            print(
+                f"OK: experiment {exp.name} ({exp.method}, {len(exp.varied)} varied, {points} points x "
+                f"{exp.replicates} replicates = {points * exp.replicates} runs, {horizon})"
+            )
+            continue
         try:
             scenario = load_scenario(name)
         except ScenarioError as e:
+            # a file with keys only policies have, or that schedules [[interventions]], is a policy:
+            # check it as one; any other is a scenario and gets the scenario's error
+            if not _toml_keys(name) & _policy_only_keys():
+                code = _fail(str(e))
+                continue
             try:
                 policy = load_policy(name)
             except ScenarioError as policy_error:
-                # a file that schedules [[interventions]] is a policy: report what is wrong with it as one
-                code = _fail(str(policy_error if "interventions" in str(e) else e))
+                code = _fail(str(policy_error))
                 continue
             print(f"OK: policy {policy.name} ({len(policy.params)} params set, {len(policy.events)} interventions)")
             continue
         n_set = len(scenario.file_keys)
         print(f"OK: {scenario.name} ({n_set} params set, {len(scenario.events)} events, {scenario.steps} months)")
     return code
+
+
+def _policy_only_keys() -> frozenset[str]:
+    from .scenario import TOP_LEVEL_KEYS
+    from .whatif.variants import POLICY_KEYS
+
+    return frozenset(POLICY_KEYS) - frozenset(TOP_LEVEL_KEYS) | {"interventions"}
+
+
+def _toml_keys(name: str | Path) -> set[str]:
+    """The top-level keys of the TOML file `name` stands for (a path, or a name from scenarios/);
+    empty if it cannot be read or parsed (the loaders then report that)."""
+    import tomllib
+
+    from .scenario import resolve_path
+
+    try:
+        return set(tomllib.loads(resolve_path(name).read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return set()
+
+
+def _experiment_file(name: str) -> Path | None:
+    """The experiment file `name` stands for, or None: a TOML file with any of the keys only
+    experiments have (`EXPERIMENT_KEYS`), or a name from experiments/ that no scenario has. A file
+    that cannot be read or parsed is left to the scenario loader, which reports it."""
+    from .explore.experiment import EXPERIMENT_KEYS, resolve_experiment
+    from .scenario import resolve_path
+
+    path = resolve_path(name)
+    if not path.exists():
+        path = resolve_experiment(name)
+        return path if path.is_file() else None
+    return path if _toml_keys(path) & set(EXPERIMENT_KEYS) else None
 
 
 def cmd_params(args: argparse.Namespace, argv: list[str] | None) -> int:

@@ -12,7 +12,7 @@ import logging
 import multiprocessing
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -49,6 +49,50 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def local_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` local processes that ignore Ctrl-C."""
+    # forkserver: workers fork from a clean server that has already imported the model, so they
+    # start fast and never inherit the driver's threads (tqdm's monitor, SQLite) or open store.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["sim.explore.models", "sim.model"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+
+
+def ordered_map(fn: Callable[[Any], Any], items: Iterable[Any], workers: int) -> Iterator[Any]:
+    """`fn(item)` for each item, computed on `local_pool(workers)` and yielded in the items' order,
+    with at most twice the workers' items in flight, so memory does not grow with the number of
+    items. `fn` must be a module-level function. If the pool breaks (a worker died), the items not
+    yet done are computed in this process instead."""
+    pool = local_pool(workers)
+    broken = False
+    window: deque[tuple[Any, Future | None]] = deque()
+
+    def result(item: Any, fut: Future | None) -> Any:
+        nonlocal broken
+        if fut is not None:
+            try:
+                return fut.result()
+            except BrokenProcessPool:
+                broken = True
+        return fn(item)
+
+    try:
+        for item in items:
+            fut = None
+            if not broken:
+                try:
+                    fut = pool.submit(fn, item)
+                except BrokenProcessPool:
+                    broken = True
+            window.append((item, fut))
+            if len(window) >= 2 * workers:
+                yield result(*window.popleft())
+        while window:
+            yield result(*window.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 class LocalBackend:
     """`concurrent.futures.ProcessPoolExecutor` on this machine. A worker that dies breaks the
     pool (BrokenProcessPool, unlike `multiprocessing.Pool`, which hangs): the backend then builds
@@ -62,11 +106,7 @@ class LocalBackend:
         self.pool: ProcessPoolExecutor | None = None
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # forkserver: workers fork from a clean server that has already imported the model, so they
-        # start fast and never inherit the driver's threads (tqdm's monitor, SQLite) or open store.
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["sim.explore.models", "sim.model"])
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_worker_init)
+        return local_pool(self.workers)
 
     def results(self, tasks: Iterable[ChunkTask]) -> Iterator[tuple[ChunkTask, ChunkResult]]:
         """Evaluate chunks on the pool; yield each result as it completes."""

@@ -31,6 +31,9 @@ TOP_LEVEL_KEYS = (
     "design",
     "vary",
 )
+#: Top-level keys that only an experiment has (no scenario or policy file takes them): a file with
+#: any of them is an experiment (`county-sim validate` tells the kinds of file apart by them).
+EXPERIMENT_KEYS = ("design", "vary", "scenario", "model")
 METHODS = ("grid", "lhs", "sobol", "morris")
 DESIGN_KEYS: dict[str, tuple[str, ...]] = {
     "grid": ("method", "levels"),

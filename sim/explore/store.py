@@ -218,6 +218,11 @@ class Store:
             " ORDER BY p.point, p.replicate"
         )
 
+    def series_count(self) -> int:
+        """Number of runs `iter_series` yields."""
+        sql = "SELECT COUNT(*) FROM plan p JOIN series s ON s.run_id = p.run_id"
+        return int(self.db.execute(sql).fetchone()[0])
+
     def close(self) -> None:
         """Close the connection (checkpointing the WAL if writable)."""
         self.db.close()
