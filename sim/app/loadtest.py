@@ -130,26 +130,35 @@ async def run_browser(url: str, sessions: int, steps: int, pid: int | None = Non
     return out
 
 
-async def ws_session(
-    url: str, steps: int, pace: float, tab: str | None, ready: asyncio.Barrier, out: dict, pid: int | None, seed: int
-) -> None:
-    """One headless student (`wsclient.Student`): load, optionally open a tab, then step."""
+async def ws_ready(url: str, ready: asyncio.Barrier, out: dict, pid: int | None, setup):
+    """Open a headless student (`wsclient.Student`), run `await setup(student)`, then wait until every
+    session is ready (the first one through starts the clock and the server's CPU count). Returns
+    the student, or None (counted in `out["errors"]`) if it could not be opened or set up."""
     from .wsclient import Student
 
     st = Student(url)
     try:
         out["load"].append(await st.open())
-        if tab:
-            await st.tab(tab)
+        await setup(st)
     except (TimeoutError, ConnectionError, OSError, LookupError) as e:
         out["errors"] += 1
         out.setdefault("error_text", []).append(repr(e))
         await ready.wait()
         await st.close()
-        return
+        return None
     if await ready.wait() == 0:
         out["cpu0"] = cpu_seconds(pid)
         out["t0"] = time.perf_counter()
+    return st
+
+
+async def ws_session(
+    url: str, steps: int, pace: float, tab: str | None, ready: asyncio.Barrier, out: dict, pid: int | None, seed: int
+) -> None:
+    """One headless student (`wsclient.Student`): load, optionally open a tab, then step."""
+    st = await ws_ready(url, ready, out, pid, lambda st: st.tab(tab) if tab else asyncio.sleep(0))
+    if st is None:
+        return
     rng = random.Random(seed)
     if pace > 0:
         await asyncio.sleep(rng.uniform(0, pace))
@@ -179,21 +188,9 @@ async def ws_play_session(
     url: str, seconds: float, speed: int, ready: asyncio.Barrier, out: dict, pid: int | None
 ) -> None:
     """One headless student on Play: choose the speed, play for `seconds`, pause."""
-    from .wsclient import Student
-
-    st = Student(url)
-    try:
-        out["load"].append(await st.open())
-        await st.toggle(str(speed))
-    except (TimeoutError, ConnectionError, OSError, LookupError) as e:
-        out["errors"] += 1
-        out.setdefault("error_text", []).append(repr(e))
-        await ready.wait()
-        await st.close()
+    st = await ws_ready(url, ready, out, pid, lambda st: st.toggle(str(speed)))
+    if st is None:
         return
-    if await ready.wait() == 0:
-        out["cpu0"] = cpu_seconds(pid)
-        out["t0"] = time.perf_counter()
     try:
         msg = await st.click("Play")
         await st.wait(lambda: msg in st.idle)

@@ -8,6 +8,7 @@ as the county model; that is how the pipeline is checked against SALib.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import os
@@ -245,20 +246,16 @@ MODELS: dict[str, ModelSpec] = {
         has_series=False,
         describe="the Ishigami test function (analytic Sobol indices), to check the pipeline",
     ),
-    "ishigami_noisy": ModelSpec(
-        name="ishigami_noisy",
-        params=ISHIGAMI_PARAMS,
-        outputs=("y",),
-        int_outputs=frozenset(),
-        bool_outputs=frozenset(),
-        default_outputs=("y",),
-        evaluate=evaluate_ishigami_noisy,
-        version=lambda: f"ishigami a={ISHIGAMI_A} b={ISHIGAMI_B} noise sd={ISHIGAMI_NOISE_SD}",
-        needs_scenario=False,
-        has_series=False,
-        describe="the Ishigami function plus Gaussian noise per run, to check the noise correction",
-    ),
 }
+
+
+MODELS["ishigami_noisy"] = dataclasses.replace(
+    MODELS["ishigami"],
+    name="ishigami_noisy",
+    evaluate=evaluate_ishigami_noisy,
+    version=lambda: f"ishigami a={ISHIGAMI_A} b={ISHIGAMI_B} noise sd={ISHIGAMI_NOISE_SD}",
+    describe="the Ishigami function plus Gaussian noise per run, to check the noise correction",
+)
 
 
 def evaluate_chunk(task: ChunkTask) -> tuple[int, ChunkResult]:
