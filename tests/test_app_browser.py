@@ -8,7 +8,6 @@ installs Chromium and the CJK font from Debian's packages, so there it always ru
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,16 +17,10 @@ from pathlib import Path
 import pytest
 
 import sim
+from sim.app import loadtest
+from sim.app.loadtest import free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM = Path(loadtest.CHROMIUM)
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
 SERVER_ERRORS = ("Traceback", "ERROR", "Exception", "Error:")
@@ -41,12 +34,6 @@ pytest.importorskip("solara", reason="the app extra is not installed: pip instal
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install playwright")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def county_sim() -> list[str]:
     """The installed `county-sim` next to this Python, else the module."""
     exe = Path(sys.executable).with_name("county-sim")
@@ -54,7 +41,7 @@ def county_sim() -> list[str]:
 
 
 def launch_chromium(playwright):
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=loadtest.ARGS)  # the load test's flags
 
 
 @pytest.fixture(scope="module")

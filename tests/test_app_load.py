@@ -49,8 +49,6 @@ def test_sessions_step_their_own_models(server):
     assert res["steps_measured"] == 12  # every click of every session showed that session's next month
     for key in ("step_to_month_ms", "step_to_chart_ms", "step_to_server_done_ms"):
         assert set(res[key]) == {"p50", "p90", "p99", "max"}
-    # the banner and the chart change before the server reports it is done with the click
-    assert res["step_to_month_ms"]["p50"] <= res["step_to_server_done_ms"]["p50"]
     assert res["server_cpu_ms_per_step"] > 0
     assert not [line for line in log.read_text().splitlines() if any(e in line for e in SERVER_ERRORS)]
 

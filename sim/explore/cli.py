@@ -13,20 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..cli import EXIT_FAIL, EXIT_OK, _int_at_least
 from ..scenario import ScenarioError
-
-EXIT_OK, EXIT_FAIL = 0, 1
-
-
-def _positive(text: str) -> int:
-    """An argparse type: an integer >= 1."""
-    try:
-        value = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1 (got {text!r})") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1 (got {value})")
-    return value
 
 
 def register(sub: Any) -> None:
@@ -39,7 +27,11 @@ def register(sub: Any) -> None:
     )
     sw.add_argument("experiment", metavar="EXPERIMENT", help="a name from experiments/ or a TOML file")
     sw.add_argument(
-        "--workers", "-j", type=_positive, default=None, help="worker processes (default: CPU count; 1 runs in-process)"
+        "--workers",
+        "-j",
+        type=_int_at_least(1, "--workers"),
+        default=None,
+        help="worker processes (default: CPU count; 1 runs in-process)",
     )
     sw.add_argument("--backend", choices=("local", "dask"), default="local", help="local processes or a Dask cluster")
     sw.add_argument(
@@ -47,7 +39,12 @@ def register(sub: Any) -> None:
     )
     sw.add_argument("--out", type=Path, default=None, help="results folder (default results/<experiment name>/)")
     sw.add_argument("--fresh", action="store_true", help="discard the store and start over")
-    sw.add_argument("--chunk-size", type=_positive, default=None, help="runs per chunk sent to a worker (default 64)")
+    sw.add_argument(
+        "--chunk-size",
+        type=_int_at_least(1, "--chunk-size"),
+        default=None,
+        help="runs per chunk sent to a worker (default 64)",
+    )
     sw.set_defaults(func=cmd_sweep)
 
     an = sub.add_parser(
@@ -56,7 +53,9 @@ def register(sub: Any) -> None:
         description="Read a sweep's store and write tables (CSV, Markdown) and figures (PNG) into DIR/analysis/.",
     )
     an.add_argument("target", metavar="EXPERIMENT_OR_DIR", help="an experiment (name or TOML) or a results folder")
-    an.add_argument("--resamples", type=_positive, default=1000, help="bootstrap resamples for the intervals")
+    an.add_argument(
+        "--resamples", type=_int_at_least(1, "--resamples"), default=1000, help="bootstrap resamples for the intervals"
+    )
     an.set_defaults(func=cmd_analyze)
 
     rp = sub.add_parser("report", help="one Markdown and HTML report of a sweep: design, runs, indices, figures, rules")

@@ -174,15 +174,7 @@ def write_outputs(out: Path, result, args: argparse.Namespace, argv: list[str] |
     html_text = to_html(bl, out, args.lang)
     with mf.atomic_open(out / "report.html", "w", encoding="utf-8", newline="\n") as f:
         f.write(html_text)
-    return [
-        "report.md",
-        "report.html",
-        "trajectories.png",
-        "forest.png",
-        "differences.csv",
-        "variants.csv",
-        "summary.csv",
-    ]
+    return [name for name in OUTPUT_FILES if name != "manifest.json"]  # the manifest is written last
 
 
 def _quote(arg: str) -> str:
