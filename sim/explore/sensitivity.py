@@ -112,18 +112,18 @@ def sobol_convergence(
     problem: dict[str, Any],
     y: np.ndarray,
     second_order: bool,
+    full: pd.DataFrame,
     resamples: int = 200,
     seed: int | None = 0,
-    noise: tuple[float, float] = (0.0, 0.0),
+    noise: float = 0.0,
 ) -> tuple[pd.DataFrame, bool]:
-    """ST from the first N/2 base samples against all N. SALib's sample has N blocks of (2D+2) rows
-    (D+2 without second order), one block per base sample, and the first N/2 rows of a Sobol'
-    sequence are themselves a balanced Sobol' design, so the first N/2 blocks are a valid smaller
-    design. `noise` is the noise share of the half and of the full design (see `sobol_indices`).
-    Returns the table and whether the ranking by ST changed."""
+    """ST from the first N/2 base samples against all N (`full`, the table `sobol_indices` gave for
+    all of `y`). SALib's sample has N blocks of (2D+2) rows (D+2 without second order), one block
+    per base sample, and the first N/2 rows of a Sobol' sequence are themselves a balanced Sobol'
+    design, so the first N/2 blocks are a valid smaller design. `noise` is the noise share of that
+    half (see `sobol_indices`). Returns the table and whether the ranking by ST changed."""
     half = half_design_points(problem["num_vars"], second_order, len(y))
-    full, _ = sobol_indices(problem, y, second_order, resamples, seed, noise[1])
-    part, _ = sobol_indices(problem, y[:half], second_order, resamples, seed, noise[0])
+    part, _ = sobol_indices(problem, y[:half], second_order, resamples, seed, noise)
     table = pd.DataFrame(
         {
             "parameter": full["parameter"],
@@ -306,7 +306,7 @@ def analyze_dir(folder: Path, resamples: int = 1000) -> list[str]:
             half = half_design_points(len(data.names), so, len(y))
             points = data.runs["point"].to_numpy()
             eta_half = noise_share_of_means(y_runs[points < half], points[points < half])
-            conv, changed = sobol_convergence(data.problem, y, so, min(resamples, 200), seed, (eta_half, eta))
+            conv, changed = sobol_convergence(data.problem, y, so, first, min(resamples, 200), seed, eta_half)
             files += _write_table(conv, out / f"convergence_{output}")
             entry["ranking_changed_half_vs_full"] = changed
             top = min(3, len(conv))
