@@ -287,6 +287,25 @@ def _kinds() -> list[EventKind]:
             zh="领导班子更替",
             example={"resolve": 0.2, "public_value": 0.3, "collaboration": 0.3, "keeps_practices": 0.0},
         ),
+        EventKind(
+            "leader_change",
+            "one leader is replaced now (leader 0 is the top leader) by one with the given resolve, public"
+            " value and collaboration; the rest of the team stays",
+            "paper §3(四) 一把手; MODEL_SPEC §3 Leaders (staggered turnover)",
+            {
+                "leader": EventField(0, 29, 0, "which leader (0: the top leader 一把手)", integer=True),
+                "resolve": EventField(0.0, 1.0, None, "the successor's reform resolve"),
+                "public_value": EventField(0.0, 1.0, 0.5, "the successor's public-value commitment"),
+                "collaboration": EventField(0.0, 1.0, 0.5, "the successor's collaborative skill"),
+                "keeps_practices": EventField(
+                    0.0, 1.0, 0.5, "share of the practices not yet rules that the departments it supervises keep"
+                ),
+            },
+            group="leadership",
+            touches=("leader_resolve", "leader_public_value", "leader_collaboration", "dept_practices"),
+            zh="更换单个领导",
+            example={"leader": 0, "resolve": 0.3},
+        ),
         # --- institutions ------------------------------------------------------------------------------
         EventKind(
             "institutionalise",

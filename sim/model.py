@@ -107,6 +107,9 @@ class Engine:
     """B runs stepped together. Run b uses only its own generator, so its numbers do not depend on
     which other runs share the batch."""
 
+    version = 1
+    classify = staticmethod(classify)
+
     def __init__(self, scenarios: Sequence[Scenario], seeds: Sequence[int], steps: int | None = None):
         self.scenarios = list(scenarios)
         self.seeds = [seed_int(x) for x in seeds]
@@ -180,6 +183,18 @@ class Engine:
         return out
 
 
+def make_engine(scenarios: Sequence[Scenario], seeds: Sequence[int], steps: int | None = None):
+    """The engine the scenarios ask for (`model_version`: 1, or 2 for Model 2); a batch shares it."""
+    versions = {int(sc.params.get("model_version", 1)) for sc in scenarios}
+    if len(versions) != 1:
+        raise ValueError(f"a batch must share 'model_version' (got {sorted(versions)})")
+    if versions == {2}:
+        from .model2.engine import Engine2
+
+        return Engine2(scenarios, seeds, steps)
+    return Engine(scenarios, seeds, steps)
+
+
 class CountyModel(mesa.Model):
     """One county, one run: `CountyModel(scenario, seed=S)`; `step()` advances one month."""
 
@@ -192,7 +207,7 @@ class CountyModel(mesa.Model):
             scenario = load_scenario(scenario)
         self.county_scenario = scenario
         self.seed = seed
-        self.engine = Engine([scenario], [seed], scenario.steps)
+        self.engine = make_engine([scenario], [seed], scenario.steps)
         self.running = True
         if build_agents:
             p = self.engine.p
@@ -219,7 +234,7 @@ class CountyModel(mesa.Model):
     @property
     def phase(self) -> str:
         """The phase reached so far (deliver needs the hold months to have passed)."""
-        return classify(self.series(), self.county_scenario.params).phase[-1]
+        return self.engine.classify(self.series(), self.county_scenario.params).phase[-1]
 
     def result(self) -> tuple[pd.DataFrame, dict]:
         return self.engine.results()[0]

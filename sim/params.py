@@ -54,6 +54,9 @@ class Param:
     meaning: str
     source: str
     zh: str = ""
+    reason: str = ""  # why this value (Model 2 parameters)
+    pattern: str = ""  # the pattern of docs/MODEL.md §6 that constrains it, if any
+    models: tuple[int, ...] = (1, 2)  # the engines that read it (`model_version`)
 
     def check(self, value: object) -> str | None:
         """Return None if `value` is allowed, else a sentence saying what is allowed."""
@@ -79,6 +82,11 @@ class Param:
 
 def _p(name, default, low, high, kind, group, unit, meaning, source, zh=""):
     return Param(name, default, low, high, kind, group, unit, meaning, source, zh)
+
+
+def _v2(name, default, low, high, group, unit, meaning, source, zh, reason, pattern="", kind="float"):
+    """A parameter read only by Model 2 (`model_version = 2`), with the reason for its value."""
+    return Param(name, default, low, high, kind, group, unit, meaning, source, zh, reason, pattern, (2,))
 
 
 _LEVEL = "level 0–1"
@@ -898,6 +906,143 @@ _PARAMS: list[Param] = [
         "回落幅度",
     ),
 ]
+
+#: Model 2 (MODEL 2 of docs/MODEL.md): the engine switch and the parameters only its rules read. Each
+#: has a plausible range, the reason for its default and, where one does, the pattern that bounds it.
+_PARAMS_V2: list[Param] = [
+    _v2("model_version", 1, 1, 2, "size", "engine", "which engine runs: 1 (version 1) or 2 (Model 2: problems, engagement cascades, couplings as channels)",
+        "issue 10 (a new engine beside the old behind a switch until the cut-over)", "模型版本",
+        "1 until the cut-over; a batch must share it, as it shares the agent counts", kind="int"),
+    _v2("problem_slots", 500, 50, 5000, "size", "slots", "problem pool: listed problems a county can hold at once",
+        "ENGINEERING.md (problems as a fixed pool of slots)", "问题清单容量",
+        "sized so that the pool is full in at most 1% of months at the defaults (counted in `pool_full`)", kind="int"),
+    # --- the problem substrate ------------------------------------------------------------------
+    _v2("reference_burden", 8.0, 3.0, 30.0, "condition", "problems per township and domain",
+        "unsolved burden (in problems of mean difficulty) at which a township's performance in a domain is 0",
+        "MODEL_SPEC §3 (performance is one minus the burden of unsolved problems)", "参照问题负荷",
+        "a scale: with 10 townships and 4 domains, 200 problems of mean difficulty make performance 0; a county at 0.3 carries 140"),
+    _v2("township_inequality", 0.5, 0.0, 1.5, "condition", "SD of log hardship",
+        "how unequal townships are in their problems (initial burden and arrivals)",
+        "paper §1 欠发达地区 (uneven development); MODEL_SPEC §2 (townships live in different counties of experience)", "乡镇差异",
+        "a log-normal hardship with SD 0.5 puts the hardest of ten townships at about twice the burden of the easiest",
+        "word of mouth's confidence bound binds in some scenarios"),
+    _v2("countywide_share", 0.25, 0.0, 0.6, "condition", "share", "share of problems that are county-wide (weigh on every township)",
+        "MODEL_SPEC §3 (county-wide problems: the economy, investment)", "全县性问题占比",
+        "economy and investment problems (one domain of four) are mostly county-wide"),
+    _v2("cross_share", 0.35, 0.05, 0.8, "condition", "share", "share of new problems that need two or three departments",
+        "paper §3(四) '十几个部门开会解决'; 一亩三分地", "跨部门问题占比",
+        "a third of county problems cross departments in the paper's account of joint meetings", "7 (linkage)"),
+    _v2("problem_obsolescence", 0.01, 0.0, 0.05, "rate", "per month", "hazard that an unsolved problem is overtaken by events (counted, never dropped silently)",
+        "MODEL_SPEC §3 (the stream of problems never stops)", "问题自然消解率",
+        "a problem left alone for about eight years (half-life 69 months) is overtaken by events", "1 (trap)"),
+    _v2("routine_listing", 0.01, 0.002, 0.05, "rate", "per month", "hazard that a latent problem reaches the list through ordinary work orders",
+        "paper §3(五) 问题悬置 (problems left hanging in a closed county)", "常规发现率",
+        "in the trap a problem waits about four years to be listed; the starting burden is the balance of arrivals against this and obsolescence",
+        "1 (trap)"),
+    _v2("diagnosis_rate", 0.3, 0.0, 1.0, "rate", "per month", "hazard a leader's full front-line attention lists the latent problems of its portfolio's domains",
+        "paper §3(五) 一线工作法 '去一线摸家底、找问题…形成清单'", "一线诊断率",
+        "a resolute team going out lists a quarter of the hidden problems of its domains within a year", "2 (start)"),
+    _v2("complaint_listing", 0.5, 0.0, 2.0, "rate", "per month per complaint share", "hazard a township's latent problems in a domain are listed, per share of its residents complaining about that domain",
+        "paper §3(一) 12345热线 '定期将反映的共性问题汇报县委书记并推动解决'", "投诉转化率",
+        "with 10% of a township complaining about a domain and channels fully open, 5% of its hidden problems there are listed a month", "5 (public value)"),
+    _v2("evaluation_listing", 0.05, 0.0, 0.2, "rate", "per month", "hazard assessment exposes the latent problems of a department's domain, per unit of its assessment pressure (k_ME_DI)",
+        "paper §3(六) '动态掌握问题和差距'; §4(二) 监督、评价…持续发现绩效差距", "考核发现率",
+        "a mature assessment that ranks a department last lists a twentieth of the hidden problems of its domain a month", "6 (loop)"),
+    _v2("comparison_listing", 0.15, 0.0, 0.5, "rate", "per visit", "share of a visiting department's hidden domain problems a learning visit lists (k_AI_DI)",
+        "paper §3(三) '与发达县区对比找出短板'", "对标发现率", "a study tour names a sixth of what the visitors did not see at home"),
+    _v2("proposal_listing", 0.1, 0.0, 0.5, "rate", "per month", "hazard deputies' and social organisations' proposals list a township's latent problems, per unit of participation (k_AI_GC)",
+        "paper §3(三) 人大政协 提案、带案视察", "提案转化率", "proposals are fewer than complaints but reach problems complaints miss"),
+    _v2("work_rate", 35.0, 10.0, 100.0, "rate", "problems per month", "problems of mean difficulty a department solves in a month at full capacity, with all cadres at full real effort and competence",
+        "MODEL_SPEC §3 (real effort x competence x capacity)", "部门工作能力",
+        "the starting county's engaged department (capacity 0.3, effort x competence about 0.2) solves about 0.7 problems a month", "2 (start), 3"),
+    _v2("routine_fraction", 0.4, 0.1, 0.7, "rate", "share", "share of its capacity a department not engaged in reform works (routine)",
+        "MODEL_SPEC §3 (a non-engaged department does routine work); paper §3(五) 按照惯有行动模式低效运行", "常规工作比例",
+        "routine administration is about a third of what an engaged bureau does", "1 (trap)"),
+    _v2("solo_factor", 0.2, 0.05, 0.6, "rate", "share", "speed of a cross-department problem worked by its lead department alone, against joint work",
+        "paper §3(四) 一亩三分地; MODEL_SPEC §4 k_CL_ME", "单独推进系数", "without partners a cross problem moves at a fifth of the speed", "7 (linkage)"),
+    _v2("priority_key", 2.0, 0.0, 5.0, "rate", "weight", "extra priority of a key action (重点工作, 挂号督办) in a department's work",
+        "paper §3(六) '由绩考办进行挂号督办'", "挂号督办权重", "a registered problem gets three times the attention of an ordinary one"),
+    _v2("priority_age", 0.5, 0.0, 2.0, "rate", "weight per year", "extra priority per year a problem has waited",
+        "paper §3(四) '盯住不放'", "久拖问题权重", "old problems are chased, but not ahead of key actions"),
+    _v2("priority_complaint", 1.0, 0.0, 3.0, "rate", "weight", "extra priority of a citizen-raised problem when indicators count citizens (x k_GC_ME x public-value clarity)",
+        "paper §3(一) 首问责任制, 现场督办", "群众诉求权重", "counted complaints double a problem's priority at full clarity"),
+    # --- leaders -----------------------------------------------------------------------------------
+    _v2("attention_supervise", 0.4, 0.1, 0.8, "rate", "share of attention", "share of a launched leader's attention spent supervising the portfolio",
+        "paper §3(四) '各部门…领导在工作中也亲自牵头督促' (分管)", "督导精力", "supervision is the largest single use of a leader's time"),
+    _v2("attention_convene", 0.3, 0.0, 0.6, "rate", "share of attention", "share spent convening task forces for cross-department problems",
+        "paper §3(四) '领导就召集相关部门…一次不行两次'", "协调精力", "", "7 (linkage)"),
+    _v2("attention_diagnose", 0.2, 0.0, 0.5, "rate", "share of attention", "share spent on front-line diagnosis (the rest lobbies for resources)",
+        "paper §3(五) 一线工作法", "一线调研精力", ""),
+    _v2("task_force_cost", 0.1, 0.03, 0.5, "rate", "attention per task force", "attention one task force takes for a month",
+        "paper §3(二) 工作专班", "专班精力成本", "a leader with full collaborative skill can hold three task forces at once on bare attention"),
+    _v2("task_force_platform", 2.0, 0.0, 5.0, "rate", "multiplier", "how much a full task-force mechanism (action base) multiplies the task forces leaders can hold (k_DI_CL)",
+        "paper §3(二) '建立工作专班、工作线等工作机制'", "专班机制放大", "standing task-force rules triple what bare attention holds"),
+    _v2("resolve_adjust", 0.1, 0.01, 0.5, "rate", "per month", "speed at which a leader's resolve moves to what disposition, results and superiors support",
+        "Ansell & Gash 2008 (small wins); MODEL_SPEC §3 Leaders", "决心调整速度", "resolve follows its supports within about a year"),
+    _v2("win_gain", 1.0, 0.0, 3.0, "rate", "resolve per solve ratio", "how much recent results (problems solved in the portfolio against its backlog) add to resolve",
+        "Ansell & Gash 2008 (small wins deepen commitment)", "小胜激励", "", "2 (start)"),
+    _v2("term_end_drop", 0.3, 0.0, 1.0, "rate", "share", "share of resolve a leader loses over the last year of the term",
+        "MODEL_SPEC §3 (resolve responds to months left in the term)", "任期末衰减", "a lame duck loses about a third of resolve"),
+    _v2("pulse_retention", 0.85, 0.5, 0.99, "rate", "per month", "share of a visit's or campaign's pulse of drive kept from one month to the next",
+        "paper §2(一) 视察; Emerson et al. 2012", "外部推动保持率", "a pulse halves in about four months"),
+    # --- departments and cadres -------------------------------------------------------------------
+    _v2("engage_w_attention", 0.25, 0.0, 1.0, "rate", "weight", "weight of the supervising leader's attention x resolve in a head's engagement signal (the weights are normalised to sum to one)",
+        "paper §3(四) 一把手 and 分管 leaders; Granovetter 1978", "领导关注权重", ""),
+    _v2("engage_w_incentive", 0.2, 0.0, 1.0, "rate", "weight", "weight of incentives (performance pay, promotion by merit)",
+        "paper §3(二) 激励平台", "激励权重", ""),
+    _v2("engage_w_peer", 0.25, 0.0, 1.0, "rate", "weight", "weight of tied departments' engagement (seeing linked departments succeed)",
+        "Granovetter 1978; paper §3(三) 工作网络和牢固的信任关系", "同伴部门权重", "the cascade term"),
+    _v2("engage_w_pressure", 0.2, 0.0, 1.0, "rate", "weight", "weight of the department's own assessment pressure (rank, 挂号督办; k_ME_DI)",
+        "paper §3(六) '有清单、有督查、有考核、有问责'", "考核压力权重", "", "6 (loop)"),
+    _v2("engage_w_rules", 0.1, 0.0, 1.0, "rate", "weight", "weight of the department's institutionalised practices",
+        "paper §3(五) 长效制度", "制度化权重", ""),
+    _v2("engage_w_fear", 0.3, 0.0, 1.0, "rate", "weight", "how much blame fear not covered by fault tolerance lowers the signal",
+        "paper §3(二) 容错纠错 '让干事者无忧'; 不敢为", "避责心理权重", ""),
+    _v2("threshold_concentration", 10.0, 3.0, 40.0, "rate", "Beta concentration", "how alike cadres' reform thresholds are (Beta with mean `inertia`)",
+        "Granovetter 1978 (the distribution of thresholds decides the cascade)", "阈值集中度", "SD about 0.15 at mean 0.6", "2 (spread)"),
+    _v2("threshold_scale", 0.5, 0.2, 1.0, "rate", "signal per inertia", "mean of department heads' reform thresholds as a share of `inertia` (the launch threshold)",
+        "Granovetter 1978; paper §3(一) 等靠要 (inertia sets the thresholds)", "阈值尺度",
+        "a typical head needs a signal of 0.24 in a county of inertia 0.6: the leaders' push alone moves the keenest, peers move the rest", "2 (start)"),
+    _v2("engagement_hysteresis", 0.08, 0.0, 0.3, "rate", "signal units", "how far below the threshold the signal must fall before a head disengages",
+        "MODEL_SPEC §3 (engagement has hysteresis)", "参与滞后", ""),
+    _v2("role_model_gain", 0.1, 0.0, 0.5, "rate", "per month", "pull of a recognised role model's motivation on department peers",
+        "paper §3(一) 明树典型 '发挥其带动作用'", "典型带动", "", "8 (role models)"),
+    _v2("head_turnover", 0.02, 0.0, 0.1, "rate", "per month", "hazard a department head post changes hands (promotion by merit or seniority fills it)",
+        "Li & Zhou 2005; paper §3(六) '能者上、平者让、庸者下'", "部门负责人更替率", "a head serves about four years"),
+    _v2("campaign_fade", 0.03, 0.0, 0.2, "rate", "per month", "how fast a campaign's effect on thresholds, discipline and fear fades where rules do not hold it",
+        "MODEL_SPEC §0 (a change lasts only as long as something holds it)", "运动效应衰减", "half gone in two years without rules"),
+    _v2("practice_gain", 0.05, 0.0, 0.3, "rate", "per solved problem", "practice an engaged department gains from each problem it solves",
+        "paper §3(五) 经验做法", "实践积累", ""),
+    _v2("practice_fade", 0.03, 0.0, 0.2, "rate", "per month", "how fast practices not yet rules fade in a department not engaged",
+        "paper §2(一) 薪火相传 (what only people carry is lost)", "实践消退", ""),
+    _v2("institution_rate", 0.1, 0.0, 0.5, "rate", "per month", "speed at which results turn practices into standing rules (k_ME_GC x PM maturity)",
+        "paper §3(五) 凝结为固定的工作机制和长效制度", "制度化速度", ""),
+    _v2("resource_gain", 1.0, 0.0, 3.0, "rate", "multiplier", "extra work capacity per unit of resources above the starting level (k_DI_ME)",
+        "paper §3(二) 资源引入整合 '保障有限资金被…落实在重点项目上'", "资源转化率", "", "3 (action base)"),
+    _v2("visit_rate", 0.15, 0.0, 0.5, "rate", "per month", "monthly chance a department sends cadres on a learning visit, at full openness and learning openness",
+        "paper §3(三) '带着干部省内学习、市内学习'", "学习考察频率", "about two visits a year per department in an open county"),
+    _v2("monitoring_rate", 0.15, 0.0, 0.5, "rate", "per month", "hazard a closure on paper is caught, at full PM maturity",
+        "Bevan & Hood 2006; paper §3(六) 重点督查", "监控发现率", "", "5 (public value)"),
+    _v2("pm_build", 0.03, 0.0, 0.2, "rate", "per month", "speed at which a launched leadership builds the PM system (x pm_strength)",
+        "paper §3(六) 政府绩效管理体系的搭建", "绩效体系建设速度", "", "4 (PM)"),
+    _v2("voice_cost", 0.8, 0.2, 1.0, "rate", "grievance units", "cost of voice with channels closed (open channels halve it or more)",
+        "Epstein 2002 (grievance against a cost); paper §3(一) 12345", "表达成本", ""),
+    _v2("cross_township_ties", 0.2, 0.0, 1.0, "condition", "share", "share of citizens' word-of-mouth ties that cross townships",
+        "Deffuant et al. 2000; MODEL_SPEC §3 Citizens", "跨乡镇联系", "", "confidence bound binds"),
+    _v2("stagger_terms", False, None, None, "switch", "on/off", "leaders' terms end one by one across the term instead of all at once",
+        "MODEL_SPEC §2 (terms may be staggered)", "任期错开", "joint turnover is the paper's two teams (上下两届领导班子)", kind="bool"),
+    # --- classifier (Model 2, MODEL_SPEC §5) ---------------------------------------------------------
+    _v2("start_engaged", 2, 1, 20, "classifier", "departments", "departments that must be engaged, with reform launched, for the start",
+        "MODEL_SPEC §5 start", "启动参与部门数", "", kind="int"),
+    _v2("activation_share", 0.5, 0.2, 0.9, "classifier", "share", "engaged share of departments that marks activation (the cascade tips)",
+        "MODEL_SPEC §5 activate", "激活参与比例", ""),
+    _v2("relapse_engaged", 0.25, 0.0, 0.6, "classifier", "share", "after delivery, an engaged share below this for `relapse_months` is a relapse",
+        "MODEL_SPEC §5 relapse", "回落参与比例", ""),
+    _v2("relapse_months", 12, 1, 60, "classifier", "months", "months the engaged share must stay low to count as relapse",
+        "MODEL_SPEC §5 relapse", "回落持续月数", "", kind="int"),
+]
+_PARAMS += _PARAMS_V2
+
 
 PARAMS: dict[str, Param] = {p.name: p for p in _PARAMS}
 DEFAULTS: dict[str, float | int | bool] = {p.name: p.default for p in _PARAMS}

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 import pandas as pd
 
-from .model import CountyModel, Engine, replicate_seed
+from .model import CountyModel, make_engine, replicate_seed
 from .record import RunResult
 from .scenario import Scenario, load_scenario
 
@@ -36,7 +36,7 @@ def run_batch(
     if len({sc.steps for sc in scenarios} | ({steps} if steps else set())) > 1 and steps is None:
         raise ValueError("a batch must share its horizon: pass steps= or group the scenarios by steps")
     scenarios = [sc if steps is None or sc.steps == steps else sc.with_overrides(steps=steps) for sc in scenarios]
-    engine = Engine(scenarios, seeds, scenarios[0].steps)
+    engine = make_engine(scenarios, seeds, scenarios[0].steps)
     for _ in range(engine.steps):
         engine.step()
     return [RunResult(series, summary) for series, summary in engine.results(with_series)]

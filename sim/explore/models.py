@@ -132,11 +132,11 @@ def county_scenarios(task: ChunkTask) -> list[Any]:
 
 def evaluate_county(task: ChunkTask) -> ChunkResult:
     """Run a chunk of the county model stepped together (the engine of `sim.run_batch`)."""
-    from ..model import Engine
+    from ..model import make_engine
 
     _maybe_die()
     scenarios = county_scenarios(task)
-    engine = Engine(scenarios, list(task.seeds), task.steps)
+    engine = make_engine(scenarios, list(task.seeds), task.steps)
     for _ in range(engine.steps):
         engine.step()
     results = engine.results(with_series=task.save_series)

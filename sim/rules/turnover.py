@@ -78,6 +78,16 @@ def leadership_change(
     s.event_drive[b] = 0.0
 
 
+def leader_change(s, p, b: int, leader: int, resolve: float, public_value: float, collaboration: float, r, keeps_practices: float = 0.5) -> None:
+    """One member of the team is replaced (Model 1 has no portfolios: only the member's own values
+    change; the team's carried practices are kept, since the rest of the team stays)."""
+    i = min(int(leader), s.leader_resolve.shape[1] - 1)
+    s.leader_resolve[b, i] = resolve
+    s.leader_public_value[b, i] = public_value
+    s.leader_collaboration[b, i] = collaboration
+    s.leader_tenure[b, i] = 0.0
+
+
 def apply_events(s, p, r, schedules) -> None:
     """Start of a month: the end of a term, then the events scheduled for this month and the
     campaigns due, run by run (events are rare, so a loop is cheap)."""
@@ -204,4 +214,7 @@ EVENT_RULES = {
         s, p, b, resolve, public_value, collaboration, r, keeps_practices
     ),
     "institutionalise": lambda s, p, b, r, share: institutionalise(s, p, b, share, r),
+    "leader_change": lambda s, p, b, r, leader, resolve, public_value, collaboration, keeps_practices: leader_change(
+        s, p, b, leader, resolve, public_value, collaboration, r, keeps_practices
+    ),
 }

@@ -1,0 +1,118 @@
+"""Adaptation–interaction (适应—互动): openness grows with leadership that opens channels (k_CL_AI);
+departments go on learning visits to developed counties that raise skills and, through k_AI_DI, name
+gaps as problems; competent cadres leave an unattractive county; heads are chosen by merit or
+seniority (paper §3(三); §3(六) '能者上、平者让、庸者下'; Li & Zhou 2005; March 1991).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .management_execution import to_cadres
+from .state import ATTR_CONC, beta_draw
+
+BENCHMARK_SKILL = 0.85  # competence and capacity of the developed counties visited (Model 1)
+VISIT_COMPETENCE = 0.05  # a visit closes 5% of the visitors' competence gap to the benchmark (Model 1)
+VISIT_CAPACITY = 0.025  # ... and 2.5% of the department's capacity gap (Model 1)
+VISIT_PRACTICE = 0.05  # ... and brings practices seen elsewhere
+OPENNESS_SPEED = 0.04  # monthly share of the gap to the openness target closed (Model 1)
+OPENNESS_FROM_LEARNING = 0.5  # openness a launched, fully learning county reaches above its start (Model 1)
+OPENNESS_FROM_CONVENING = 0.4  # openness leaders' convening adds at full k_CL_AI (Model 1)
+ATTRACTION_WEIGHTS = (0.4, 0.3, 0.3)  # resources, performance, pay in the county's pull on talent (Model 1)
+
+
+def openness(s, p, r) -> None:
+    """Openness follows a launched county's learning openness and, through k_CL_AI, leaders who convene
+    across departments and layers (paper §3(三) '打通…沟通渠道'; 营造宽松开放的工作环境)."""
+    convening = np.minimum(1.0, s.task_forces / max(s.J, 1))
+    target = (
+        p.initial_openness[:, 0]
+        + OPENNESS_FROM_LEARNING * p.learning_openness[:, 0] * s.launched
+        + OPENNESS_FROM_CONVENING * p.k_CL_AI[:, 0] * convening
+    )
+    s.openness += OPENNESS_SPEED * (np.clip(target, 0.0, 1.0) - s.openness)
+
+
+def learning(s, p, r) -> None:
+    """Departments go on learning visits at a rate set by openness and learning openness: their cadres'
+    competence and their capacity move toward the developed county's, they bring back practices
+    (paper §3(三) '带着干部…跑了发达的市，让他们去看'; March 1991 exploration)."""
+    chance = p.visit_rate * s.openness[:, None] * p.learning_openness
+    s.visits = r.u["visit"] < chance  # (B, J)
+    v = s.visits
+    s.dept_capacity += VISIT_CAPACITY * v * np.maximum(0.0, BENCHMARK_SKILL - s.dept_capacity)
+    s.dept_practices += VISIT_PRACTICE * v * (1.0 - s.dept_practices)
+    cv = to_cadres(s, v.astype(float))
+    s.cadre_competence += VISIT_COMPETENCE * cv * np.maximum(0.0, BENCHMARK_SKILL - s.cadre_competence)
+
+
+def comparison_hazard(s, p) -> np.ndarray:
+    """Outside comparison (k_AI_DI): a visiting department sees its domain's gaps, a hazard per cell
+    (B, K) in the visitors' domains (paper §3(三) '与发达县区对比找出短板')."""
+    by_domain = np.stack([s.visits[:, idx].mean(axis=1) for idx in s.domain_depts], axis=1)
+    return p.comparison_listing * p.k_AI_DI * np.tile(by_domain, (1, s.T + 1))
+
+
+def brain_drain(s, p, r) -> None:
+    """Competent cadres leave an unattractive county; newcomers take their posts with fresh draws
+    (paper §3(三) 高素质人才的流失)."""
+    a_res, a_perf, a_pay = ATTRACTION_WEIGHTS
+    real = (s.need_mean * s.real_perf).sum(axis=1)
+    attract = a_res * s.resources + a_perf * real + a_pay * p.performance_pay[:, 0] * s.pm_maturity
+    leave = r.u["leaving"] < p.brain_drain * s.cadre_competence * (1.0 - attract)[:, None] * 2.0
+    if leave.any():
+        replace_cadres(s, p, r, leave)
+
+
+def replace_cadres(s, p, r, gone: np.ndarray) -> None:
+    """Newcomers in the posts `gone` (B, N): fresh threshold, motivation and competence draws, the
+    county's discipline and values, no record (MODEL_SPEC §3 Cadres: newcomers with fresh draws)."""
+    b_idx, n_idx = np.nonzero(gone)
+    inertia = (p.inertia * p.threshold_scale)[b_idx, 0]
+    threshold = beta_draw(r.u["fresh_threshold"][b_idx, n_idx], inertia, p.threshold_concentration[b_idx, 0])
+    motivation = beta_draw(r.u["fresh_motivation"][b_idx, n_idx], p.initial_motivation[b_idx, 0], ATTR_CONC)
+    for name in ("cadre_threshold", "cadre_base_threshold"):
+        getattr(s, name)[b_idx, n_idx] = threshold
+    for name in ("cadre_motivation", "cadre_base_motivation"):
+        getattr(s, name)[b_idx, n_idx] = motivation
+    s.cadre_competence[b_idx, n_idx] = p.initial_competence[b_idx, 0]
+    s.cadre_public_value[b_idx, n_idx] = s.public_value_clarity[b_idx]
+    s.cadre_record[b_idx, n_idx] = 0.0
+    s.cadre_tenure[b_idx, n_idx] = 0.0
+    head_gone = np.take_along_axis(gone, s.dept_head, axis=1)
+    if head_gone.any():
+        appoint_heads(s, p, r, head_gone)
+
+
+def appoint_heads(s, p, r, posts: np.ndarray) -> None:
+    """Fill the head posts `posts` (B, J): with chance promotion_by_merit the department's cadre with
+    the best record, otherwise its longest-serving cadre (Li & Zhou 2005; paper §3(二) 凭实绩用人)."""
+    merit = r.u["merit"] < p.promotion_by_merit
+    best = _argmax_in_dept(s, s.cadre_record)
+    senior = _argmax_in_dept(s, s.cadre_tenure)
+    s.dept_head = np.where(posts, np.where(merit, best, senior), s.dept_head)
+
+
+def _argmax_in_dept(s, x: np.ndarray) -> np.ndarray:
+    """Index of the first cadre with the largest x in each department, shape (B, J)."""
+    top = np.maximum.reduceat(x, s.dept_start, axis=1)
+    hit = x >= to_cadres(s, top)
+    return np.minimum.reduceat(np.where(hit, np.arange(s.N), s.N), s.dept_start, axis=1)
+
+
+def head_turnover(s, p, r) -> None:
+    """Head posts change hands at a hazard; promotion by merit changes who heads departments, and so
+    the thresholds that decide engagement (selection: Li & Zhou 2005)."""
+    posts = r.u["head_turnover"] < p.head_turnover
+    if posts.any():
+        appoint_heads(s, p, r, posts)
+
+
+def fade_campaigns(s, p, r) -> None:
+    """What a campaign changed in cadres (thresholds, discipline, blame fear) fades back to their own
+    baselines unless the county's rules hold it (MODEL_SPEC §0: nothing is permanent by fiat)."""
+    fade = p.campaign_fade * (1.0 - s.dept_rules.mean(axis=1))[:, None]
+    s.cadre_threshold += fade * (s.cadre_base_threshold - s.cadre_threshold)
+    s.cadre_discipline += fade * (s.cadre_base_discipline - s.cadre_discipline)
+    s.cadre_blame_fear += fade * (s.cadre_base_blame_fear - s.cadre_blame_fear)
+    s.inertia_threshold += p.campaign_fade[:, 0] * (1.0 - s.dept_rules.mean(axis=1)) * (p.inertia[:, 0] - s.inertia_threshold)

@@ -1,0 +1,107 @@
+"""Drive–input (驱动—投入): the top leader launches reform, leaders spend their attention, front-line
+diagnosis lists problems, the action base and resources are built (paper §4(一) first paragraph;
+§3(二); §3(五) 一线工作法). Leaders' resolve answers results, superiors and the term (Ansell & Gash 2008).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .state import D
+
+SUPERVISION_SPAN = 5.0  # departments a leader can watch closely with all attention (a 分管 portfolio)
+TOP_LEADER_SHARE = 0.5  # the top leader's resolve carries half of every supervising leader's push (§3(四) 一把手)
+PLATFORM_RESOURCE_WEIGHT = 0.6  # of the action base's investment: resources brought in; the rest the incentive platform
+LOBBY_RESOURCES = 0.05  # outside resources a fully lobbying team adds (paper §3(二) '一遍一遍跑'), as in Model 1
+ACTION_BASE_RESOURCES = 0.3  # outside resources a full action base brings at full resource_introduction (Model 1)
+VISIT_RESOURCES = 0.1  # outside resources from outside contacts at full k_AI_DI, per share of departments visiting
+SHOCK_PERSISTENCE = 0.9  # monthly persistence of economic conditions (Model 1)
+RESOURCE_SPEED = 0.1  # monthly share of the gap to the resource target closed (Model 1)
+
+
+def top(x: np.ndarray) -> np.ndarray:
+    """The top leader's value (leader 0, 一把手), shape (B,)."""
+    return x[:, 0]
+
+
+def launch(s, p, r) -> None:
+    """The top leader launches reform when the reform signal (own resolve, pressure from above, the
+    gap to developed neighbours, a visit's pulse) exceeds the launch threshold (inertia 等靠要), and
+    calls it off only when the signal falls a margin below (paper §3(一); Emerson et al. 2012 prop. 1)."""
+    real = (s.need_mean * s.real_perf).sum(axis=1)
+    gap = np.clip((s.benchmark - real) / np.maximum(s.benchmark, 1e-9), 0.0, 1.0)
+    signal = (
+        p.drive_resolve_weight[:, 0] * top(s.leader_resolve)
+        + p.drive_pressure_weight[:, 0] * p.assessment_pressure[:, 0]
+        + p.drive_gap_weight[:, 0] * gap
+        + s.event_drive
+    )
+    s.drive = np.clip(signal, 0.0, 1.0)
+    h = p.engagement_hysteresis[:, 0]
+    s.launched = np.where(s.launched, s.drive >= s.inertia_threshold - h, s.drive > s.inertia_threshold)
+    s.event_drive *= p.pulse_retention[:, 0]
+
+
+def attention(s, p, r) -> None:
+    """Each launched leader's supervising attention reaches the departments of the portfolio (分管),
+    spread over them, with the top leader's resolve behind every push (paper §3(四) FT17, FT19)."""
+    launched = s.launched[:, None]
+    per_dept = np.minimum(1.0, p.attention_supervise * SUPERVISION_SPAN / s.portfolio_size[s.dept_leader])  # (B, J)
+    sup = np.take(s.leader_resolve, s.dept_leader, axis=1)
+    push = (1.0 - TOP_LEADER_SHARE) * sup + TOP_LEADER_SHARE * s.leader_resolve[:, :1]
+    s.dept_attention = launched * per_dept * push
+    s.leader_attention = launched * s.leader_resolve
+
+
+def diagnosis_hazard(s, p) -> np.ndarray:
+    """Front-line diagnosis (一线工作法): each launched leader goes out to the domains of the portfolio
+    (the top leader to all) and lists hidden problems there, a hazard per cell (B, K) (paper §3(五))."""
+    B, L = s.B, s.L
+    effort = p.attention_diagnose * s.leader_attention  # (B, L)
+    share = np.zeros((L, D))
+    for leader in range(L):
+        mine = s.dept_domain[s.dept_leader == leader]
+        share[leader] = np.bincount(mine, minlength=D) / max(len(mine), 1) if len(mine) else 1.0 / D
+    if L > 1:
+        share[0] = 1.0 / D  # the top leader goes everywhere
+    by_domain = (effort[:, :, None] * share[None]).sum(axis=1)  # (B, D)
+    return p.diagnosis_rate * np.tile(by_domain, (1, s.T + 1))
+
+
+def action_base(s, p, r) -> None:
+    """The action base (resources brought in, the incentive platform, task-force mechanism, digital
+    platforms) is built while reform is launched and fades unless rules hold it (paper §3(二))."""
+    platform = PLATFORM_RESOURCE_WEIGHT * p.resource_introduction[:, 0] + (1 - PLATFORM_RESOURCE_WEIGHT) * 0.5 * (
+        p.fault_tolerance[:, 0] + p.performance_pay[:, 0]
+    )
+    keep = 1.0 - s.dept_rules.mean(axis=1)
+    s.action_base += p.build_rate[:, 0] * s.launched * platform * (1.0 - s.action_base) - p.stock_decay[
+        :, 0
+    ] * keep * s.action_base
+
+
+def resources(s, p, r) -> None:
+    """Own revenue follows the economy; outside resources follow the action base, leaders' lobbying
+    and, through k_AI_DI, outside contacts (paper §3(二) '一遍一遍跑'; MODEL_SPEC §3 Resources)."""
+    econ = s.real_perf[:, 0] / np.maximum(p.initial_performance[:, 0], 1e-9)
+    lobby = ((1.0 - p.attention_supervise - p.attention_convene - p.attention_diagnose).clip(0.0) * s.leader_attention)
+    lobby = (lobby * s.leader_collaboration).mean(axis=1)
+    target = (
+        p.initial_resources[:, 0] * np.sqrt(econ)
+        + ACTION_BASE_RESOURCES * s.action_base * p.resource_introduction[:, 0]
+        + LOBBY_RESOURCES * lobby * p.resource_introduction[:, 0]
+        + VISIT_RESOURCES * p.k_AI_DI[:, 0] * s.visits.mean(axis=1)
+    )
+    shock = r.normal("resource_shock", 1.0)[:, 0]
+    s.resource_shock = SHOCK_PERSISTENCE * s.resource_shock + p.shock_volatility[:, 0] * shock
+    s.resources += RESOURCE_SPEED * (np.clip(target * np.exp(s.resource_shock), 0.0, 1.0) - s.resources)
+
+
+def resolve(s, p, r) -> None:
+    """Resolve moves toward what supports it: the leader's own disposition, small wins in the
+    portfolio, pulses from superiors, less as the term runs out (Ansell & Gash 2008; MODEL_SPEC §3)."""
+    s.leader_tenure += 1.0
+    months_left = s.leader_term_end - s.t
+    lame = np.clip(1.0 - months_left / 12.0, 0.0, 1.0)
+    target = s.leader_disposition + p.win_gain * s.leader_wins + s.event_drive[:, None] - p.term_end_drop * lame
+    s.leader_resolve += p.resolve_adjust * (np.clip(target, 0.0, 1.0) - s.leader_resolve)

@@ -1,0 +1,273 @@
+"""Model 2's engine: B runs stepped together over arrays with a batch axis, in the order of
+MODEL_SPEC §3 (events; leaders; departments and cadres; performance management; adaptation;
+citizens; measurement). Run b uses only its own generator and row-wise reductions, so its numbers
+do not depend on which other runs share the batch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..scenario import Event, Scenario
+from ..state import Pars, Rand
+from ..trajectory import gap_closure_series
+from . import adaptation_interaction as ai
+from . import citizens as cz
+from . import coordination_linkage as cl
+from . import drive_input as di
+from . import events as ev
+from . import guidance_change as gc
+from . import management_execution as me
+from . import problems as pb
+from ..record import MEASURES
+from .readout import EXTRA, NAMES, classify, measure, performance
+from .state import MAX_NEW, SOURCES, SRC, State2
+
+MODEL_VERSION = 2
+
+
+def listing(s, p, r) -> None:
+    """All sources list latent problems at once, each through its own channel (MODEL_SPEC §3)."""
+    h = np.zeros((len(SOURCES), s.B, s.K))
+    h[SRC["routine"]] = p.routine_listing
+    h[SRC["diagnosis"]] = di.diagnosis_hazard(s, p)
+    h[SRC["complaint"]] = cz.complaint_hazard(s, p)
+    h[SRC["evaluation"]] = me.evaluation_hazard(s, p)
+    h[SRC["comparison"]] = ai.comparison_hazard(s, p) + p.k_AI_DI * s.study_tour[:, None]
+    h[SRC["proposal"]] = cz.proposal_hazard(s, p)
+    s.study_tour[:] = 0.0
+    pb.list_new(s, p, r, h)
+    s.diagnosed += s.listed[:, SRC["diagnosis"]]
+
+
+#: The step, in order (MODEL_SPEC §3), as (subsystem, rule); `events.apply_events` runs first.
+STEP_RULES: tuple[tuple[str, Callable], ...] = (
+    ("problems", pb.arrive),
+    ("drive–input", di.launch),
+    ("drive–input", di.attention),
+    ("coordination–linkage", cl.convene),
+    ("drive–input", ev.leaders_campaigns),
+    ("problems", listing),
+    ("management–execution", me.engage),
+    ("management–execution", me.effort),
+    ("management–execution", me.work),
+    ("management–execution", me.assess),
+    ("guidance–change", gc.institutionalise),
+    ("adaptation–interaction", ai.openness),
+    ("adaptation–interaction", ai.learning),
+    ("adaptation–interaction", ai.brain_drain),
+    ("adaptation–interaction", ai.head_turnover),
+    ("adaptation–interaction", ai.fade_campaigns),
+    ("coordination–linkage", cl.silo),
+    ("management–execution", me.cadres),
+    ("problems", lambda s, p, r: performance(s)),
+    ("citizens", cz.satisfaction),
+    ("citizens", cz.word_of_mouth),
+    ("citizens", cz.trust),
+    ("citizens", cz.voice_and_participation),
+    ("guidance–change", gc.public_value),
+    ("guidance–change", gc.internalise),
+    ("drive–input", di.action_base),
+    ("drive–input", di.resources),
+    ("drive–input", di.resolve),
+)
+
+#: Arrays that are levels in [0, 1]; kept there after each step.
+BOUNDED = (
+    "leader_resolve",
+    "leader_public_value",
+    "leader_collaboration",
+    "dept_capacity",
+    "dept_silo",
+    "dept_ties",
+    "dept_practices",
+    "dept_rules",
+    "cadre_motivation",
+    "cadre_competence",
+    "cadre_discipline",
+    "cadre_blame_fear",
+    "cadre_public_value",
+    "cadre_threshold",
+    "citizen_expectation",
+    "citizen_satisfaction",
+    "citizen_trust",
+    "resources",
+    "action_base",
+    "pm_maturity",
+    "public_value_clarity",
+    "openness",
+    "inertia_threshold",
+    "participation_rate",
+)
+
+
+def month_layout(s) -> dict[str, tuple[int, ...]]:
+    """The uniforms each run draws per month, by the rule that uses them (the order fixes the streams)."""
+    P, M, J, N, C, L = s.P, MAX_NEW, s.J, s.N, s.C, s.L
+    return {
+        "obsolete": (P,),
+        "convene": (L,),
+        "convene_random": (P,),
+        "list_counts": (len(SOURCES),),
+        "list_cell": (M,),
+        "list_difficulty": (M,),
+        "list_lead": (M,),
+        "list_cross": (M,),
+        "list_third": (M,),
+        "list_partner1": (M,),
+        "list_partner2": (M,),
+        "detect": (P,),
+        "visit": (J,),
+        "leaving": (N,),
+        "fresh_threshold": (N,),
+        "fresh_motivation": (N,),
+        "merit": (J,),
+        "head_turnover": (J,),
+        "motivation_noise": (N,),
+        "hearing": (C,),
+        "voice": (C,),
+        "joining": (C,),
+        "resource_shock": (1,),
+    }
+
+
+class Recorder2:
+    """Preallocated (steps + 1, B, measures) array; row 0 is the initial state."""
+
+    def __init__(self, steps: int, B: int):
+        self.data = np.full((steps + 1, B, len(NAMES)), np.nan)
+        self.n = 0
+
+    def record(self, s, p) -> None:
+        if self.n >= self.data.shape[0]:
+            self.data = np.concatenate([self.data, np.full_like(self.data, np.nan)])
+        self.data[self.n] = measure(s, p)
+        self.n += 1
+
+    def series(self, b: int = 0) -> dict[str, np.ndarray]:
+        d = self.data[: self.n, b]
+        return {name: d[:, i] for i, name in enumerate(NAMES)}
+
+
+class Engine2:
+    """B runs of Model 2 stepped together (the same interface as Model 1's `Engine`)."""
+
+    version = MODEL_VERSION
+    classify = staticmethod(classify)
+
+    def __init__(self, scenarios: Sequence[Scenario], seeds: Sequence[int], steps: int | None = None):
+        from ..model import seed_int
+
+        self.scenarios = list(scenarios)
+        self.seeds = [seed_int(x) for x in seeds]
+        self.p = Pars(self.scenarios)
+        self.r = Rand([np.random.default_rng(x) for x in self.seeds])
+        self.s = State2(self.p, self.r)
+        self.r.layout = month_layout(self.s)
+        self.schedules: list[dict[int, list[Event]]] = []
+        for sc in self.scenarios:
+            sched: dict[int, list[Event]] = defaultdict(list)
+            for e in sc.events:
+                sched[e.month].append(e)
+            self.schedules.append(dict(sched))
+        self.steps = steps or max(sc.steps for sc in self.scenarios)
+        self.recorder = Recorder2(self.steps, len(self.scenarios))
+        self._initialise()
+
+    def _initialise(self) -> None:
+        """Month 0: the ordinary list the county has, performance from its burden, citizens who expect
+        what they get (the trap is the starting county's routine balance)."""
+        s, p, r = self.s, self.p, self.r
+        B, J = s.B, s.J
+        s.initial_resources = p.initial_resources[:, 0].copy()
+        s.dept_attention = np.zeros((B, J))
+        s.dept_caught = np.zeros((B, J))
+        s.dept_work = np.zeros((B, J))
+        s.study_tour = np.zeros(B)
+        s.diagnosed = np.zeros(B)
+        s.wom_blocked = np.zeros(B)
+        s.town_participation = np.zeros((B, s.T))
+        s.random_convening = False  # pattern 8 ablations (switched on by `county-sim ablate`)
+        s.no_role_models = False
+        s.dept_budget_share = np.full((B, J), 1.0 / J)  # Model 1's agents read it; Model 2 has no budget rule yet
+        r.begin_month()
+        pb.seed_pool(s, p, r)
+        performance(s)
+        q = cz.experience(s)
+        s.citizen_expectation = q.copy()
+        s.citizen_satisfaction = np.clip(cz.SAT_FLOOR + cz.SAT_SLOPE * q, 0.0, 1.0)
+        cz.voice_and_participation(s, p, r)
+        s.listed[:] = 0.0
+        self.recorder.record(s, p)
+
+    def step(self, timer: Callable | None = None) -> None:
+        s, p, r = self.s, self.p, self.r
+        s.t += 1
+        r.begin_month()
+        ev.apply_events(s, p, r, self.schedules)
+        for name, rule in STEP_RULES:
+            if timer is None:
+                rule(s, p, r)
+            else:
+                with timer(name):
+                    rule(s, p, r)
+        # the benchmark county keeps improving (paper §3(一) '其他兄弟县区都在不断的发展')
+        s.benchmark += p.benchmark_growth[:, 0] / 12.0 * (1.0 - s.benchmark)
+        for name in BOUNDED:
+            np.clip(getattr(s, name), 0.0, 1.0, out=getattr(s, name))
+        self.recorder.record(s, p)
+        if self.recorder.n - 1 > self.steps:
+            self.steps = self.recorder.n - 1
+
+    def results(self, with_series: bool = True) -> list[tuple[pd.DataFrame | None, dict]]:
+        out = []
+        for b, (sc, seed) in enumerate(zip(self.scenarios, self.seeds, strict=True)):
+            series = self.recorder.series(b)
+            summary, phase = summarise(series, sc.params, seed)
+            out.append((series_frame(series, phase, seed) if with_series else None, summary))
+        return out
+
+
+SUMMARY_EXTRA: tuple[str, ...] = ("t_relapse", "final_engaged_share", "final_backlog")
+
+
+def summarise(series: dict[str, np.ndarray], params: dict, seed: int) -> tuple[dict, list[str]]:
+    """The summary row of a Model 2 run (Model 1's columns plus t_relapse, final engaged share and
+    backlog) and the phase at each step."""
+    tr = classify(series, params)
+    summary = {
+        "seed": seed,
+        "sustained": tr.sustained,
+        "t_start": tr.t_start,
+        "t_build": tr.t_build,
+        "t_activate": tr.t_activate,
+        "t_deliver": tr.t_deliver,
+        "final_real_performance": float(series["real_performance"][-1]),
+        "final_assessed_performance": float(series["assessed_performance"][-1]),
+        "final_satisfaction": float(series["satisfaction"][-1]),
+        "gap_closure": tr.gap_closure,
+        "trajectory_score": tr.score,
+        "final_coupling_degree": float(series["coupling_D"][-1]),
+        "t_relapse": tr.t_relapse,
+        "final_engaged_share": float(series["engaged_share"][-1]),
+        "final_backlog": float(series["backlog"][-1]),
+    }
+    return summary, tr.phase
+
+
+def series_frame(series: dict[str, np.ndarray], phase: list[str], seed: int, replicate: int = 0) -> pd.DataFrame:
+    n = len(phase)
+    cols: dict[str, np.ndarray] = {
+        "replicate": np.full(n, replicate),
+        "seed": np.full(n, seed, dtype=np.uint64),
+        "step": np.arange(n),
+    }
+    cols.update({name: series[name] for name in MEASURES})
+    cols["gap_closure"] = gap_closure_series(series["real_performance"], series["benchmark"])
+    cols["phase"] = np.asarray(phase, dtype=object)
+    cols.update({name: series[name] for name in EXTRA})  # Model 2's columns come after Model 1's
+    return pd.DataFrame(cols)

@@ -1,0 +1,171 @@
+"""Model 2's scheduled events and interventions, campaigns, and leaders' terms (paper §2(一)
+上下两届领导班子薪火相传; §3(一) 作风建设年、解放思想大讨论). Every kind of `sim.interventions` has its
+rule here, called as rule(s, p, b, r=r, **fields) on run b only; the generic lever rules are Model 1's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..rules.turnover import change_lever, close_channel, open_channel, ramp_lever, resource_shock
+from .adaptation_interaction import (
+    BENCHMARK_SKILL,
+    VISIT_CAPACITY,
+    VISIT_COMPETENCE,
+    VISIT_PRACTICE,
+    replace_cadres,
+)
+from .state import LEADER_CONC, SRC, beta_draw
+
+FADE = 0.5  # share of the practices not yet rules that a department loses when its supervising leader goes
+CAMPAIGN_TRIGGER = 20  # problems the diagnosis must list before the top leader launches the campaigns
+RECTIFY_SHARE = 0.1  # at full strength the laxest tenth of cadres are removed (作风建设年, Model 1)
+RECTIFY_DISCIPLINE = 0.3  # ... and everyone's discipline closes 30% of its headroom (Model 1)
+EMANCIPATE_THRESHOLD = 0.3  # emancipation lowers cadres' thresholds and the launch threshold by 30% (Model 1)
+EMANCIPATE_FEAR = 0.3  # ... and blame fear by 30%
+EMANCIPATE_OPENNESS = 0.3  # ... and closes 30% of openness's headroom (Model 1)
+VISIT_OPENNESS = 0.1  # a scheduled study tour closes 10% of openness's headroom (Model 1)
+VISIT_LISTING = 0.1  # ... and lists 10% of the hidden problems of every domain, at k_AI_DI = 1
+
+
+def _u(r, b: int, n: int) -> np.ndarray:
+    """n uniforms of run b for an event (events are rare; they draw from the run's own generator)."""
+    return r.gens[b].random(n)
+
+
+def rectification(s, p, b: int, strength: float, r) -> None:
+    """Work-style rectification (作风建设年): the laxest cadres are removed and replaced by newcomers,
+    everyone's discipline rises; the rise fades unless rules hold it (paper §3(一) '查处一批干部')."""
+    d = s.cadre_discipline[b]
+    lax = d < np.quantile(d, RECTIFY_SHARE * strength)
+    gone = np.zeros_like(s.cadre_discipline, dtype=bool)
+    gone[b] = lax
+    replace_cadres(s, p, r, gone)
+    s.cadre_discipline[b] += RECTIFY_DISCIPLINE * strength * (1.0 - s.cadre_discipline[b])
+
+
+def emancipation(s, p, b: int, strength: float, r) -> None:
+    """Emancipation of thinking (解放思想大讨论): thresholds, the launch threshold and blame fear fall,
+    openness rises; all fade back unless rules hold them (paper §3(一) '让干部敢于担当、乐于担当')."""
+    s.cadre_threshold[b] *= 1.0 - EMANCIPATE_THRESHOLD * strength
+    s.inertia_threshold[b] *= 1.0 - EMANCIPATE_THRESHOLD * strength
+    s.cadre_blame_fear[b] *= 1.0 - EMANCIPATE_FEAR * strength
+    s.openness[b] += EMANCIPATE_OPENNESS * strength * (1.0 - s.openness[b])
+
+
+def higher_level_visit(s, p, b: int, strength: float, r) -> None:
+    """A visit or instruction from above: a pulse of drive that fades (paper §2(一) 2013年11月视察)."""
+    s.event_drive[b] += strength
+
+
+def new_leader(s, p, b: int, leader: int, resolve: float, public_value: float, collaboration: float, r, keeps: float):
+    """Leader `leader` of run b is replaced: the successor's own disposition (around `resolve`), values
+    and skill; the departments it supervises lose (1 - keeps) of the practices not yet rules."""
+    u = _u(r, b, 3)
+    s.leader_disposition[b, leader] = float(beta_draw(u[0], resolve, LEADER_CONC))
+    s.leader_resolve[b, leader] = s.leader_disposition[b, leader]
+    s.leader_public_value[b, leader] = float(beta_draw(u[1], public_value, LEADER_CONC))
+    s.leader_collaboration[b, leader] = float(beta_draw(u[2], collaboration, LEADER_CONC))
+    s.leader_tenure[b, leader] = 0.0
+    s.leader_wins[b, leader] = 0.0
+    s.leader_term_end[b, leader] = s.t - 1 + float(p.term_length[b, 0])
+    mine = (s.dept_leader == leader) | (leader == 0 and s.L == 1)
+    loss = (1.0 - keeps) * np.maximum(s.dept_practices[b] - s.dept_rules[b], 0.0)
+    s.dept_practices[b] -= mine * loss
+    if leader == 0:
+        s.event_drive[b] = 0.0
+        s.campaigns_done[b] = False
+
+
+def leadership_change(s, p, b, resolve, public_value, collaboration, r, keeps_practices=1.0 - FADE) -> None:
+    """A whole new team takes over now (paper §2(一) 薪火相传): every leader is replaced."""
+    for leader in range(s.L):
+        new_leader(s, p, b, leader, resolve, public_value, collaboration, r, keeps_practices)
+    s.dept_practices[b] += 0.0
+
+
+def leader_change(s, p, b, leader, resolve, public_value, collaboration, r, keeps_practices=1.0 - FADE) -> None:
+    """One leader is replaced (leader 0 is the top leader); the rest of the team stays."""
+    new_leader(s, p, b, min(int(leader), s.L - 1), resolve, public_value, collaboration, r, keeps_practices)
+
+
+def learning_visit(s, p, b: int, strength: float, r) -> None:
+    """A scheduled study tour for every department: competence and capacity toward the developed
+    county's, openness up, practices brought back, and through k_AI_DI hidden problems listed next
+    month (paper §3(三) '带着干部…跑了发达的市'; 与发达县区对比找出短板)."""
+    s.cadre_competence[b] += VISIT_COMPETENCE * strength * np.maximum(0.0, BENCHMARK_SKILL - s.cadre_competence[b])
+    s.dept_capacity[b] += VISIT_CAPACITY * strength * np.maximum(0.0, BENCHMARK_SKILL - s.dept_capacity[b])
+    s.dept_practices[b] += VISIT_PRACTICE * strength * (1.0 - s.dept_practices[b])
+    s.openness[b] += VISIT_OPENNESS * strength * (1.0 - s.openness[b])
+    s.study_tour[b] += VISIT_LISTING * strength
+
+
+def institutionalise(s, p, b: int, share: float, r) -> None:
+    """Practices become standing rules by decision: each department's rules close `share` of their
+    gap to its practices (paper §3(五) 凝结为长效制度)."""
+    s.dept_rules[b] += share * np.maximum(s.dept_practices[b] - s.dept_rules[b], 0.0)
+
+
+def stop_campaigns(s, p, b: int, r) -> None:
+    """The leaders' own campaigns are called off for this team (a county that does without them)."""
+    s.campaigns_done[b] = True
+    p.campaigns_follow_start[b, 0] = 0.0
+
+
+EVENT_RULES = {
+    "higher_level_visit": lambda s, p, b, r, strength: higher_level_visit(s, p, b, strength, r),
+    "rectification_campaign": lambda s, p, b, r, strength: rectification(s, p, b, strength, r),
+    "emancipation_campaign": lambda s, p, b, r, strength: emancipation(s, p, b, strength, r),
+    "stop_campaigns": lambda s, p, b, r: stop_campaigns(s, p, b, r),
+    "set_lever": lambda s, p, b, r, lever, value: change_lever(s, p, b, lever, value),
+    "add_lever": lambda s, p, b, r, lever, delta: change_lever(s, p, b, lever, float(getattr(p, lever)[b, 0]) + delta),
+    "ramp_lever": lambda s, p, b, r, lever, value, months: ramp_lever(s, p, b, lever, value, months, r),
+    "open_channel": lambda s, p, b, r, openness: open_channel(s, p, b, openness, r),
+    "close_channel": lambda s, p, b, r, openness: close_channel(s, p, b, openness, r),
+    "learning_visit": lambda s, p, b, r, strength: learning_visit(s, p, b, strength, r),
+    "resource_shock": lambda s, p, b, r, size: resource_shock(s, p, b, size, r),
+    "leadership_change": lambda s, p, b, r, resolve, public_value, collaboration, keeps_practices: leadership_change(
+        s, p, b, resolve, public_value, collaboration, r, keeps_practices
+    ),
+    "leader_change": lambda s, p, b, r, leader, resolve, public_value, collaboration, keeps_practices: leader_change(
+        s, p, b, leader, resolve, public_value, collaboration, r, keeps_practices
+    ),
+    "institutionalise": lambda s, p, b, r, share: institutionalise(s, p, b, share, r),
+}
+
+
+def term_turnover(s, p, r) -> None:
+    """A leader whose term has run out is followed at the start of the next month by a successor with
+    `successor_resolve` (all at once, or one by one with `stagger_terms`) (paper §2(一))."""
+    due = np.argwhere(s.leader_term_end == s.t - 1)
+    for b, leader in due:
+        pv = float(s.leader_public_value[b].mean())
+        new_leader(s, p, int(b), int(leader), float(p.successor_resolve[b, 0]), pv, 0.5, r, 1.0 - FADE)
+
+
+def leaders_campaigns(s, p, r) -> None:
+    """The top leader's own decision: once the diagnosis has listed CAMPAIGN_TRIGGER problems, launch
+    both campaigns, once per team (`campaigns_follow_start`; paper §3(一) '明确问题和差距并发起两项活动')."""
+    listed = s.diagnosed
+    due = (p.campaigns_follow_start[:, 0] > 0) & ~s.campaigns_done & s.launched & (listed >= CAMPAIGN_TRIGGER)
+    for b in np.flatnonzero(due):
+        strength = float(p.campaign_strength[b, 0])
+        rectification(s, p, int(b), strength, r)
+        emancipation(s, p, int(b), strength, r)
+        s.campaigns_done[b] = True
+
+
+def apply_events(s, p, r, schedules) -> None:
+    """Start of a month: terms that ended, then the events scheduled for this month, run by run."""
+    term_turnover(s, p, r)
+    for b, schedule in enumerate(schedules):
+        for e in schedule.get(s.t, ()):
+            follow = EVENT_RULES[e.kind](s, p, b, r=r, **dict(e.values))
+            if follow:
+                nxt = replace(e, month=s.t + 1, values=tuple(sorted(follow.items())))
+                schedule.setdefault(s.t + 1, []).append(nxt)
+
+
+_ = SRC

@@ -1,0 +1,240 @@
+"""Management–execution (管理—执行): department heads decide whether to engage in reform (a threshold
+with hysteresis), cadres split their effort between real work, gaming and idleness, departments work
+their listed problems, and performance management assesses, presses, pays and finds gaps
+(paper §3(五) 执行力; §3(六) 绩效管理体系; §4(一) fourth paragraph; Granovetter 1978;
+Holmström & Milgrom 1991; Bevan & Hood 2006).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .coordination_linkage import priority
+from .problems import by_dept, cross
+from .state import SRC, STATUS_FREE, STATUS_OPEN, STATUS_PAPER, D
+
+EFFORT_FLOOR = 0.2  # even an unmotivated cadre does a fifth of a full effort (routine presence)
+IDLE_FEAR = 0.5  # at full uncovered blame fear half of a cadre's effort is withheld (不敢为)
+PAPER_EASE = 2.0  # closing a problem on paper takes half the effort of solving it (and no competence)
+SCORE_MEMORY = 0.2  # assessment smooths reported closures with a five-month memory
+CAUGHT_MEMORY = 0.1  # departments learn from gaming caught over about ten months
+RECORD_MEMORY = 1.0 / 24.0  # a cadre's record of results fades over two years
+WIN_MEMORY = 0.2  # leaders weigh results of about the last five months
+ENGAGED_MOTIVATION = 0.3  # working in an engaged department lifts a cadre's motivation target by 30% of its headroom
+MOTIVATION_SPEED = 0.04  # monthly share of the gap to the motivation target closed (Model 1)
+MOTIVATION_NOISE = 0.01  # monthly SD of idiosyncratic motivation shocks (Model 1)
+TRAINING_RATE = 0.01  # monthly competence gain at full training in an engaged department (Model 1)
+COMPETENCE_DECAY = 0.001  # skills fade by 0.1% a month without training (Model 1)
+
+
+def dept_mean(s, x: np.ndarray) -> np.ndarray:
+    """Mean of a cadre attribute within each department, shape (B, J)."""
+    return np.add.reduceat(x, s.dept_start, axis=1) / s.dept_size
+
+
+def to_cadres(s, x: np.ndarray) -> np.ndarray:
+    """A department attribute (B, J) for each cadre (B, N)."""
+    return np.take(x, s.cadre_dept, axis=1)
+
+
+def fault_tolerance(s, p) -> np.ndarray:
+    """Fault tolerance protects only through the incentive platform of the action base (paper §3(二)), (B, 1)."""
+    return p.fault_tolerance * s.action_base[:, None]
+
+
+def signal(s, p) -> np.ndarray:
+    """Each department head's engagement signal, shape (B, J): the supervising leader's attention,
+    incentives, tied departments' engagement, its own assessment pressure and standing rules
+    (weights normalised to sum to one), less blame fear not covered by fault tolerance (MODEL_SPEC §3)."""
+    w = np.concatenate(
+        [p.engage_w_attention, p.engage_w_incentive, p.engage_w_peer, p.engage_w_pressure, p.engage_w_rules], axis=1
+    )
+    w = w / np.maximum(w.sum(axis=1, keepdims=True), 1e-12)
+    incentive = 0.5 * (p.performance_pay * s.action_base[:, None] + p.promotion_by_merit * s.pm_maturity[:, None])
+    tie_sum = s.dept_ties.sum(axis=2)
+    peer = (s.dept_ties * s.dept_engaged[:, None, :]).sum(axis=2) / np.maximum(tie_sum, 1e-9)
+    fear = dept_mean(s, s.cadre_blame_fear) * (1.0 - fault_tolerance(s, p))
+    return (
+        w[:, 0:1] * s.dept_attention
+        + w[:, 1:2] * incentive
+        + w[:, 2:3] * peer
+        + w[:, 3:4] * s.dept_pressure
+        + w[:, 4:5] * s.dept_rules
+        - p.engage_w_fear * fear
+    )
+
+
+def engage(s, p, r) -> None:
+    """A head engages the department when the signal exceeds the head's own threshold and lets go only
+    when it falls a margin below (Granovetter 1978; hysteresis: MODEL_SPEC §3 Departments)."""
+    sig = signal(s, p)
+    theta = np.take_along_axis(s.cadre_threshold, s.dept_head, axis=1)
+    h = p.engagement_hysteresis
+    s.dept_signal = sig
+    s.dept_engaged = np.where(s.dept_engaged, sig >= theta - h, sig > theta)
+
+
+def effort(s, p, r) -> None:
+    """Cadres split effort into real work, gaming and idleness: pay on assessed output and pressure pull
+    effort to what is measured, internalised public value and caught gaming pull it back, blame fear not
+    covered by fault tolerance withholds it (Holmström & Milgrom 1991; paper §3(二))."""
+    base = EFFORT_FLOOR + (1.0 - EFFORT_FLOOR) * s.cadre_motivation
+    routine = np.where(s.dept_engaged, 1.0, p.routine_fraction)
+    idle = IDLE_FEAR * s.cadre_blame_fear * (1.0 - fault_tolerance(s, p))
+    pull = 0.5 * (p.assessment_pressure + p.performance_pay * s.pm_maturity[:, None])
+    game = p.gaming_propensity * pull * (1.0 - s.cadre_public_value) * (1.0 - s.cadre_discipline)
+    game = game * to_cadres(s, 1.0 - s.dept_caught)
+    work = base * to_cadres(s, routine) * (1.0 - idle)
+    s.cadre_real_effort = work * (1.0 - game)
+    s.cadre_gaming = work * game
+    s.cadre_effort = s.cadre_real_effort + s.cadre_gaming
+
+
+def work(s, p, r) -> None:
+    """Departments work their listed problems by priority; a cross-department problem moves at the
+    solo pace unless task forces or ties (k_CL_ME) bring in engaged partners, and silos waste the
+    joint work unless shared values ease it (k_GC_CL); introduced resources raise capacity through
+    k_DI_ME. Problems reach real progress 1 and are solved, or are closed on paper by gaming
+    (MODEL_SPEC §3; paper §3(四), §3(五))."""
+    B, J = s.B, s.J
+    open_ = s.prob_status == STATUS_OPEN
+    extra = np.maximum(s.resources - s.initial_resources, 0.0)[:, None]
+    res = 1.0 + p.k_DI_ME * p.resource_gain * extra
+    execution = dept_mean(s, s.cadre_real_effort * s.cadre_competence)
+    s.dept_work = p.work_rate * s.dept_capacity * execution * res  # (B, J) problems of mean difficulty
+    gaming = p.work_rate * s.dept_capacity * dept_mean(s, s.cadre_gaming) * PAPER_EASE
+    pr = priority(s, p) * open_
+    total = by_dept(s, pr, s.prob_lead)
+    share = pr / np.maximum(np.take_along_axis(total, s.prob_lead, axis=1), 1e-12)
+    joint = joint_factor(s, p)
+    s.joint, s.priority_used = joint, pr  # what this month's work used (the channel tests read them)
+    lead_work = np.take_along_axis(s.dept_work, s.prob_lead, axis=1)
+    lead_game = np.take_along_axis(gaming, s.prob_lead, axis=1)
+    d = np.maximum(s.prob_difficulty, 1e-9)
+    s.prob_progress += open_ * share * lead_work * joint / d
+    s.prob_paper += open_ * share * lead_game / d
+    s.prob_age += s.prob_status != STATUS_FREE
+    solved = open_ & (s.prob_progress >= 1.0)
+    paper = open_ & ~solved & (s.prob_paper >= 1.0)  # gaming got there first: closed on paper only
+    # what each department achieved this month
+    s.dept_output = by_dept(s, s.prob_difficulty * solved, s.prob_lead)
+    s.dept_reported = s.dept_output + by_dept(s, s.prob_difficulty * paper, s.prob_lead)
+    n_solved = by_dept(s, solved.astype(float), s.prob_lead)
+    s.dept_solved_recent += WIN_MEMORY * (n_solved - s.dept_solved_recent)
+    s.solved = solved.sum(axis=1).astype(float)
+    s.solved_cross = (solved & cross(s)).sum(axis=1).astype(float)
+    s.solve_history[:, :-1] = s.solve_history[:, 1:]
+    s.solve_history[:, -1] = s.solved
+    s.prob_status[solved] = STATUS_FREE
+    s.prob_status[paper] = STATUS_PAPER
+    # results credit the cadres who did the real work, and make role models (明树典型)
+    contribution = s.cadre_real_effort * s.cadre_competence
+    credit = to_cadres(s, s.dept_output / np.maximum(dept_mean(s, contribution) * s.dept_size, 1e-12))
+    s.cadre_record += contribution * credit - RECORD_MEMORY * s.cadre_record
+    backlog = by_dept(s, open_.astype(float), s.prob_lead)
+    ratio = np.minimum(n_solved / np.maximum(backlog, 1.0), 1.0)
+    per_leader = np.zeros((B, s.L))
+    for leader in range(s.L):
+        mine = s.dept_leader == leader
+        per_leader[:, leader] = ratio[:, mine].mean(axis=1) if mine.any() else ratio.mean(axis=1)
+    if s.L > 1:
+        per_leader[:, 0] = ratio.mean(axis=1)  # the top leader answers for the whole county
+    s.leader_wins += WIN_MEMORY * (per_leader - s.leader_wins)
+    s.dept_practices += p.practice_gain * s.dept_engaged * n_solved * (1.0 - s.dept_practices)
+
+
+def joint_factor(s, p) -> np.ndarray:
+    """Speed of each problem relative to solo work, shape (B, P): 1 for one department; for a cross
+    problem, solo_factor plus the joint share that k_CL_ME lets task forces or ties bring, scaled by
+    the partners' engagement and reduced by the lead's silo unless shared values ease it (k_GC_CL)."""
+    is_cross = cross(s)
+    partner_ok = np.zeros(s.prob_status.shape)
+    tie = np.ones(s.prob_status.shape)
+    n = np.zeros(s.prob_status.shape)
+    engaged_factor = np.where(s.dept_engaged, 1.0, p.routine_fraction)
+    for k in range(2):
+        partner = s.prob_partner[:, :, k]
+        has = partner >= 0
+        pk = np.maximum(partner, 0)
+        partner_ok += has * np.take_along_axis(engaged_factor, pk, axis=1)
+        t = s.dept_ties[np.arange(s.B)[:, None], s.prob_lead, pk]
+        tie = np.where(has, np.minimum(tie, t), tie)
+        n += has
+    partner_ok = partner_ok / np.maximum(n, 1.0)
+    link = np.where(s.prob_taskforce, 1.0, tie)
+    pv = dept_mean(s, s.cadre_public_value)
+    silo = np.take_along_axis(s.dept_silo * (1.0 - p.k_GC_CL * pv), s.prob_lead, axis=1)
+    coop = p.k_CL_ME * link * partner_ok * (1.0 - silo)
+    return np.where(is_cross, p.solo_factor + (1.0 - p.solo_factor) * coop, 1.0)
+
+
+def assess(s, p, r) -> None:
+    """Assessment: departments are scored on reported closures (real and on paper), ranked, and through
+    k_ME_DI the low-ranked are pressed (挂号督办) and their domains' gaps become evaluation findings;
+    monitoring and complaints catch closures on paper, which through k_GC_ME count against the
+    department (paper §3(六); Bevan & Hood 2006)."""
+    J = s.J
+    s.dept_score += SCORE_MEMORY * (s.dept_reported - s.dept_score)
+    higher = (s.dept_score[:, None, :] > s.dept_score[:, :, None]).sum(axis=2)
+    rank = higher / max(J - 1, 1)  # 0 for the best, 1 for the worst
+    s.dept_pressure = p.k_ME_DI * s.pm_maturity[:, None] * (0.5 * p.assessment_pressure + 0.5 * rank)
+    # catching closures on paper: monitoring, and citizens who still live with the problem
+    paper = s.prob_status == STATUS_PAPER
+    town, dom = s.prob_cell // D, s.prob_cell % D
+    in_town = town < s.T
+    complaint = np.where(
+        in_town,
+        s.complaints[np.arange(s.B)[:, None], np.minimum(town, s.T - 1), dom],
+        s.complaints.mean(axis=1)[np.arange(s.B)[:, None], dom],
+    )
+    # a problem closed on paper is hidden again: ordinary work orders find it as they find any hidden
+    # problem, monitoring and the citizens who still live with it find it faster
+    by_monitor = p.routine_listing + p.monitoring_rate * s.pm_maturity[:, None]
+    by_citizens = np.clip(p.complaint_listing * p.channel_openness * complaint, 0.0, 1.0)
+    u = r.u["detect"]
+    caught_m = paper & (u < by_monitor)
+    caught_c = paper & ~caught_m & (u < by_monitor + by_citizens * (1.0 - by_monitor))
+    caught = caught_m | caught_c
+    s.caught = caught.sum(axis=1).astype(float)
+    counted = by_dept(s, caught_m + p.k_GC_ME * caught_c, s.prob_lead)
+    closed = by_dept(s, paper.astype(float), s.prob_lead)
+    s.dept_caught += CAUGHT_MEMORY * (np.minimum(counted / np.maximum(closed, 1.0), 1.0) - s.dept_caught)
+    s.prob_status[caught] = STATUS_OPEN
+    s.prob_paper[caught] = 0.0
+    # performance management grows while reform is launched (unless frozen: pattern 4)
+    frozen = p.freeze_pm_maturity[:, 0] > 0
+    grow = p.pm_build[:, 0] * p.pm_strength[:, 0] * s.launched * (1.0 - s.pm_maturity)
+    s.pm_maturity = np.where(frozen, s.pm_maturity, s.pm_maturity + grow)
+
+
+def evaluation_hazard(s, p) -> np.ndarray:
+    """Evaluation findings (k_ME_DI inside the pressure): assessment exposes the hidden problems of
+    the domains whose departments it presses, a hazard per cell (B, K) (paper §4(二) 持续发现绩效差距)."""
+    by_domain = np.stack([s.dept_pressure[:, idx].mean(axis=1) for idx in s.domain_depts], axis=1)
+    return p.evaluation_listing * np.tile(by_domain, (1, s.T + 1))
+
+
+def cadres(s, p, r) -> None:
+    """Motivation moves toward department peers (local imitation), toward recognised role models
+    (明树典型) and toward what an engaged department asks; training raises competence in engaged
+    departments (paper §3(一) 树立典型; §3(五) 业务培训; MODEL_SPEC §3 Cadres)."""
+    engaged = to_cadres(s, s.dept_engaged.astype(float))
+    peers = to_cadres(s, dept_mean(s, s.cadre_motivation))
+    target = s.cadre_base_motivation + ENGAGED_MOTIVATION * engaged * (1.0 - s.cadre_base_motivation)
+    # role models: in each department that solved problems this month, its best contributor
+    contribution = s.cadre_real_effort * s.cadre_competence
+    best = np.maximum.reduceat(contribution, s.dept_start, axis=1)
+    is_best = contribution >= to_cadres(s, best)
+    first = np.minimum.reduceat(np.where(is_best, np.arange(s.N), s.N), s.dept_start, axis=1)  # (B, J)
+    model_motivation = np.take_along_axis(s.cadre_motivation, np.minimum(first, s.N - 1), axis=1)
+    recognised = (s.dept_output > 0) & (p.role_model_gain > 0) & ~s.no_role_models
+    pull = to_cadres(s, recognised * (model_motivation)) - s.cadre_motivation
+    s.cadre_motivation += (
+        MOTIVATION_SPEED * (target - s.cadre_motivation)
+        + p.peer_influence * (peers - s.cadre_motivation)
+        + p.role_model_gain * to_cadres(s, recognised.astype(float)) * np.maximum(pull, 0.0)
+        + r.normal("motivation_noise", MOTIVATION_NOISE)
+    )
+    np.clip(s.cadre_motivation, 0.0, 1.0, out=s.cadre_motivation)
+    s.cadre_competence += TRAINING_RATE * p.training * engaged * (1.0 - s.cadre_competence) - COMPETENCE_DECAY * s.cadre_competence
+    s.cadre_tenure += 1.0

@@ -1,0 +1,174 @@
+"""The problem substrate (问题清单 / 工单): latent problems by township and domain, the listed pool,
+work on listed problems, and performance as one minus the burden left unsolved (MODEL_SPEC §3
+"Problems and performance"; paper §3(四) '将问题的发现和解决作为推进工作的核心准则').
+
+Listing channels each give a hazard per cell of latent burden, shape (B, K); `list_new` turns their
+sum into problems in free slots. Every reduction is row-wise (a run's numbers do not depend on the
+batch): per-department sums use `np.bincount` over run-offset indices, which adds in slot order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import gammaincinv, gammaln
+
+from .state import (
+    DIFFICULTY_SHAPE,
+    MAX_NEW,
+    SOURCES,
+    SRC,
+    STATUS_FREE,
+    STATUS_OPEN,
+    STATUS_PAPER,
+    THIRD_DEPT_SHARE,
+    D,
+)
+
+_K = np.arange(MAX_NEW + 1)
+
+
+def by_dept(s, values: np.ndarray, dept: np.ndarray) -> np.ndarray:
+    """Sum of per-slot `values` (B, P) by department index `dept` (B, P), shape (B, J)."""
+    B, J = s.B, s.J
+    idx = (np.arange(B)[:, None] * J + dept).ravel()
+    return np.bincount(idx, weights=values.ravel(), minlength=B * J).reshape(B, J)
+
+
+def by_cell(s, values: np.ndarray) -> np.ndarray:
+    """Sum of per-slot `values` (B, P) by cell, shape (B, K)."""
+    B, K = s.B, s.K
+    idx = (np.arange(B)[:, None] * K + s.prob_cell).ravel()
+    return np.bincount(idx, weights=values.ravel(), minlength=B * K).reshape(B, K)
+
+
+def arrive(s, p, r) -> None:
+    """New latent problems arrive in every township and domain, and unsolved problems are overtaken by
+    events at a small hazard, counted (MODEL_SPEC §3: the stream of problems never stops)."""
+    s.latent += s.arrival
+    lost = p.problem_obsolescence[:, 0]
+    s.latent *= 1.0 - lost[:, None]
+    listed = s.prob_status != STATUS_FREE
+    gone = listed & (r.u["obsolete"] < lost[:, None])
+    s.obsolete = gone.sum(axis=1).astype(float)
+    s.prob_status[gone] = STATUS_FREE
+
+
+def cell_burden(s, paper_counts: bool = True) -> np.ndarray:
+    """Unsolved burden by cell (latent + listed), shape (B, K); without `paper_counts`, problems
+    closed on paper are left out (what assessment sees: Bevan & Hood 2006)."""
+    keep = s.prob_status == STATUS_OPEN
+    if paper_counts:
+        keep = keep | (s.prob_status == STATUS_PAPER)
+    return s.latent + by_cell(s, s.prob_difficulty * keep)
+
+
+def township_performance(s, burden: np.ndarray) -> np.ndarray:
+    """Performance by township and domain, 1 - burden / reference, shape (B, T, D); a county-wide
+    problem weighs on every township, spread evenly (MODEL_SPEC §3)."""
+    B, T = s.B, s.T
+    town = burden[:, : T * D].reshape(B, T, D) + burden[:, None, T * D :] / T
+    return np.clip(1.0 - town / s.ref_cell[:, None, None], 0.0, 1.0)
+
+
+def _poisson_counts(mean: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Poisson counts by the inverse CDF of uniforms u, capped at MAX_NEW (beyond is overflow)."""
+    lam = np.maximum(mean, 1e-300)[..., None]
+    logpmf = _K * np.log(lam) - lam - gammaln(_K + 1.0)
+    cdf = np.cumsum(np.exp(logpmf), axis=-1)
+    return (cdf < u[..., None]).sum(axis=-1)
+
+
+def list_new(s, p, r, hazards: np.ndarray) -> None:
+    """List latent problems: each source's hazard (S, B, K) times the latent burden gives the expected
+    problems; counts are Poisson, cells drawn by expected weight, departments by domain (lead: a
+    department of the domain; partners: any others), difficulty from the cell's latent stock.
+    Problems that find no free slot stay latent and are counted (`pool_full`, `listing_overflow`)."""
+    B, K, J, P = s.B, s.K, s.J, s.P
+    S = hazards.shape[0]
+    weight = np.clip(hazards, 0.0, 1.0) * np.maximum(s.latent, 0.0)[None]  # (S, B, K)
+    expected = weight.sum(axis=2).T  # (B, S)
+    counts = _poisson_counts(expected, r.u["list_counts"])  # (B, S)
+    total = counts.sum(axis=1)
+    s.listing_overflow += np.maximum(total - MAX_NEW, 0)
+    # candidates beyond every run's count are never used, so work on the first M only: a run's
+    # numbers do not depend on M (its own candidates are the same), only the batch's cost does
+    M = max(int(min(total.max(initial=0), MAX_NEW)), 1)
+    u_cell, u_diff = r.u["list_cell"][:, :M], r.u["list_difficulty"][:, :M]
+    u_lead, u_cross, u_third = r.u["list_lead"][:, :M], r.u["list_cross"][:, :M], r.u["list_third"][:, :M]
+    u_p1, u_p2 = r.u["list_partner1"][:, :M], r.u["list_partner2"][:, :M]
+    cum = np.cumsum(counts, axis=1)  # (B, S)
+    m = np.arange(M)
+    source = (m[None, :, None] >= cum[:, None, :]).sum(axis=2)  # (B, M) source of candidate m
+    free = s.prob_status == STATUS_FREE
+    n_free = free.sum(axis=1)
+    n_new = np.minimum(np.minimum(total, MAX_NEW), n_free)
+    valid = m[None, :] < n_new[:, None]
+    full = np.minimum(total, MAX_NEW) > n_free
+    s.pool_full += full
+    s.listing_overflow += np.maximum(np.minimum(total, MAX_NEW) - n_free, 0)
+    src = np.minimum(source, S - 1)
+    # the cell: categorical over this source's weights
+    w = np.take_along_axis(np.transpose(weight, (1, 0, 2)), src[:, :, None], axis=1)  # (B, M, K)
+    cw = np.cumsum(w, axis=2)
+    u = u_cell * cw[:, :, -1]
+    cell = np.minimum((cw <= u[:, :, None]).sum(axis=2), K - 1)
+    # difficulty (Gamma, mean 1), scaled down where a cell has less latent burden than asked of it
+    diff = gammaincinv(DIFFICULTY_SHAPE, np.clip(u_diff, 1e-12, 1 - 1e-12)) / DIFFICULTY_SHAPE
+    diff = np.where(valid, diff, 0.0)
+    asked = np.zeros((B, K))
+    rows = np.repeat(np.arange(B), M)
+    np.add.at(asked, (rows, cell.ravel()), diff.ravel())
+    scale = np.where(asked > 0, np.minimum(1.0, s.latent / np.maximum(asked, 1e-12)), 0.0)
+    diff = diff * np.take_along_axis(scale, cell, axis=1)
+    valid &= diff > 1e-6
+    taken = np.zeros((B, K))
+    np.add.at(taken, (rows, cell.ravel()), (diff * valid).ravel())
+    s.latent = np.maximum(s.latent - taken, 0.0)
+    # departments: the lead in the problem's domain, partners among the others
+    domain = cell % D
+    table = s.domain_table  # (D, max per domain), padded by repetition
+    n_dom = s.domain_size[domain]
+    lead = table[domain, (u_lead * n_dom).astype(np.intp)]
+    cross = u_cross < p.cross_share
+    third = cross & (u_third < THIRD_DEPT_SHARE) & (J > 2)
+    k1 = (u_p1 * (J - 1)).astype(np.intp)
+    k1 = k1 + (k1 >= lead)
+    lo, hi = np.minimum(lead, k1), np.maximum(lead, k1)
+    k2 = (u_p2 * max(J - 2, 1)).astype(np.intp)
+    k2 = k2 + (k2 >= lo)
+    k2 = k2 + (k2 >= hi)
+    partner1 = np.where(cross & (J > 1), k1, -1)
+    partner2 = np.where(third, k2, -1)
+    # place the valid candidates, in order, into the free slots, in slot order
+    order = np.argsort(~free, axis=1, kind="stable")  # free slots first
+    slot = np.take_along_axis(order, np.minimum(m[None, :], P - 1).repeat(B, axis=0), axis=1)
+    b_idx, m_idx = np.nonzero(valid)
+    sl = slot[b_idx, m_idx]
+    s.prob_status[b_idx, sl] = STATUS_OPEN
+    s.prob_cell[b_idx, sl] = cell[b_idx, m_idx]
+    s.prob_lead[b_idx, sl] = lead[b_idx, m_idx]
+    s.prob_partner[b_idx, sl, 0] = partner1[b_idx, m_idx]
+    s.prob_partner[b_idx, sl, 1] = partner2[b_idx, m_idx]
+    s.prob_difficulty[b_idx, sl] = diff[b_idx, m_idx]
+    s.prob_progress[b_idx, sl] = 0.0
+    s.prob_paper[b_idx, sl] = 0.0
+    s.prob_age[b_idx, sl] = 0.0
+    s.prob_source[b_idx, sl] = src[b_idx, m_idx]
+    key = (src == SRC["diagnosis"]) | (src == SRC["evaluation"])  # 挂号督办: what leaders and assessment list
+    s.prob_key[b_idx, sl] = key[b_idx, m_idx]
+    s.listed = np.zeros((B, len(SOURCES)))
+    np.add.at(s.listed, (b_idx, src[b_idx, m_idx]), 1.0)
+
+
+def seed_pool(s, p, r) -> None:
+    """Month 0: the ordinary list the county already has (about a month of routine work orders)."""
+    h = np.zeros((len(SOURCES), s.B, s.K))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h[SRC["routine"]] = np.where(s.latent > 0, s.seed_listed / (s.latent + s.seed_listed), 0.0)
+    s.latent = s.latent + s.seed_listed
+    list_new(s, p, r, h)
+
+
+def cross(s) -> np.ndarray:
+    """Open problems that need more than one department, (B, P)."""
+    return s.prob_partner[:, :, 0] >= 0
