@@ -121,7 +121,11 @@ CHANNELS = {
     # results of practices -> institutionalisation into rules
     "k_ME_GC": (_raise("dept_solved_recent", 1.0), lambda s: float(s.dept_rules.sum()), +1),
     # learning visits -> problems named by comparison
-    "k_AI_DI": (lambda s: s.visits.__setitem__(Ellipsis, True), lambda s: float(s.listed[:, SRC["comparison"]].sum()), +1),
+    "k_AI_DI": (
+        lambda s: s.visits.__setitem__(Ellipsis, True),
+        lambda s: float(s.listed[:, SRC["comparison"]].sum()),
+        +1,
+    ),
     # participation -> public-value clarity (and proposals)
     "k_AI_GC": (_raise("participation_rate", 0.8), lambda s: float(s.public_value_clarity.sum()), +1),
     # leaders' collaboration -> openness
@@ -188,3 +192,28 @@ def test_heads_thresholds_decide_when_the_cascade_tips():
     alike = _final(V2.with_overrides(threshold_concentration=40.0), "t_activate")
     diverse = _final(V2.with_overrides(threshold_concentration=3.0), "t_activate")
     assert np.nanmedian(alike) - np.nanmedian(diverse) >= 6
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        {"n_departments": 4, "n_leaders": 1, "citizen_ties": 0, "n_townships": 1, "n_cadres": 4, "n_citizens": 10},
+        {"n_departments": 5, "n_leaders": 2, "citizen_ties": 30, "n_townships": 10, "n_cadres": 5, "n_citizens": 10},
+        {
+            "n_departments": 4,
+            "n_leaders": 6,
+            "citizen_ties": 1,
+            "n_townships": 3,
+            "n_cadres": 7,
+            "n_citizens": 11,
+            "problem_slots": 50,
+        },
+    ],
+    ids=["one-of-each", "tiny-many-townships", "more-leaders-than-departments"],
+)
+def test_model2_extreme_small_sizes_run(sizes):
+    res = sim.run(V2.with_overrides(**sizes, term_length=12), seed=3, steps=36)
+    values = res.series[list(NAMES)].to_numpy(float)
+    assert np.isfinite(values).all()
+    for cls, key in ((sim.model.Leader, "n_leaders"), (sim.model.Department, "n_departments")):
+        assert len(res.model.agents_by_type[cls]) == sizes[key]

@@ -24,7 +24,15 @@ from sim.record import MEASURES
 from sim.scenario import EVENT_KINDS, Event, default_scenario
 
 STEPS = 36
-SIZES = {"n_citizens": 100, "n_cadres": 48, "n_departments": 8, "n_townships": 4, "n_leaders": 3}
+SIZES = {
+    "n_citizens": 100,
+    "n_cadres": 48,
+    "n_departments": 8,
+    "n_townships": 4,
+    "n_leaders": 3,
+    "problem_slots": 120,
+    "model_version": 1,
+}
 DRAWN_SIZES = ("term_length", "citizen_ties")  # sizes that are behaviour, not array shapes
 
 
@@ -93,6 +101,42 @@ def test_state_bounded_and_finite_across_parameter_ranges(params, evs, seed):
     for _ in range(STEPS):
         model.step()
     check_run(model)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(params=PARAM_DRAWS, evs=events(), seed=st.integers(0, 2**32 - 1))
+def test_model2_state_bounded_and_finite_across_parameter_ranges(params, evs, seed):
+    """The same for Model 2: every measure finite, levels and shares in [0, 1], counts non-negative,
+    every float state array finite and the bounded ones in [0, 1]."""
+    from sim.model2.engine import BOUNDED as BOUNDED2
+    from sim.model2.readout import EXTRA, NAMES
+
+    sizes = {**SIZES, "model_version": 2}
+    sc = dataclasses.replace(default_scenario(**sizes, **params, steps=STEPS), events=evs)
+    model = CountyModel(sc, seed=seed, build_agents=False)
+    for _ in range(STEPS):
+        model.step()
+    data = model.engine.recorder.data[: model.engine.recorder.n, 0]
+    assert np.isfinite(data).all(), [NAMES[i] for i in np.flatnonzero(~np.isfinite(data).all(axis=0))]
+    shares = data[:, : len(MEASURES)]
+    assert shares.min() >= 0.0 and shares.max() <= 1.0, [
+        MEASURES[i] for i in np.flatnonzero((shares.min(axis=0) < 0) | (shares.max(axis=0) > 1))
+    ]
+    assert data[:, len(MEASURES) :].min() >= 0.0, EXTRA
+    s = model.engine.s
+    for name in BOUNDED2:
+        x = getattr(s, name)
+        assert x.min() >= 0.0 and x.max() <= 1.0, f"{name} in [{x.min()}, {x.max()}]"
+    for name, x in vars(s).items():
+        if isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating):
+            assert np.all(np.isfinite(x)), f"state array {name} is not finite"
+    assert (s.latent >= 0).all()
 
 
 def test_every_non_size_parameter_is_drawn():

@@ -115,4 +115,6 @@ def fade_campaigns(s, p, r) -> None:
     s.cadre_threshold += fade * (s.cadre_base_threshold - s.cadre_threshold)
     s.cadre_discipline += fade * (s.cadre_base_discipline - s.cadre_discipline)
     s.cadre_blame_fear += fade * (s.cadre_base_blame_fear - s.cadre_blame_fear)
-    s.inertia_threshold += p.campaign_fade[:, 0] * (1.0 - s.dept_rules.mean(axis=1)) * (p.inertia[:, 0] - s.inertia_threshold)
+    s.inertia_threshold += (
+        p.campaign_fade[:, 0] * (1.0 - s.dept_rules.mean(axis=1)) * (p.inertia[:, 0] - s.inertia_threshold)
+    )

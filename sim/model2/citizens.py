@@ -12,7 +12,11 @@ import numpy as np
 from .state import D
 
 SATISFACTION_SPEED = 0.2  # monthly share of the gap to the satisfaction target closed (Model 1)
-SAT_FLOOR, SAT_SLOPE, SAT_SURPRISE = 0.05, 0.8, 1.5  # satisfaction target = floor + slope q + surprise (q - expectation) (Model 1)
+SAT_FLOOR, SAT_SLOPE, SAT_SURPRISE = (
+    0.05,
+    0.8,
+    1.5,
+)  # satisfaction target = floor + slope q + surprise (q - expectation) (Model 1)
 TRUST_GAIN = 0.03  # monthly share of the gap to satisfaction that trust gains; losses x trust_loss_ratio (Model 1)
 WORD_OF_MOUTH = 0.3  # Deffuant convergence parameter mu (Model 1)
 VOICE_NOISE = 0.2  # spread of the momentary cost of voicing a complaint (Model 1)

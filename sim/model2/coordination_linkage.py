@@ -14,7 +14,9 @@ TIE_GAIN = 0.2  # a month of joint work in a task force closes a fifth of the ti
 TIE_DECAY = 0.02  # ties not used fade by 2% a month, less where rules hold them (Model 1)
 SILO_SPEED = 0.05  # monthly share of the gap to the silo target closed (Model 1)
 SILO_TIE_RELIEF = 0.5  # a department tied fully to all others loses half its silo tendency
-PRESSURE_SILO = 0.3  # competitive assessment raises the silo by 30% of its level per unit of pressure above 0.5 (Model 1)
+PRESSURE_SILO = (
+    0.3  # competitive assessment raises the silo by 30% of its level per unit of pressure above 0.5 (Model 1)
+)
 
 
 def responsible_leader(s) -> np.ndarray:

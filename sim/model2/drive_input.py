@@ -56,7 +56,7 @@ def attention(s, p, r) -> None:
 def diagnosis_hazard(s, p) -> np.ndarray:
     """Front-line diagnosis (一线工作法): each launched leader goes out to the domains of the portfolio
     (the top leader to all) and lists hidden problems there, a hazard per cell (B, K) (paper §3(五))."""
-    B, L = s.B, s.L
+    L = s.L
     effort = p.attention_diagnose * s.leader_attention  # (B, L)
     share = np.zeros((L, D))
     for leader in range(L):
@@ -75,16 +75,16 @@ def action_base(s, p, r) -> None:
         p.fault_tolerance[:, 0] + p.performance_pay[:, 0]
     )
     keep = 1.0 - s.dept_rules.mean(axis=1)
-    s.action_base += p.build_rate[:, 0] * s.launched * platform * (1.0 - s.action_base) - p.stock_decay[
-        :, 0
-    ] * keep * s.action_base
+    s.action_base += (
+        p.build_rate[:, 0] * s.launched * platform * (1.0 - s.action_base) - p.stock_decay[:, 0] * keep * s.action_base
+    )
 
 
 def resources(s, p, r) -> None:
     """Own revenue follows the economy; outside resources follow the action base, leaders' lobbying
     and, through k_AI_DI, outside contacts (paper §3(二) '一遍一遍跑'; MODEL_SPEC §3 Resources)."""
     econ = s.real_perf[:, 0] / np.maximum(p.initial_performance[:, 0], 1e-9)
-    lobby = ((1.0 - p.attention_supervise - p.attention_convene - p.attention_diagnose).clip(0.0) * s.leader_attention)
+    lobby = (1.0 - p.attention_supervise - p.attention_convene - p.attention_diagnose).clip(0.0) * s.leader_attention
     lobby = (lobby * s.leader_collaboration).mean(axis=1)
     target = (
         p.initial_resources[:, 0] * np.sqrt(econ)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..record import MEASURES
 from ..scenario import Event, Scenario
 from ..state import Pars, Rand
 from ..trajectory import gap_closure_series
@@ -23,7 +24,6 @@ from . import events as ev
 from . import guidance_change as gc
 from . import management_execution as me
 from . import problems as pb
-from ..record import MEASURES
 from .readout import EXTRA, NAMES, classify, measure, performance
 from .state import MAX_NEW, SOURCES, SRC, State2
 

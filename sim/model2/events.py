@@ -17,7 +17,7 @@ from .adaptation_interaction import (
     VISIT_PRACTICE,
     replace_cadres,
 )
-from .state import LEADER_CONC, SRC, beta_draw
+from .state import LEADER_CONC, beta_draw
 
 FADE = 0.5  # share of the practices not yet rules that a department loses when its supervising leader goes
 CAMPAIGN_TRIGGER = 20  # problems the diagnosis must list before the top leader launches the campaigns
@@ -83,7 +83,6 @@ def leadership_change(s, p, b, resolve, public_value, collaboration, r, keeps_pr
     """A whole new team takes over now (paper §2(一) 薪火相传): every leader is replaced."""
     for leader in range(s.L):
         new_leader(s, p, b, leader, resolve, public_value, collaboration, r, keeps_practices)
-    s.dept_practices[b] += 0.0
 
 
 def leader_change(s, p, b, leader, resolve, public_value, collaboration, r, keeps_practices=1.0 - FADE) -> None:
@@ -167,5 +166,3 @@ def apply_events(s, p, r, schedules) -> None:
                 nxt = replace(e, month=s.t + 1, values=tuple(sorted(follow.items())))
                 schedule.setdefault(s.t + 1, []).append(nxt)
 
-
-_ = SRC

@@ -19,7 +19,9 @@ LISTEN_FLOOR = 0.5  # leaders with no public-value commitment still hear half of
 def public_value(s, p, r) -> None:
     """Public-value clarity grows from complaints heard through open channels and, through k_AI_GC,
     from citizens' and deputies' participation; it fades unless rules hold it (paper §3(一) FT22)."""
-    listen = LISTEN_FLOOR + (1 - LISTEN_FLOOR) * (0.5 * s.leader_public_value[:, 0] + 0.5 * s.leader_public_value.mean(axis=1))
+    listen = LISTEN_FLOOR + (1 - LISTEN_FLOOR) * (
+        0.5 * s.leader_public_value[:, 0] + 0.5 * s.leader_public_value.mean(axis=1)
+    )
     heard = s.voice_rate * p.channel_openness[:, 0]
     keep = 1.0 - s.dept_rules.mean(axis=1)
     s.public_value_clarity += (
@@ -43,5 +45,9 @@ def internalise(s, p, r) -> None:
     """Cadres adopt the public value leaders and citizens make clear, faster in engaged departments
     (March 1991 socialisation; paper §3(一) 党建引领, 公共价值建构)."""
     lead = (0.5 * s.leader_public_value[:, 0] + 0.5 * s.leader_public_value.mean(axis=1))[:, None]
-    rate = SOCIALISATION * (ROUTINE_SOCIALISATION + (1 - ROUTINE_SOCIALISATION) * to_cadres(s, s.dept_engaged.astype(float))) * lead
+    rate = (
+        SOCIALISATION
+        * (ROUTINE_SOCIALISATION + (1 - ROUTINE_SOCIALISATION) * to_cadres(s, s.dept_engaged.astype(float)))
+        * lead
+    )
     s.cadre_public_value += rate * (s.public_value_clarity[:, None] - s.cadre_public_value)

@@ -11,7 +11,7 @@ import numpy as np
 
 from .coordination_linkage import priority
 from .problems import by_dept, cross
-from .state import SRC, STATUS_FREE, STATUS_OPEN, STATUS_PAPER, D
+from .state import STATUS_FREE, STATUS_OPEN, STATUS_PAPER, D
 
 EFFORT_FLOOR = 0.2  # even an unmotivated cadre does a fifth of a full effort (routine presence)
 IDLE_FEAR = 0.5  # at full uncovered blame fear half of a cadre's effort is withheld (不敢为)
@@ -96,7 +96,7 @@ def work(s, p, r) -> None:
     joint work unless shared values ease it (k_GC_CL); introduced resources raise capacity through
     k_DI_ME. Problems reach real progress 1 and are solved, or are closed on paper by gaming
     (MODEL_SPEC §3; paper §3(四), §3(五))."""
-    B, J = s.B, s.J
+    B = s.B
     open_ = s.prob_status == STATUS_OPEN
     extra = np.maximum(s.resources - s.initial_resources, 0.0)[:, None]
     res = 1.0 + p.k_DI_ME * p.resource_gain * extra
@@ -236,5 +236,7 @@ def cadres(s, p, r) -> None:
         + r.normal("motivation_noise", MOTIVATION_NOISE)
     )
     np.clip(s.cadre_motivation, 0.0, 1.0, out=s.cadre_motivation)
-    s.cadre_competence += TRAINING_RATE * p.training * engaged * (1.0 - s.cadre_competence) - COMPETENCE_DECAY * s.cadre_competence
+    s.cadre_competence += (
+        TRAINING_RATE * p.training * engaged * (1.0 - s.cadre_competence) - COMPETENCE_DECAY * s.cadre_competence
+    )
     s.cadre_tenure += 1.0

@@ -188,9 +188,15 @@ class State2:
         own_size = size[self.citizen_township]
         uu = rand.random(C, k)
         cross = rand.random(C, k) < p.cross_township_ties[:, :, None]
-        local = own_start[None, :, None] + (
-            (np.arange(C) - own_start)[None, :, None] + 1 + (uu * np.maximum(own_size - 1, 1)[None, :, None]).astype(np.intp)
-        ) % own_size[None, :, None]
+        local = (
+            own_start[None, :, None]
+            + (
+                (np.arange(C) - own_start)[None, :, None]
+                + 1
+                + (uu * np.maximum(own_size - 1, 1)[None, :, None]).astype(np.intp)
+            )
+            % own_size[None, :, None]
+        )
         anyone = (uu * C).astype(np.intp)
         nb = np.where(cross & (T > 1), anyone, local)
         return np.where(nb == np.arange(C)[None, :, None], local, nb)

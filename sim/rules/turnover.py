@@ -78,7 +78,17 @@ def leadership_change(
     s.event_drive[b] = 0.0
 
 
-def leader_change(s, p, b: int, leader: int, resolve: float, public_value: float, collaboration: float, r, keeps_practices: float = 0.5) -> None:
+def leader_change(
+    s,
+    p,
+    b: int,
+    leader: int,
+    resolve: float,
+    public_value: float,
+    collaboration: float,
+    r,
+    keeps_practices: float = 0.5,
+) -> None:
     """One member of the team is replaced (Model 1 has no portfolios: only the member's own values
     change; the team's carried practices are kept, since the rest of the team stays)."""
     i = min(int(leader), s.leader_resolve.shape[1] - 1)
