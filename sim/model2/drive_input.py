@@ -39,6 +39,7 @@ def launch(s, p, r) -> None:
     s.drive = np.clip(signal, 0.0, 1.0)
     h = p.engagement_hysteresis[:, 0]
     s.launched = np.where(s.launched, s.drive >= s.inertia_threshold - h, s.drive > s.inertia_threshold)
+    s.launched &= not s.routine_only  # before month 1 the old team keeps the routine
     s.event_drive *= p.pulse_retention[:, 0]
 
 

@@ -28,6 +28,8 @@ from .readout import EXTRA, NAMES, classify, measure, performance
 from .state import MAX_NEW, SOURCES, SRC, State2
 
 MODEL_VERSION = 2
+SPIN_UP = 24  # months of the old routine run before month 1 (not recorded) so that the trap has settled
+BALANCE_MONTHS = 12  # the last year of the spin-up gives the routine's listing hazards
 
 
 def listing(s, p, r) -> None:
@@ -40,6 +42,7 @@ def listing(s, p, r) -> None:
     h[SRC["comparison"]] = ai.comparison_hazard(s, p) + p.k_AI_DI * s.study_tour[:, None]
     h[SRC["proposal"]] = cz.proposal_hazard(s, p)
     s.study_tour[:] = 0.0
+    s.hazard = np.clip(h, 0.0, 1.0).sum(axis=0)  # (B, K): the spin-up balances arrivals against it
     pb.list_new(s, p, r, h)
     s.diagnosed += s.listed[:, SRC["diagnosis"]]
 
@@ -201,8 +204,43 @@ class Engine2:
         s.citizen_expectation = q.copy()
         s.citizen_satisfaction = np.clip(cz.SAT_FLOOR + cz.SAT_SLOPE * q, 0.0, 1.0)
         cz.voice_and_participation(s, p, r)
+        self._spin_up()
         s.listed[:] = 0.0
         self.recorder.record(s, p)
+
+    def _spin_up(self) -> None:
+        """The old team's routine for SPIN_UP months before month 1 (no reform, no events, nothing
+        recorded), so that the list of hanging problems and the closures on paper have settled.
+        Then the hidden burden is put back to the starting performance's and arrivals are set to
+        balance, in every township and domain, what ordinary listing and obsolescence take: the
+        trap is the equilibrium of this county's own routine (pattern 1)."""
+        s, p, r = self.s, self.p, self.r
+        target = pb.cell_burden(s)
+        s.t = -SPIN_UP
+        s.routine_only = True
+        hazard = np.zeros_like(s.latent)  # the routine's listing hazards, over the last BALANCE_MONTHS
+        for month in range(SPIN_UP):
+            s.t += 1
+            r.begin_month()
+            for _, rule in STEP_RULES:
+                rule(s, p, r)
+            if month >= SPIN_UP - BALANCE_MONTHS:
+                hazard += s.hazard / BALANCE_MONTHS
+        s.routine_only = False
+        s.t = 0
+        listed = pb.cell_burden(s) - s.latent
+        s.latent = np.maximum(target - listed, 0.0)
+        # a routine that keeps up solves what it lists: arrivals that match its listing hazards and
+        # obsolescence hold the hidden burden, and so the whole burden, where they are
+        s.arrival = (hazard + p.problem_obsolescence) * s.latent
+        performance(s)
+        # the new team starts from its own resolve, with no record of its own
+        s.leader_resolve[:] = s.leader_disposition
+        s.leader_tenure[:] = 0.0
+        s.leader_wins[:] = 0.0
+        s.diagnosed[:] = 0.0
+        s.pool_full[:] = 0.0
+        s.listing_overflow[:] = 0.0
 
     def step(self, timer: Callable | None = None) -> None:
         s, p, r = self.s, self.p, self.r

@@ -165,4 +165,3 @@ def apply_events(s, p, r, schedules) -> None:
             if follow:
                 nxt = replace(e, month=s.t + 1, values=tuple(sorted(follow.items())))
                 schedule.setdefault(s.t + 1, []).append(nxt)
-

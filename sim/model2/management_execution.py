@@ -15,6 +15,7 @@ from .state import STATUS_FREE, STATUS_OPEN, STATUS_PAPER, D
 
 EFFORT_FLOOR = 0.2  # even an unmotivated cadre does a fifth of a full effort (routine presence)
 IDLE_FEAR = 0.5  # at full uncovered blame fear half of a cadre's effort is withheld (不敢为)
+REFERENCE_DEPARTMENTS = 16  # `work_rate` is per department of a county of 16 departments
 PAPER_EASE = 2.0  # closing a problem on paper takes half the effort of solving it (and no competence)
 SCORE_MEMORY = 0.2  # assessment smooths reported closures with a five-month memory
 CAUGHT_MEMORY = 0.1  # departments learn from gaming caught over about ten months
@@ -82,7 +83,8 @@ def effort(s, p, r) -> None:
     routine = np.where(s.dept_engaged, 1.0, p.routine_fraction)
     idle = IDLE_FEAR * s.cadre_blame_fear * (1.0 - fault_tolerance(s, p))
     pull = 0.5 * (p.assessment_pressure + p.performance_pay * s.pm_maturity[:, None])
-    game = p.gaming_propensity * pull * (1.0 - s.cadre_public_value) * (1.0 - s.cadre_discipline)
+    integrity = 0.5 * (s.cadre_public_value + s.cadre_discipline)  # internalised value and work style (作风)
+    game = p.gaming_propensity * pull * (1.0 - integrity)
     game = game * to_cadres(s, 1.0 - s.dept_caught)
     work = base * to_cadres(s, routine) * (1.0 - idle)
     s.cadre_real_effort = work * (1.0 - game)
@@ -101,8 +103,11 @@ def work(s, p, r) -> None:
     extra = np.maximum(s.resources - s.initial_resources, 0.0)[:, None]
     res = 1.0 + p.k_DI_ME * p.resource_gain * extra
     execution = dept_mean(s, s.cadre_real_effort * s.cadre_competence)
-    s.dept_work = p.work_rate * s.dept_capacity * execution * res  # (B, J) problems of mean difficulty
-    gaming = p.work_rate * s.dept_capacity * dept_mean(s, s.cadre_gaming) * PAPER_EASE
+    # the county's staff is what it is however it is divided: a department's share of the county's
+    # work capacity is one J-th (work_rate is per department of a 16-department county)
+    rate = p.work_rate * REFERENCE_DEPARTMENTS / s.J
+    s.dept_work = rate * s.dept_capacity * execution * res  # (B, J) problems of mean difficulty
+    gaming = rate * s.dept_capacity * dept_mean(s, s.cadre_gaming) * PAPER_EASE
     pr = priority(s, p) * open_
     total = by_dept(s, pr, s.prob_lead)
     share = pr / np.maximum(np.take_along_axis(total, s.prob_lead, axis=1), 1e-12)
@@ -112,7 +117,10 @@ def work(s, p, r) -> None:
     lead_game = np.take_along_axis(gaming, s.prob_lead, axis=1)
     d = np.maximum(s.prob_difficulty, 1e-9)
     s.prob_progress += open_ * share * lead_work * joint / d
-    s.prob_paper += open_ * share * lead_game / d
+    # gaming goes where real work pays least: the hardest and slowest problems (Bevan & Hood 2006)
+    hard = pr * d / np.maximum(joint, 1e-9)
+    hard_share = hard / np.maximum(np.take_along_axis(by_dept(s, hard, s.prob_lead), s.prob_lead, axis=1), 1e-12)
+    s.prob_paper += open_ * hard_share * lead_game / d
     s.prob_age += s.prob_status != STATUS_FREE
     solved = open_ & (s.prob_progress >= 1.0)
     paper = open_ & ~solved & (s.prob_paper >= 1.0)  # gaming got there first: closed on paper only
@@ -190,7 +198,7 @@ def assess(s, p, r) -> None:
     # a problem closed on paper is hidden again: ordinary work orders find it as they find any hidden
     # problem, monitoring and the citizens who still live with it find it faster
     by_monitor = p.routine_listing + p.monitoring_rate * s.pm_maturity[:, None]
-    by_citizens = np.clip(p.complaint_listing * p.channel_openness * complaint, 0.0, 1.0)
+    by_citizens = np.clip(p.complaint_exposure * p.complaint_listing * p.channel_openness * complaint, 0.0, 1.0)
     u = r.u["detect"]
     caught_m = paper & (u < by_monitor)
     caught_c = paper & ~caught_m & (u < by_monitor + by_citizens * (1.0 - by_monitor))

@@ -18,7 +18,7 @@ D = len(DOMAINS)
 #: problem sources, in the order of the `listed_<source>` columns (MODEL_SPEC §3)
 SOURCES: tuple[str, ...] = ("routine", "diagnosis", "complaint", "evaluation", "comparison", "proposal")
 SRC = {name: i for i, name in enumerate(SOURCES)}
-MAX_NEW = 48  # candidate new problems a month per run; more are counted in `listing_overflow`, none lost
+MAX_NEW = 96  # candidate new problems a month per run; more are counted in `listing_overflow`, none lost
 THIRD_DEPT_SHARE = 1.0 / 3.0  # of cross-department problems, the share needing three departments
 DIFFICULTY_SHAPE = 2.0  # Gamma shape of problem difficulty (mean 1): most are routine, a few hard
 INITIAL_LISTED_MONTHS = 1.0  # the starting list holds about a month of ordinary work orders
@@ -50,6 +50,7 @@ class State2:
         P = p.problem_slots
         K = (T + 1) * D
         self.B, self.t = B, 0
+        self.routine_only = False  # the spin-up before month 1: no reform
         self.L, self.J, self.N, self.C, self.T, self.P, self.K = L, J, N, C, T, P, K
         gens = rand.gens
 
