@@ -84,6 +84,11 @@ def _p(name, default, low, high, kind, group, unit, meaning, source, zh=""):
     return Param(name, default, low, high, kind, group, unit, meaning, source, zh)
 
 
+def _v1(name, default, low, high, kind, group, unit, meaning, source, zh=""):
+    """A parameter read only by Model 1 (`model_version = 1`)."""
+    return Param(name, default, low, high, kind, group, unit, meaning, source, zh, models=(1,))
+
+
 def _v2(name, default, low, high, group, unit, meaning, source, zh, reason, pattern="", kind="float"):
     """A parameter read only by Model 2 (`model_version = 2`), with the reason for its value."""
     return Param(name, default, low, high, kind, group, unit, meaning, source, zh, reason, pattern, (2,))
@@ -469,7 +474,7 @@ _PARAMS: list[Param] = [
         "paper §4(一) 行动基础",
         "初始行动基础",
     ),
-    _p(
+    _v1(
         "economy_bias",
         0.6,
         0.0,
@@ -675,7 +680,7 @@ _PARAMS: list[Param] = [
         "MODEL_SPEC §3 Drive a_lead; paper §2(一) 新一届领导班子",
         "决心驱动权重",
     ),
-    _p(
+    _v1(
         "resolve_fatigue",
         0.04,
         0.0,
@@ -747,7 +752,7 @@ _PARAMS: list[Param] = [
         "paper §3(三) 高素质人才的流失",
         "人才流失",
     ),
-    _p(
+    _v1(
         "performance_lag",
         0.06,
         0.01,
@@ -821,7 +826,7 @@ _PARAMS: list[Param] = [
         "冻结绩效管理成熟度",
     ),
     # --- trajectory classifier (MODEL_SPEC §5) ---------------------------------------------
-    _p(
+    _v1(
         "motivation_departure",
         0.02,
         0.0,
@@ -845,7 +850,7 @@ _PARAMS: list[Param] = [
         "MODEL_SPEC §5 build",
         "蓄力阈值",
     ),
-    _p(
+    _v1(
         "activation_threshold",
         0.45,
         0.0,
@@ -857,7 +862,7 @@ _PARAMS: list[Param] = [
         "MODEL_SPEC §5 activate",
         "激活阈值",
     ),
-    _p(
+    _v1(
         "activation_count",
         3,
         1,
@@ -1078,9 +1083,9 @@ _PARAMS_V2: list[Param] = [
     ),
     _v2(
         "work_rate",
-        45.0,
+        55.0,
         15.0,
-        120.0,
+        150.0,
         "rate",
         "problems per month",
         "problems of mean difficulty a department solves in a month at full capacity, with all cadres at full real effort and competence",
@@ -1091,9 +1096,9 @@ _PARAMS_V2: list[Param] = [
     ),
     _v2(
         "routine_fraction",
-        0.4,
-        0.1,
-        0.7,
+        0.25,
+        0.05,
+        0.6,
         "rate",
         "share",
         "share of its capacity a department not engaged in reform works (routine)",
@@ -1484,6 +1489,19 @@ _PARAMS_V2: list[Param] = [
         "监控发现率",
         "",
         "5 (public value)",
+    ),
+    _v2(
+        "campaign_trigger",
+        40,
+        5,
+        200,
+        "rate",
+        "problems",
+        "problems this top leader's front-line diagnosis must list before the top leader launches the two campaigns (with `campaigns_follow_start`)",
+        "paper §3(一) '识别出其面临的主客观压力，明确问题和差距并发起两项活动'",
+        "专项活动触发问题数",
+        "the campaigns follow the naming of problems, a few months into the term, not the launch itself",
+        kind="int",
     ),
     _v2(
         "complaint_exposure",

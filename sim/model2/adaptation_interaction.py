@@ -9,25 +9,26 @@ from __future__ import annotations
 import numpy as np
 
 from .management_execution import to_cadres
-from .state import ATTR_CONC, beta_draw
+from .state import ATTR_CONC, BLAME_FEAR_MEAN, FRESH, beta_draw
 
 BENCHMARK_SKILL = 0.85  # competence and capacity of the developed counties visited (Model 1)
 VISIT_COMPETENCE = 0.05  # a visit closes 5% of the visitors' competence gap to the benchmark (Model 1)
 VISIT_CAPACITY = 0.025  # ... and 2.5% of the department's capacity gap (Model 1)
 VISIT_PRACTICE = 0.05  # ... and brings practices seen elsewhere
 OPENNESS_SPEED = 0.04  # monthly share of the gap to the openness target closed (Model 1)
-OPENNESS_FROM_LEARNING = 0.5  # openness a launched, fully learning county reaches above its start (Model 1)
+OPENNESS_FROM_LEARNING = 0.5  # openness a fully committed, fully learning team reaches above the start (Model 1)
 OPENNESS_FROM_CONVENING = 0.4  # openness leaders' convening adds at full k_CL_AI (Model 1)
+BRAIN_DRAIN_SCALE = 2.0  # the most competent cadre of an unattractive county leaves at twice brain_drain (Model 1)
 ATTRACTION_WEIGHTS = (0.4, 0.3, 0.3)  # resources, performance, pay in the county's pull on talent (Model 1)
 
 
 def openness(s, p, r) -> None:
-    """Openness follows a launched county's learning openness and, through k_CL_AI, leaders who convene
+    """Openness follows committed leaders' learning openness and, through k_CL_AI, leaders who convene
     across departments and layers (paper §3(三) '打通…沟通渠道'; 营造宽松开放的工作环境)."""
     convening = np.minimum(1.0, s.task_forces / max(s.J, 1))
     target = (
         p.initial_openness[:, 0]
-        + OPENNESS_FROM_LEARNING * p.learning_openness[:, 0] * s.launched
+        + OPENNESS_FROM_LEARNING * p.learning_openness[:, 0] * s.leader_attention.mean(axis=1)
         + OPENNESS_FROM_CONVENING * p.k_CL_AI[:, 0] * convening
     )
     s.openness += OPENNESS_SPEED * (np.clip(target, 0.0, 1.0) - s.openness)
@@ -59,23 +60,31 @@ def brain_drain(s, p, r) -> None:
     a_res, a_perf, a_pay = ATTRACTION_WEIGHTS
     real = (s.need_mean * s.real_perf).sum(axis=1)
     attract = a_res * s.resources + a_perf * real + a_pay * p.performance_pay[:, 0] * s.pm_maturity
-    leave = r.u["leaving"] < p.brain_drain * s.cadre_competence * (1.0 - attract)[:, None] * 2.0
+    leave = r.u["leaving"] < p.brain_drain * s.cadre_competence * (1.0 - attract)[:, None] * BRAIN_DRAIN_SCALE
     if leave.any():
         replace_cadres(s, p, r, leave)
 
 
-def replace_cadres(s, p, r, gone: np.ndarray) -> None:
-    """Newcomers in the posts `gone` (B, N): fresh threshold, motivation and competence draws, the
-    county's discipline and values, no record (MODEL_SPEC §3 Cadres: newcomers with fresh draws)."""
+def replace_cadres(s, p, r, gone: np.ndarray, u: dict[str, np.ndarray] | None = None) -> None:
+    """Newcomers in the posts `gone` (B, N), with fresh draws of threshold, motivation, competence,
+    discipline and blame fear, the county's current public value and no record (MODEL_SPEC §3 Cadres:
+    newcomers with fresh draws). `u` gives the uniforms (default: this month's `fresh_*` block)."""
+    u = u or {k: r.u[f"fresh_{k}"] for k in FRESH}
     b_idx, n_idx = np.nonzero(gone)
-    inertia = (p.inertia * p.threshold_scale)[b_idx, 0]
-    threshold = beta_draw(r.u["fresh_threshold"][b_idx, n_idx], inertia, p.threshold_concentration[b_idx, 0])
-    motivation = beta_draw(r.u["fresh_motivation"][b_idx, n_idx], p.initial_motivation[b_idx, 0], ATTR_CONC)
-    for name in ("cadre_threshold", "cadre_base_threshold"):
-        getattr(s, name)[b_idx, n_idx] = threshold
-    for name in ("cadre_motivation", "cadre_base_motivation"):
-        getattr(s, name)[b_idx, n_idx] = motivation
-    s.cadre_competence[b_idx, n_idx] = p.initial_competence[b_idx, 0]
+    mean = {
+        "threshold": (p.inertia * p.threshold_scale)[b_idx, 0],
+        "motivation": p.initial_motivation[b_idx, 0],
+        "competence": p.initial_competence[b_idx, 0],
+        "discipline": p.initial_discipline[b_idx, 0],
+        "blame_fear": np.full(b_idx.size, BLAME_FEAR_MEAN),
+    }
+    for key in FRESH:
+        conc = p.threshold_concentration[b_idx, 0] if key == "threshold" else ATTR_CONC
+        value = beta_draw(u[key][b_idx, n_idx], mean[key], conc)
+        getattr(s, f"cadre_{key}")[b_idx, n_idx] = value
+        base = getattr(s, f"cadre_base_{key}", None)
+        if base is not None:
+            base[b_idx, n_idx] = value
     s.cadre_public_value[b_idx, n_idx] = s.public_value_clarity[b_idx]
     s.cadre_record[b_idx, n_idx] = 0.0
     s.cadre_tenure[b_idx, n_idx] = 0.0
@@ -111,7 +120,7 @@ def head_turnover(s, p, r) -> None:
 def fade_campaigns(s, p, r) -> None:
     """What a campaign changed in cadres (thresholds, discipline, blame fear) fades back to their own
     baselines unless the county's rules hold it (MODEL_SPEC §0: nothing is permanent by fiat)."""
-    fade = p.campaign_fade * (1.0 - s.dept_rules.mean(axis=1))[:, None]
+    fade = p.campaign_fade * to_cadres(s, 1.0 - s.dept_rules)  # each cadre's own department's rules hold it
     s.cadre_threshold += fade * (s.cadre_base_threshold - s.cadre_threshold)
     s.cadre_discipline += fade * (s.cadre_base_discipline - s.cadre_discipline)
     s.cadre_blame_fear += fade * (s.cadre_base_blame_fear - s.cadre_blame_fear)

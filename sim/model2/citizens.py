@@ -21,6 +21,7 @@ TRUST_GAIN = 0.03  # monthly share of the gap to satisfaction that trust gains; 
 WORD_OF_MOUTH = 0.3  # Deffuant convergence parameter mu (Model 1)
 VOICE_NOISE = 0.2  # spread of the momentary cost of voicing a complaint (Model 1)
 JOIN_NOISE = 0.5  # spread of the momentary cost of taking part (Model 1)
+OPENNESS_IN_VOICE = 0.5  # half of what open channels do depends on the county's openness (Model 1)
 PARTICIPATION_SPEED = 0.2  # monthly share of the gap to this month's participation closed (Model 1)
 
 
@@ -67,7 +68,9 @@ def voice_and_participation(s, p, r) -> None:
     (Epstein 2002; paper §3(一) 12345热线; §3(三) 人大政协、社会力量)."""
     B, T = s.B, s.T
     grievance = (1.0 - s.citizen_satisfaction) * s.citizen_voice_propensity
-    cost = p.voice_cost * (1.0 - p.channel_openness * (0.5 + 0.5 * s.openness[:, None]))
+    cost = p.voice_cost * (
+        1.0 - p.channel_openness * (1.0 - OPENNESS_IN_VOICE + OPENNESS_IN_VOICE * s.openness[:, None])
+    )
     voice = grievance > cost + VOICE_NOISE * r.u["voice"]
     perf = np.take(s.town_perf, s.citizen_township, axis=1)
     top = (s.citizen_needs * (1.0 - perf)).argmax(axis=2)  # (B, C)
@@ -75,7 +78,11 @@ def voice_and_participation(s, p, r) -> None:
     counts = np.bincount(idx[voice], minlength=B * T * D).reshape(B, T, D)
     s.complaints = counts / s.town_size[None, :, None]
     s.voice_rate = voice.mean(axis=1)
-    part = s.citizen_participation_propensity * s.citizen_trust * (0.5 * p.channel_openness + 0.5 * s.openness[:, None])
+    part = (
+        s.citizen_participation_propensity
+        * s.citizen_trust
+        * ((1.0 - OPENNESS_IN_VOICE) * p.channel_openness + OPENNESS_IN_VOICE * s.openness[:, None])
+    )
     joined = part > JOIN_NOISE * r.u["joining"]
     town_idx = (np.arange(B)[:, None] * T + s.citizen_township[None, :]).ravel()
     per_town = np.bincount(town_idx, weights=joined.ravel().astype(float), minlength=B * T).reshape(B, T)

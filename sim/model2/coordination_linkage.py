@@ -10,6 +10,7 @@ import numpy as np
 from .problems import cross
 from .state import STATUS_OPEN
 
+MONTHS_PER_YEAR = 12.0
 TIE_GAIN = 0.2  # a month of joint work in a task force closes a fifth of the tie gap (Model 1's meeting gain)
 TIE_DECAY = 0.02  # ties not used fade by 2% a month, less where rules hold them (Model 1)
 SILO_SPEED = 0.05  # monthly share of the gap to the silo target closed (Model 1)
@@ -36,7 +37,12 @@ def priority(s, p) -> np.ndarray:
     from .state import SRC
 
     complaint = (s.prob_source == SRC["complaint"]) * (p.k_GC_ME * s.public_value_clarity[:, None])
-    return 1.0 + p.priority_key * s.prob_key + p.priority_age * s.prob_age / 12.0 + p.priority_complaint * complaint
+    return (
+        1.0
+        + p.priority_key * s.prob_key
+        + p.priority_age * s.prob_age / MONTHS_PER_YEAR
+        + p.priority_complaint * complaint
+    )
 
 
 def capacity(s, p) -> np.ndarray:
@@ -80,7 +86,8 @@ def convene(s, p, r) -> None:
         ok = partner >= 0
         met[b_idx[ok], lead[ok], partner[ok]] = True
         met[b_idx[ok], partner[ok], lead[ok]] = True
-    keep = 1.0 - TIE_DECAY * (1.0 - s.dept_rules.mean(axis=1))[:, None, None]
+    pair_rules = 0.5 * (s.dept_rules[:, :, None] + s.dept_rules[:, None, :])  # the pair's own standing rules
+    keep = 1.0 - TIE_DECAY * (1.0 - pair_rules)
     s.dept_ties = np.where(met, s.dept_ties + TIE_GAIN * (1.0 - s.dept_ties), s.dept_ties * keep)
 
 

@@ -16,6 +16,7 @@ LOBBY_RESOURCES = 0.05  # outside resources a fully lobbying team adds (paper §
 ACTION_BASE_RESOURCES = 0.3  # outside resources a full action base brings at full resource_introduction (Model 1)
 VISIT_RESOURCES = 0.1  # outside resources from outside contacts at full k_AI_DI, per share of departments visiting
 SHOCK_PERSISTENCE = 0.9  # monthly persistence of economic conditions (Model 1)
+LAME_DUCK_MONTHS = 12.0  # resolve starts to drop a year before the term ends
 RESOURCE_SPEED = 0.1  # monthly share of the gap to the resource target closed (Model 1)
 
 
@@ -25,33 +26,38 @@ def top(x: np.ndarray) -> np.ndarray:
 
 
 def launch(s, p, r) -> None:
-    """The top leader launches reform when the reform signal (own resolve, pressure from above, the
-    gap to developed neighbours, a visit's pulse) exceeds the launch threshold (inertia 等靠要), and
-    calls it off only when the signal falls a margin below (paper §3(一); Emerson et al. 2012 prop. 1)."""
+    """Each leader decides to commit to reform when the reform signal (own resolve, backed by the top
+    leader's once the top leader has committed; pressure from above; the gap to developed neighbours;
+    a visit's pulse) exceeds the launch threshold (inertia 等靠要), and gives up only when it falls a
+    margin below. The top leader's commitment is the county's launch (paper §3(一); §3(四) 一把手;
+    Emerson et al. 2012 prop. 1)."""
     real = (s.need_mean * s.real_perf).sum(axis=1)
     gap = np.clip((s.benchmark - real) / np.maximum(s.benchmark, 1e-9), 0.0, 1.0)
-    signal = (
-        p.drive_resolve_weight[:, 0] * top(s.leader_resolve)
-        + p.drive_pressure_weight[:, 0] * p.assessment_pressure[:, 0]
-        + p.drive_gap_weight[:, 0] * gap
-        + s.event_drive
+    context = (
+        p.drive_pressure_weight * p.assessment_pressure + p.drive_gap_weight * gap[:, None] + s.event_drive[:, None]
     )
-    s.drive = np.clip(signal, 0.0, 1.0)
-    h = p.engagement_hysteresis[:, 0]
-    s.launched = np.where(s.launched, s.drive >= s.inertia_threshold - h, s.drive > s.inertia_threshold)
-    s.launched &= not s.routine_only  # before month 1 the old team keeps the routine
+    top_push = (s.leader_committed[:, :1] * s.leader_resolve[:, :1]) if s.L > 1 else 0.0
+    own = np.where(
+        np.arange(s.L) == 0, s.leader_resolve, (1 - TOP_LEADER_SHARE) * s.leader_resolve + TOP_LEADER_SHARE * top_push
+    )
+    signal = np.clip(p.drive_resolve_weight * own + context, 0.0, 1.0)  # (B, L)
+    h = p.engagement_hysteresis
+    threshold = s.inertia_threshold[:, None]
+    s.leader_committed = np.where(s.leader_committed, signal >= threshold - h, signal > threshold) & (
+        not s.routine_only
+    )
+    s.drive = signal[:, 0]
+    s.launched = s.leader_committed[:, 0]
     s.event_drive *= p.pulse_retention[:, 0]
 
 
 def attention(s, p, r) -> None:
-    """Each launched leader's supervising attention reaches the departments of the portfolio (分管),
-    spread over them, with the top leader's resolve behind every push (paper §3(四) FT17, FT19)."""
-    launched = s.launched[:, None]
+    """A committed leader's attention (its resolve) reaches the departments of the portfolio (分管),
+    spread over them, with the top leader's behind every push (paper §3(四) FT17, FT19)."""
+    s.leader_attention = s.leader_committed * s.leader_resolve
     per_dept = np.minimum(1.0, p.attention_supervise * SUPERVISION_SPAN / s.portfolio_size[s.dept_leader])  # (B, J)
-    sup = np.take(s.leader_resolve, s.dept_leader, axis=1)
-    push = (1.0 - TOP_LEADER_SHARE) * sup + TOP_LEADER_SHARE * s.leader_resolve[:, :1]
-    s.dept_attention = launched * per_dept * push
-    s.leader_attention = launched * s.leader_resolve
+    sup = np.take(s.leader_attention, s.dept_leader, axis=1)
+    s.dept_attention = per_dept * ((1.0 - TOP_LEADER_SHARE) * sup + TOP_LEADER_SHARE * s.leader_attention[:, :1])
 
 
 def diagnosis_hazard(s, p) -> np.ndarray:
@@ -71,13 +77,16 @@ def diagnosis_hazard(s, p) -> np.ndarray:
 
 def action_base(s, p, r) -> None:
     """The action base (resources brought in, the incentive platform, task-force mechanism, digital
-    platforms) is built while reform is launched and fades unless rules hold it (paper §3(二))."""
-    platform = PLATFORM_RESOURCE_WEIGHT * p.resource_introduction[:, 0] + (1 - PLATFORM_RESOURCE_WEIGHT) * 0.5 * (
+    platforms) is built by committed leaders and fades unless rules hold it (paper §3(二))."""
+    platform = PLATFORM_RESOURCE_WEIGHT * p.resource_introduction[:, 0] + (
+        1 - PLATFORM_RESOURCE_WEIGHT
+    ) * 0.5 * (  # the incentive platform: fault tolerance and pay alike
         p.fault_tolerance[:, 0] + p.performance_pay[:, 0]
     )
     keep = 1.0 - s.dept_rules.mean(axis=1)
     s.action_base += (
-        p.build_rate[:, 0] * s.launched * platform * (1.0 - s.action_base) - p.stock_decay[:, 0] * keep * s.action_base
+        p.build_rate[:, 0] * s.leader_attention.mean(axis=1) * platform * (1.0 - s.action_base)
+        - p.stock_decay[:, 0] * keep * s.action_base
     )
 
 
@@ -103,6 +112,6 @@ def resolve(s, p, r) -> None:
     portfolio, pulses from superiors, less as the term runs out (Ansell & Gash 2008; MODEL_SPEC §3)."""
     s.leader_tenure += 1.0
     months_left = s.leader_term_end - s.t
-    lame = np.clip(1.0 - months_left / 12.0, 0.0, 1.0)
+    lame = np.clip(1.0 - months_left / LAME_DUCK_MONTHS, 0.0, 1.0)
     target = s.leader_disposition + p.win_gain * s.leader_wins + s.event_drive[:, None] - p.term_end_drop * lame
     s.leader_resolve += p.resolve_adjust * (np.clip(target, 0.0, 1.0) - s.leader_resolve)

@@ -25,7 +25,7 @@ from . import guidance_change as gc
 from . import management_execution as me
 from . import problems as pb
 from .readout import EXTRA, NAMES, classify, measure, performance
-from .state import MAX_NEW, SOURCES, SRC, State2
+from .state import FRESH, SOURCES, SRC, State2
 
 MODEL_VERSION = 2
 SPIN_UP = 24  # months of the old routine run before month 1 (not recorded) so that the trap has settled
@@ -110,7 +110,7 @@ BOUNDED = (
 
 def month_layout(s) -> dict[str, tuple[int, ...]]:
     """The uniforms each run draws per month, by the rule that uses them (the order fixes the streams)."""
-    P, M, J, N, C, L = s.P, MAX_NEW, s.J, s.N, s.C, s.L
+    P, M, J, N, C, L = s.P, s.max_new, s.J, s.N, s.C, s.L
     return {
         "obsolete": (P,),
         "convene": (L,),
@@ -126,8 +126,7 @@ def month_layout(s) -> dict[str, tuple[int, ...]]:
         "detect": (P,),
         "visit": (J,),
         "leaving": (N,),
-        "fresh_threshold": (N,),
-        "fresh_motivation": (N,),
+        **{f"fresh_{key}": (N,) for key in FRESH},
         "merit": (J,),
         "head_turnover": (J,),
         "motivation_noise": (N,),
@@ -189,6 +188,8 @@ class Engine2:
         s.initial_resources = p.initial_resources[:, 0].copy()
         s.dept_attention = np.zeros((B, J))
         s.dept_caught = np.zeros((B, J))
+        s.dept_exposed = np.zeros((B, J))
+        s.dept_citizen_output = np.zeros((B, J))
         s.dept_work = np.zeros((B, J))
         s.study_tour = np.zeros(B)
         s.diagnosed = np.zeros(B)

@@ -17,10 +17,10 @@ from .adaptation_interaction import (
     VISIT_PRACTICE,
     replace_cadres,
 )
-from .state import LEADER_CONC, beta_draw
+from .state import FRESH, LEADER_CONC, beta_draw
 
+SUCCESSOR_COLLABORATION = 0.5  # a successor's collaborative skill at a term's end: the middle of the scale (Model 1)
 FADE = 0.5  # share of the practices not yet rules that a department loses when its supervising leader goes
-CAMPAIGN_TRIGGER = 20  # problems the diagnosis must list before the top leader launches the campaigns
 RECTIFY_SHARE = 0.1  # at full strength the laxest tenth of cadres are removed (作风建设年, Model 1)
 RECTIFY_DISCIPLINE = 0.3  # ... and everyone's discipline closes 30% of its headroom (Model 1)
 EMANCIPATE_THRESHOLD = 0.3  # emancipation lowers cadres' thresholds and the launch threshold by 30% (Model 1)
@@ -42,7 +42,10 @@ def rectification(s, p, b: int, strength: float, r) -> None:
     lax = d < np.quantile(d, RECTIFY_SHARE * strength)
     gone = np.zeros_like(s.cadre_discipline, dtype=bool)
     gone[b] = lax
-    replace_cadres(s, p, r, gone)
+    u = {key: np.zeros_like(s.cadre_discipline) for key in FRESH}  # the event's own draws for run b
+    for key in FRESH:
+        u[key][b] = _u(r, b, s.N)
+    replace_cadres(s, p, r, gone, u)
     s.cadre_discipline[b] += RECTIFY_DISCIPLINE * strength * (1.0 - s.cadre_discipline[b])
 
 
@@ -70,13 +73,15 @@ def new_leader(s, p, b: int, leader: int, resolve: float, public_value: float, c
     s.leader_collaboration[b, leader] = float(beta_draw(u[2], collaboration, LEADER_CONC))
     s.leader_tenure[b, leader] = 0.0
     s.leader_wins[b, leader] = 0.0
+    s.leader_committed[b, leader] = False  # a newcomer decides for itself next month
     s.leader_term_end[b, leader] = s.t - 1 + float(p.term_length[b, 0])
     mine = (s.dept_leader == leader) | (leader == 0 and s.L == 1)
     loss = (1.0 - keeps) * np.maximum(s.dept_practices[b] - s.dept_rules[b], 0.0)
     s.dept_practices[b] -= mine * loss
-    if leader == 0:
+    if leader == 0:  # a new top leader: no pulse carried over, its own diagnosis and campaigns
         s.event_drive[b] = 0.0
         s.campaigns_done[b] = False
+        s.diagnosed[b] = 0.0
 
 
 def leadership_change(s, p, b, resolve, public_value, collaboration, r, keeps_practices=1.0 - FADE) -> None:
@@ -141,14 +146,16 @@ def term_turnover(s, p, r) -> None:
     due = np.argwhere(s.leader_term_end == s.t - 1)
     for b, leader in due:
         pv = float(s.leader_public_value[b].mean())
-        new_leader(s, p, int(b), int(leader), float(p.successor_resolve[b, 0]), pv, 0.5, r, 1.0 - FADE)
+        new_leader(
+            s, p, int(b), int(leader), float(p.successor_resolve[b, 0]), pv, SUCCESSOR_COLLABORATION, r, 1.0 - FADE
+        )
 
 
 def leaders_campaigns(s, p, r) -> None:
-    """The top leader's own decision: once the diagnosis has listed CAMPAIGN_TRIGGER problems, launch
+    """The top leader's own decision: once this team's diagnosis has listed `campaign_trigger` problems, launch
     both campaigns, once per team (`campaigns_follow_start`; paper §3(一) '明确问题和差距并发起两项活动')."""
     listed = s.diagnosed
-    due = (p.campaigns_follow_start[:, 0] > 0) & ~s.campaigns_done & s.launched & (listed >= CAMPAIGN_TRIGGER)
+    due = (p.campaigns_follow_start[:, 0] > 0) & ~s.campaigns_done & s.launched & (listed >= p.campaign_trigger[:, 0])
     for b in np.flatnonzero(due):
         strength = float(p.campaign_strength[b, 0])
         rectification(s, p, int(b), strength, r)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .drive_input import TOP_LEADER_SHARE
 from .management_execution import to_cadres
 
 SOCIALISATION = 0.08  # March 1991 p1: monthly rate at which cadres adopt the organisational code (Model 1)
@@ -16,12 +17,15 @@ CLARITY_FROM_PARTICIPATION = 0.1  # clarity gained per month at full participati
 LISTEN_FLOOR = 0.5  # leaders with no public-value commitment still hear half of what citizens say (Model 1)
 
 
+def team_public_value(s) -> np.ndarray:
+    """The leadership's public-value commitment, the top leader's counting for half (§3(四) 一把手), (B,)."""
+    return TOP_LEADER_SHARE * s.leader_public_value[:, 0] + (1 - TOP_LEADER_SHARE) * s.leader_public_value.mean(axis=1)
+
+
 def public_value(s, p, r) -> None:
     """Public-value clarity grows from complaints heard through open channels and, through k_AI_GC,
     from citizens' and deputies' participation; it fades unless rules hold it (paper §3(一) FT22)."""
-    listen = LISTEN_FLOOR + (1 - LISTEN_FLOOR) * (
-        0.5 * s.leader_public_value[:, 0] + 0.5 * s.leader_public_value.mean(axis=1)
-    )
+    listen = LISTEN_FLOOR + (1 - LISTEN_FLOOR) * team_public_value(s)
     heard = s.voice_rate * p.channel_openness[:, 0]
     keep = 1.0 - s.dept_rules.mean(axis=1)
     s.public_value_clarity += (
@@ -44,7 +48,7 @@ def institutionalise(s, p, r) -> None:
 def internalise(s, p, r) -> None:
     """Cadres adopt the public value leaders and citizens make clear, faster in engaged departments
     (March 1991 socialisation; paper §3(一) 党建引领, 公共价值建构)."""
-    lead = (0.5 * s.leader_public_value[:, 0] + 0.5 * s.leader_public_value.mean(axis=1))[:, None]
+    lead = team_public_value(s)[:, None]
     rate = (
         SOCIALISATION
         * (ROUTINE_SOCIALISATION + (1 - ROUTINE_SOCIALISATION) * to_cadres(s, s.dept_engaged.astype(float)))

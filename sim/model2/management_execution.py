@@ -11,11 +11,12 @@ import numpy as np
 
 from .coordination_linkage import priority
 from .problems import by_dept, cross
-from .state import STATUS_FREE, STATUS_OPEN, STATUS_PAPER, D
+from .state import SRC, STATUS_FREE, STATUS_OPEN, STATUS_PAPER, D
 
 EFFORT_FLOOR = 0.2  # even an unmotivated cadre does a fifth of a full effort (routine presence)
 IDLE_FEAR = 0.5  # at full uncovered blame fear half of a cadre's effort is withheld (不敢为)
 REFERENCE_DEPARTMENTS = 16  # `work_rate` is per department of a county of 16 departments
+RANK_SHARE = 0.5  # half of assessment pressure on a head is its department's rank, half the pressure from above
 PAPER_EASE = 2.0  # closing a problem on paper takes half the effort of solving it (and no competence)
 SCORE_MEMORY = 0.2  # assessment smooths reported closures with a five-month memory
 CAUGHT_MEMORY = 0.1  # departments learn from gaming caught over about ten months
@@ -51,6 +52,7 @@ def signal(s, p) -> np.ndarray:
         [p.engage_w_attention, p.engage_w_incentive, p.engage_w_peer, p.engage_w_pressure, p.engage_w_rules], axis=1
     )
     w = w / np.maximum(w.sum(axis=1, keepdims=True), 1e-12)
+    # pay (through the incentive platform) and promotion (through PM) count alike
     incentive = 0.5 * (p.performance_pay * s.action_base[:, None] + p.promotion_by_merit * s.pm_maturity[:, None])
     tie_sum = s.dept_ties.sum(axis=2)
     peer = (s.dept_ties * s.dept_engaged[:, None, :]).sum(axis=2) / np.maximum(tie_sum, 1e-9)
@@ -127,6 +129,8 @@ def work(s, p, r) -> None:
     # what each department achieved this month
     s.dept_output = by_dept(s, s.prob_difficulty * solved, s.prob_lead)
     s.dept_reported = s.dept_output + by_dept(s, s.prob_difficulty * paper, s.prob_lead)
+    from_citizens = solved & (s.prob_source == SRC["complaint"])
+    s.dept_citizen_output = by_dept(s, s.prob_difficulty * from_citizens, s.prob_lead)
     n_solved = by_dept(s, solved.astype(float), s.prob_lead)
     s.dept_solved_recent += WIN_MEMORY * (n_solved - s.dept_solved_recent)
     s.solved = solved.sum(axis=1).astype(float)
@@ -152,9 +156,10 @@ def work(s, p, r) -> None:
 
 
 def joint_factor(s, p) -> np.ndarray:
-    """Speed of each problem relative to solo work, shape (B, P): 1 for one department; for a cross
-    problem, solo_factor plus the joint share that k_CL_ME lets task forces or ties bring, scaled by
-    the partners' engagement and reduced by the lead's silo unless shared values ease it (k_GC_CL)."""
+    """Speed of each problem relative to one department's own work, shape (B, P): 1 for a problem of one
+    department; for a cross problem, solo_factor plus, through k_CL_ME, each partner's share brought
+    in by a task force or by ties, scaled by the partner's engagement and reduced by the lead's silo
+    unless shared values ease it (k_GC_CL)."""
     is_cross = cross(s)
     partner_ok = np.zeros(s.prob_status.shape)
     tie = np.ones(s.prob_status.shape)
@@ -173,7 +178,9 @@ def joint_factor(s, p) -> np.ndarray:
     pv = dept_mean(s, s.cadre_public_value)
     silo = np.take_along_axis(s.dept_silo * (1.0 - p.k_GC_CL * pv), s.prob_lead, axis=1)
     coop = p.k_CL_ME * link * partner_ok * (1.0 - silo)
-    return np.where(is_cross, p.solo_factor + (1.0 - p.solo_factor) * coop, 1.0)
+    # each partner brought in adds its effort: a well-linked problem of three departments moves faster
+    # than one department's own problem (paper §3(四) '十几个部门开会解决')
+    return np.where(is_cross, p.solo_factor + n * (1.0 - p.solo_factor) * coop, 1.0)
 
 
 def assess(s, p, r) -> None:
@@ -182,10 +189,16 @@ def assess(s, p, r) -> None:
     monitoring and complaints catch closures on paper, which through k_GC_ME count against the
     department (paper §3(六); Bevan & Hood 2006)."""
     J = s.J
-    s.dept_score += SCORE_MEMORY * (s.dept_reported - s.dept_score)
+    # indicators (k_GC_ME): what citizens raised and saw solved counts extra, closures on paper that
+    # citizens exposed count against (paper §3(一) 把群众满意度作为标杆; Bevan & Hood 2006)
+    weight = p.k_GC_ME * s.public_value_clarity[:, None]
+    measured = s.dept_reported + weight * (s.dept_citizen_output - s.dept_exposed)
+    s.dept_score += SCORE_MEMORY * (measured - s.dept_score)
     higher = (s.dept_score[:, None, :] > s.dept_score[:, :, None]).sum(axis=2)
     rank = higher / max(J - 1, 1)  # 0 for the best, 1 for the worst
-    s.dept_pressure = p.k_ME_DI * s.pm_maturity[:, None] * (0.5 * p.assessment_pressure + 0.5 * rank)
+    s.dept_pressure = (
+        p.k_ME_DI * s.pm_maturity[:, None] * ((1 - RANK_SHARE) * p.assessment_pressure + RANK_SHARE * rank)
+    )
     # catching closures on paper: monitoring, and citizens who still live with the problem
     paper = s.prob_status == STATUS_PAPER
     town, dom = s.prob_cell // D, s.prob_cell % D
@@ -204,14 +217,15 @@ def assess(s, p, r) -> None:
     caught_c = paper & ~caught_m & (u < by_monitor + by_citizens * (1.0 - by_monitor))
     caught = caught_m | caught_c
     s.caught = caught.sum(axis=1).astype(float)
+    s.dept_exposed = by_dept(s, s.prob_difficulty * caught_c, s.prob_lead)  # enters next month's score
     counted = by_dept(s, caught_m + p.k_GC_ME * caught_c, s.prob_lead)
     closed = by_dept(s, paper.astype(float), s.prob_lead)
     s.dept_caught += CAUGHT_MEMORY * (np.minimum(counted / np.maximum(closed, 1.0), 1.0) - s.dept_caught)
     s.prob_status[caught] = STATUS_OPEN
     s.prob_paper[caught] = 0.0
-    # performance management grows while reform is launched (unless frozen: pattern 4)
+    # the top leader's commitment builds performance management (unless frozen: pattern 4)
     frozen = p.freeze_pm_maturity[:, 0] > 0
-    grow = p.pm_build[:, 0] * p.pm_strength[:, 0] * s.launched * (1.0 - s.pm_maturity)
+    grow = p.pm_build[:, 0] * p.pm_strength[:, 0] * s.leader_attention[:, 0] * (1.0 - s.pm_maturity)
     s.pm_maturity = np.where(frozen, s.pm_maturity, s.pm_maturity + grow)
 
 

@@ -10,7 +10,7 @@ batch): per-department sums use `np.bincount` over run-offset indices, which add
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import gammaincinv, gammaln
+from scipy.special import gammaincinv, gammaln, ndtri
 
 from .state import (
     DIFFICULTY_SHAPE,
@@ -71,11 +71,14 @@ def township_performance(s, burden: np.ndarray) -> np.ndarray:
 
 
 def _poisson_counts(mean: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Poisson counts by the inverse CDF of uniforms u, capped at MAX_NEW (beyond is overflow)."""
+    """Poisson counts by the inverse CDF of uniforms u: exact up to MAX_NEW, beyond it the normal
+    approximation (only reached when a channel lists more than MAX_NEW problems in a month)."""
     lam = np.maximum(mean, 1e-300)[..., None]
     logpmf = _K * np.log(lam) - lam - gammaln(_K + 1.0)
     cdf = np.cumsum(np.exp(logpmf), axis=-1)
-    return (cdf < u[..., None]).sum(axis=-1)
+    exact = (cdf < u[..., None]).sum(axis=-1)
+    big = np.rint(mean + np.sqrt(mean) * ndtri(np.clip(u, 1e-12, 1 - 1e-12)))
+    return np.where(exact > MAX_NEW, np.maximum(big, MAX_NEW + 1), exact).astype(np.int64)
 
 
 def list_new(s, p, r, hazards: np.ndarray) -> None:
@@ -88,24 +91,29 @@ def list_new(s, p, r, hazards: np.ndarray) -> None:
     weight = np.clip(hazards, 0.0, 1.0) * np.maximum(s.latent, 0.0)[None]  # (S, B, K)
     expected = weight.sum(axis=2).T  # (B, S)
     counts = _poisson_counts(expected, r.u["list_counts"])  # (B, S)
+    # more than a month's candidates, or than the free slots: every source keeps its share of what can
+    # be taken, the rest stay latent and are counted (MODEL_SPEC §3: no problem dropped silently)
+    free = s.prob_status == STATUS_FREE
+    n_free = free.sum(axis=1)
+    cap = np.minimum(s.max_new, n_free)
     total = counts.sum(axis=1)
-    s.listing_overflow += np.maximum(total - MAX_NEW, 0)
+    s.pool_full += total > n_free
+    over = total > cap
+    if over.any():
+        kept = np.floor(counts * (cap / np.maximum(total, 1))[:, None]).astype(np.int64)
+        counts = np.where(over[:, None], kept, counts)
+        s.listing_overflow += np.where(over, total - counts.sum(axis=1), 0)
+        total = counts.sum(axis=1)
     # candidates beyond every run's count are never used, so work on the first M only: a run's
     # numbers do not depend on M (its own candidates are the same), only the batch's cost does
-    M = max(int(min(total.max(initial=0), MAX_NEW)), 1)
+    M = max(int(total.max(initial=0)), 1)
     u_cell, u_diff = r.u["list_cell"][:, :M], r.u["list_difficulty"][:, :M]
     u_lead, u_cross, u_third = r.u["list_lead"][:, :M], r.u["list_cross"][:, :M], r.u["list_third"][:, :M]
     u_p1, u_p2 = r.u["list_partner1"][:, :M], r.u["list_partner2"][:, :M]
     cum = np.cumsum(counts, axis=1)  # (B, S)
     m = np.arange(M)
     source = (m[None, :, None] >= cum[:, None, :]).sum(axis=2)  # (B, M) source of candidate m
-    free = s.prob_status == STATUS_FREE
-    n_free = free.sum(axis=1)
-    n_new = np.minimum(np.minimum(total, MAX_NEW), n_free)
-    valid = m[None, :] < n_new[:, None]
-    full = np.minimum(total, MAX_NEW) > n_free
-    s.pool_full += full
-    s.listing_overflow += np.maximum(np.minimum(total, MAX_NEW) - n_free, 0)
+    valid = m[None, :] < total[:, None]
     src = np.minimum(source, S - 1)
     # the cell: categorical over this source's weights
     w = np.take_along_axis(np.transpose(weight, (1, 0, 2)), src[:, :, None], axis=1)  # (B, M, K)

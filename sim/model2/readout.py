@@ -44,6 +44,9 @@ LEVEL_WEIGHTS = {
     "ME": (0.4, 0.2, 0.2, 0.2),  # PM maturity, engaged share, real effort, competence
     "AI": (0.5, 0.5),  # openness, participation
 }
+VISION_WEIGHT = 0.5  # the CL read-out counts collaboration half as skill, half as vision (Model 1)
+SCORE_WEIGHTS = (0.1, 0.6, 0.2)  # trajectory score: per phase reached, final gap closure, a relapse (Model 1)
+SCORE_WINDOW = 12  # months of gap closure averaged at the end for the score (Model 1)
 SOLVE_WINDOW = 3  # months over which the solving pace is compared for activation (a quarter against the one before)
 
 
@@ -51,7 +54,7 @@ def levels(s) -> np.ndarray:
     """The five subsystem levels U_k in [0, 1], read out from agent states, shape (B, 5)."""
     J = s.J
     ties = s.dept_ties.sum(axis=(1, 2)) / max(J * (J - 1), 1)
-    collab = (s.leader_collaboration * (0.5 + 0.5 * s.leader_vision)).mean(axis=1)
+    collab = (s.leader_collaboration * (1.0 - VISION_WEIGHT + VISION_WEIGHT * s.leader_vision)).mean(axis=1)
     w = LEVEL_WEIGHTS
     di = w["DI"][0] * s.drive + w["DI"][1] * s.action_base + w["DI"][2] * identified(s)
     cl = w["CL"][0] * collab + w["CL"][1] * ties + w["CL"][2] * (1.0 - s.dept_silo.mean(axis=1))
@@ -185,7 +188,7 @@ def classify(series: Mapping[str, np.ndarray], params: Mapping[str, float] | Non
       `start_engaged` departments are engaged;
     - build: after start, the capacity index has risen `build_gain` above its value at start;
     - activate: after build, the engaged share is at least `activation_share` and problems are solved
-      faster over the last 6 months than over the 6 before;
+      faster over the last SOLVE_WINDOW (3) months than over the 3 before;
     - deliver: after activate, gap closure reaches `deliver_share` and holds `deliver_hold` months;
     - relapse (after deliver): the engaged share stays below `relapse_engaged` for `relapse_months`
       months, or the trailing `deliver_hold`-month gap closure falls `relapse_margin` below
@@ -228,8 +231,9 @@ def classify(series: Mapping[str, np.ndarray], params: Mapping[str, float] | Non
     marks = [t_start, t_build, t_activate, t_deliver]
     phase = [PHASES[sum(1 for m in marks if m is not None and m <= t)] for t in range(T)]
     n_phases = sum(m is not None for m in marks)
-    final_gap = float(gap[-min(12, T) :].mean())
-    score = 0.1 * n_phases + 0.6 * float(np.clip(final_gap, 0.0, 1.0)) - 0.2 * relapsed
+    final_gap = float(gap[-min(SCORE_WINDOW, T) :].mean())
+    w_phase, w_gap, w_relapse = SCORE_WEIGHTS
+    score = w_phase * n_phases + w_gap * float(np.clip(final_gap, 0.0, 1.0)) - w_relapse * relapsed
     return Trajectory2(
         t_start,
         t_build,

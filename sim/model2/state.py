@@ -18,14 +18,22 @@ D = len(DOMAINS)
 #: problem sources, in the order of the `listed_<source>` columns (MODEL_SPEC §3)
 SOURCES: tuple[str, ...] = ("routine", "diagnosis", "complaint", "evaluation", "comparison", "proposal")
 SRC = {name: i for i, name in enumerate(SOURCES)}
-MAX_NEW = 96  # candidate new problems a month per run; more are counted in `listing_overflow`, none lost
+MAX_NEW = 96  # at least this many candidate new problems a month per run (a fifth of the pool if larger);
+# more are left latent and counted in `listing_overflow`, never lost
 THIRD_DEPT_SHARE = 1.0 / 3.0  # of cross-department problems, the share needing three departments
 DIFFICULTY_SHAPE = 2.0  # Gamma shape of problem difficulty (mean 1): most are routine, a few hard
 INITIAL_LISTED_MONTHS = 1.0  # the starting list holds about a month of ordinary work orders
 LEADER_CONC = 20.0  # Beta concentration of leaders' dispositions around the scenario's resolve
 ATTR_CONC = 12.0  # Beta concentration of cadres' and departments' starting attributes
+LEADER_MEAN = 0.5  # leaders' vision and collaborative skill: the middle of the scale (Model 1)
+LEADER_PV_LEAD = 0.2  # leaders start 0.2 above cadres in public-value commitment (Model 1)
+CITIZEN_TRUST_MEAN, CITIZEN_VOICE_MEAN, CITIZEN_PARTICIPATION_MEAN = 0.35, 0.5, 0.3  # (Model 1)
+CITIZEN_CONC = 4.0  # citizens differ more than cadres in their propensities (Model 1)
 THRESHOLD_MOTIVATION_CORR = -0.5  # cadres who need more to engage are less motivated (Gaussian copula)
 STATUS_FREE, STATUS_OPEN, STATUS_PAPER = 0, 1, 2
+#: what a newcomer cadre brings, drawn fresh (Beta around the scenario's condition)
+FRESH: tuple[str, ...] = ("threshold", "motivation", "competence", "discipline", "blame_fear")
+BLAME_FEAR_MEAN = 0.5  # cadres' mean blame fear (不敢为) before any fault tolerance (Model 1)
 
 
 def beta_draw(u: np.ndarray, mean: np.ndarray | float, conc: float | np.ndarray) -> np.ndarray:
@@ -52,6 +60,7 @@ class State2:
         self.B, self.t = B, 0
         self.routine_only = False  # the spin-up before month 1: no reform
         self.L, self.J, self.N, self.C, self.T, self.P, self.K = L, J, N, C, T, P, K
+        self.max_new = max(MAX_NEW, P // 5)
         gens = rand.gens
 
         def u(*shape):
@@ -75,18 +84,20 @@ class State2:
         # --- leaders ------------------------------------------------------------------------------
         self.leader_disposition = beta_draw(u(L), p.reform_resolve, LEADER_CONC)
         self.leader_resolve = self.leader_disposition.copy()
-        self.leader_vision = beta_draw(u(L), 0.5, ATTR_CONC)
-        self.leader_public_value = beta_draw(u(L), np.clip(p.initial_public_value + 0.2, 0, 1), ATTR_CONC)
-        self.leader_collaboration = beta_draw(u(L), 0.5, ATTR_CONC)
+        self.leader_vision = beta_draw(u(L), LEADER_MEAN, ATTR_CONC)
+        self.leader_public_value = beta_draw(u(L), np.clip(p.initial_public_value + LEADER_PV_LEAD, 0, 1), ATTR_CONC)
+        self.leader_collaboration = beta_draw(u(L), LEADER_MEAN, ATTR_CONC)
         self.leader_tenure = np.zeros((B, L))
         stagger = p.stagger_terms > 0  # (B, 1)
-        offset = np.where(stagger, np.ceil(p.term_length * (np.arange(L) + 1) / L), p.term_length)
+        # staggered: the top leader serves the full term, the others' first terms end one by one
+        offset = np.where(stagger & (np.arange(L) > 0), np.ceil(p.term_length * np.arange(L) / L), p.term_length)
         self.leader_term_end = offset.astype(float)  # month at whose end the term runs out
         self.leader_wins = np.zeros((B, L))
         self.leader_attention = np.zeros((B, L))  # supervising attention x resolve, for the read-outs
 
         # --- county --------------------------------------------------------------------------------
-        self.launched = np.zeros(B, dtype=bool)
+        self.launched = np.zeros(B, dtype=bool)  # the top leader has committed (the county's launch)
+        self.leader_committed = np.zeros((B, L), dtype=bool)
         self.drive = np.zeros(B)
         self.inertia_threshold = p.inertia[:, 0].copy()
         self.event_drive = np.zeros(B)
@@ -106,7 +117,7 @@ class State2:
         # --- departments -----------------------------------------------------------------------------
         self.dept_capacity = beta_draw(u(J), p.initial_capacity, ATTR_CONC)
         self.dept_silo = beta_draw(u(J), p.initial_silo, ATTR_CONC)
-        raw = u(J, J) * 2.0 * p.initial_ties[:, :, None]
+        raw = u(J, J) * 2.0 * p.initial_ties[:, :, None]  # uniform on [0, 2 x initial_ties]: mean initial_ties
         ties = np.clip(np.triu(raw, 1), 0.0, 1.0)
         self.dept_ties = ties + np.transpose(ties, (0, 2, 1))
         self.dept_engaged = np.zeros((B, J), dtype=bool)
@@ -129,7 +140,7 @@ class State2:
         self.cadre_competence = beta_draw(u(N), p.initial_competence, ATTR_CONC)
         self.cadre_discipline = beta_draw(u(N), p.initial_discipline, ATTR_CONC)
         self.cadre_base_discipline = self.cadre_discipline.copy()
-        self.cadre_blame_fear = beta_draw(u(N), 0.5, ATTR_CONC)
+        self.cadre_blame_fear = beta_draw(u(N), BLAME_FEAR_MEAN, ATTR_CONC)
         self.cadre_base_blame_fear = self.cadre_blame_fear.copy()
         self.cadre_public_value = beta_draw(u(N), p.initial_public_value, ATTR_CONC)
         self.cadre_record = np.zeros((B, N))
@@ -145,9 +156,9 @@ class State2:
         self.need_mean = self.citizen_needs.mean(axis=1)
         self.citizen_expectation = np.zeros((B, C))
         self.citizen_satisfaction = np.zeros((B, C))
-        self.citizen_trust = beta_draw(u(C), 0.35, ATTR_CONC)
-        self.citizen_voice_propensity = beta_draw(u(C), 0.5, 4.0)
-        self.citizen_participation_propensity = beta_draw(u(C), 0.3, 4.0)
+        self.citizen_trust = beta_draw(u(C), CITIZEN_TRUST_MEAN, ATTR_CONC)
+        self.citizen_voice_propensity = beta_draw(u(C), CITIZEN_VOICE_MEAN, CITIZEN_CONC)
+        self.citizen_participation_propensity = beta_draw(u(C), CITIZEN_PARTICIPATION_MEAN, CITIZEN_CONC)
         self.citizen_neighbours = self._neighbours(p, rand)
         self.complaints = np.zeros((B, T, D))  # share of each township's residents complaining, by domain
 

@@ -152,6 +152,8 @@ def change_lever(s, p, b: int, lever: str, value: float) -> None:
     if state is not None and new != old:
         x = getattr(s, state)
         x[b] = np.clip(x[b] + (new - old), 0.0, 1.0)
+        if lever == "reform_resolve" and hasattr(s, "leader_disposition"):  # Model 2: resolve returns to it
+            s.leader_disposition[b] = np.clip(s.leader_disposition[b] + (new - old), 0.0, 1.0)
 
 
 def ramp_lever(s, p, b: int, lever: str, value: float, months: int, r) -> dict | None:
