@@ -55,7 +55,7 @@ class Param:
     source: str
     zh: str = ""
     reason: str = ""  # why this value (Model 2 parameters)
-    pattern: str = ""  # the pattern of docs/MODEL.md §6 that constrains it, if any
+    pattern: str = ""  # the pattern of docs/MODEL.md §7 that constrains it, if any
     models: tuple[int, ...] = (1, 2)  # the engines that read it (`model_version`)
 
     def check(self, value: object) -> str | None:
@@ -912,7 +912,7 @@ _PARAMS: list[Param] = [
     ),
 ]
 
-#: Model 2 (MODEL 2 of docs/MODEL.md): the engine switch and the parameters only its rules read. Each
+#: Model 2 (docs/MODEL.md): the engine switch and the parameters only its rules read. Each
 #: has a plausible range, the reason for its default and, where one does, the pattern that bounds it.
 _PARAMS_V2: list[Param] = [
     _v2(

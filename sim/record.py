@@ -58,6 +58,8 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "trajectory_score",
     "final_coupling_degree",
 )
+#: Model 2 adds these summary columns (issue 10), after Model 1's
+SUMMARY_EXTRA: tuple[str, ...] = ("t_relapse", "final_engaged_share", "final_backlog")
 
 
 def measure(s) -> np.ndarray:

@@ -228,3 +228,17 @@ def test_model2_extreme_small_sizes_run(sizes):
     assert np.isfinite(values).all()
     for cls, key in ((sim.model.Leader, "n_leaders"), (sim.model.Department, "n_departments")):
         assert len(res.model.agents_by_type[cls]) == sizes[key]
+
+
+def test_command_line_runs_model2_and_records_it(tmp_path):
+    import json
+
+    from sim.cli import main
+
+    out = tmp_path / "v2"
+    assert main(["run", "l_county", "--set", "model_version=2", "-r", "2", "--steps", "12", "--out", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["model_version"] == 2
+    header = (out / "series.csv").read_text().splitlines()[0].split(",")
+    assert {"engaged_share", "backlog", "task_forces", "top_leader_resolve"} <= set(header)
+    assert "t_relapse" in (out / "summary.csv").read_text().splitlines()[0]

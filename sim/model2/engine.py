@@ -271,8 +271,6 @@ class Engine2:
         return out
 
 
-SUMMARY_EXTRA: tuple[str, ...] = ("t_relapse", "final_engaged_share", "final_backlog")
-
 
 def summarise(series: dict[str, np.ndarray], params: dict, seed: int) -> tuple[dict, list[str]]:
     """The summary row of a Model 2 run (Model 1's columns plus t_relapse, final engaged share and

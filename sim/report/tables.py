@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ..params import PARAMS, Param
-from ..record import SUMMARY_COLUMNS
+from ..record import SUMMARY_COLUMNS, SUMMARY_EXTRA
 
 PHASE_TIMES: tuple[str, ...] = ("t_start", "t_build", "t_activate", "t_deliver")
 
@@ -67,7 +67,10 @@ def summary_frame(rows: Sequence[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame
     df = pd.DataFrame(rows).copy()
     if "replicate" not in df.columns:
         df.insert(0, "replicate", range(len(df)))
-    df = df[["replicate", *SUMMARY_COLUMNS]]
+    extra = [c for c in SUMMARY_EXTRA if c in df.columns]  # Model 2's columns, after Model 1's
+    df = df[["replicate", *SUMMARY_COLUMNS, *extra]]
+    if "t_relapse" in df.columns:
+        df["t_relapse"] = pd.array([None if _is_missing(v) else int(v) for v in df["t_relapse"]], dtype="Int64")
     for col in PHASE_TIMES:
         df[col] = pd.array([None if _is_missing(v) else int(v) for v in df[col]], dtype="Int64")
     df["replicate"] = df["replicate"].astype("int64")
