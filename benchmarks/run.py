@@ -1,4 +1,4 @@
-"""Speed benchmarks (issue #4): `python -m benchmarks.run [--quick] [--full] [--skip-reference]`.
+"""Speed benchmarks (issue #4): `python -m benchmarks.run [--quick] [--full] [--skip-reference] [--model 1|2]`.
 
 Prints, each as the median of several repetitions in this one process run:
 - ms per l_county run alone (`sim.run`, with Mesa agents) and stepped in a batch (`sim.run_batch`);
@@ -27,9 +27,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import sim
-from sim.model import Engine
+from sim.model import make_engine
 
 SCENARIO = "l_county"
+MODEL = 1  # the engine measured (`--model`: 1, or 2 for Model 2)
 BATCH = 64  # runs per batch: the sweet spot measured on this machine (16: 22 ms, 64: 16, 256: 20)
 FULL_RUNS = 22_528 * 4  # sobol_couplings at N = 1024 with second order, 4 replicates
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +71,7 @@ def per_rule(sc: sim.Scenario, batch: int) -> dict[str, float]:
         yield
         acc[name] += time.perf_counter() - t
 
-    engine = Engine([sc] * batch, seeds(batch))
+    engine = make_engine([sc] * batch, seeds(batch))
     t0 = time.perf_counter()
     for _ in range(engine.steps):
         engine.step(timer=timer)
@@ -81,7 +82,7 @@ def per_rule(sc: sim.Scenario, batch: int) -> dict[str, float]:
 
 def scaling(reps: int) -> list[tuple[float, int, float, float]]:
     """(factor, agents, ms alone, ms in a batch) for scaled agent counts; leaders stay a team of 7."""
-    base = sim.load_scenario(SCENARIO)
+    base = sim.load_scenario(SCENARIO, model_version=MODEL)
     out = []
     for f in (0.5, 1, 2, 4, 10):
         sizes = {
@@ -105,7 +106,10 @@ def sweep_rate(workers: int, base_samples: int) -> tuple[float, int]:
     from sim.explore.runner import sweep
 
     exp = load_experiment(ROOT / "experiments" / "sobol_couplings.toml")
-    exp = replace(exp, design={**exp.design, "n": base_samples})
+    scenario = exp.scenario.with_overrides(model_version=MODEL)
+    exp = replace(
+        exp, design={**exp.design, "n": base_samples}, fixed={**exp.fixed, "model_version": MODEL}, scenario=scenario
+    )
     with tempfile.TemporaryDirectory() as tmp:
         outcome = sweep(exp, Path(tmp) / "out", workers=workers, progress=False)
     return outcome.rate, outcome.new
@@ -137,9 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
     ap.add_argument("--full", action="store_true", help="also run the full Sobol sweep (about 15 minutes)")
     ap.add_argument("--skip-reference", action="store_true", help="skip the slow idiomatic-Mesa baseline")
+    ap.add_argument("--model", type=int, choices=(1, 2), default=1, help="the engine to measure (default 1)")
     args = ap.parse_args(argv)
+    global MODEL
+    MODEL = args.model
     reps = 3 if args.quick else 5
-    sc = sim.load_scenario(SCENARIO)
+    sc = sim.load_scenario(SCENARIO, model_version=MODEL)
     import mesa
     import numpy
 
@@ -149,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{time.strftime('%Y-%m-%d %H:%M')}"
     )
     agents = sum(sc.params[k] for k in ("n_leaders", "n_departments", "n_cadres", "n_citizens"))
-    print(f"scenario {SCENARIO}: {agents} agents x {sc.steps} months; medians of {reps}\n")
+    print(f"scenario {SCENARIO}, model {MODEL}: {agents} agents x {sc.steps} months; medians of {reps}\n")
 
     one = alone_ms(sc, reps)
     many = batch_ms(sc, reps)
@@ -192,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"   this benchmark's own peak RSS so far: {driver_peak:.0f} MB")
 
     print("\n6. against the idiomatic Mesa reference (one object per agent, loops, DataCollector)")
-    if args.skip_reference:
+    if args.skip_reference or MODEL == 2:  # the reference ports Model 1 only, so far
         print("   skipped (--skip-reference)")
     else:
         ref = reference_ms(max(1, reps // 2))

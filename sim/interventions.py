@@ -180,7 +180,7 @@ def _kinds() -> list[EventKind]:
         EventKind(
             "set_lever",
             "set a lever, condition, coupling or rate to a value from this month on",
-            "MODEL_SPEC §4 levers; paper §3(二)–(六) (the county's and its superiors' choices)",
+            "docs/MODEL.md §5 levers; paper §3(二)–(六) (the county's and its superiors' choices)",
             {"lever": _LEVER, "value": EventField(0.0, 1.0, None, "the new value", scale="lever")},
             group="lever",
             touches=("the named parameter", "leader_resolve (reform_resolve)", "inertia_threshold (inertia)"),
@@ -190,7 +190,7 @@ def _kinds() -> list[EventKind]:
         EventKind(
             "add_lever",
             "add to (or, negative, take from) a lever; the result is kept inside the lever's range",
-            "MODEL_SPEC §4 levers",
+            "docs/MODEL.md §5 levers",
             {"lever": _LEVER, "delta": EventField(-1.0, 1.0, None, "the change", scale="lever_span")},
             group="lever",
             touches=("the named parameter", "leader_resolve (reform_resolve)", "inertia_threshold (inertia)"),
@@ -200,7 +200,7 @@ def _kinds() -> list[EventKind]:
         EventKind(
             "ramp_lever",
             "move a lever in equal monthly steps from its current value to `value` over `months` months",
-            "MODEL_SPEC §4 levers; paper §3(四) '一年打基础、两年上台阶、三年大变样' (reforms phased in)",
+            "docs/MODEL.md §5 levers; paper §3(四) '一年打基础、两年上台阶、三年大变样' (reforms phased in)",
             {
                 "lever": _LEVER,
                 "value": EventField(0.0, 1.0, None, "the value reached at the last month", scale="lever"),
@@ -291,7 +291,7 @@ def _kinds() -> list[EventKind]:
             "leader_change",
             "one leader is replaced now (leader 0 is the top leader) by one with the given resolve, public"
             " value and collaboration; the rest of the team stays",
-            "paper §3(四) 一把手; MODEL_SPEC §3 Leaders (staggered turnover)",
+            "paper §3(四) 一把手; docs/MODEL.md §4 Leaders (staggered turnover)",
             {
                 "leader": EventField(0, 29, 0, "which leader (0: the top leader 一把手)", integer=True),
                 "resolve": EventField(0.0, 1.0, None, "the successor's reform resolve"),

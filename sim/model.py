@@ -27,7 +27,7 @@ from .scenario import Event, Scenario, default_scenario, load_scenario
 from .state import Pars, Rand, State, month_layout
 from .trajectory import classify, subsystem_levels
 
-#: The step, in order (MODEL_SPEC §3): the five subsystems, then outputs, citizens, the leadership's
+#: The step, in order (docs/MODEL.md §4): the five subsystems, then outputs, citizens, the leadership's
 #: resolve. Each month begins with `turnover.apply_events` (end of term, scheduled events, campaigns).
 STEP_RULES: tuple[tuple[str, Callable], ...] = (
     ("drive–input", di.drive),

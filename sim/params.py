@@ -2,7 +2,7 @@
 
 The registry is the single source of truth for scenario validation, `county-sim params`,
 the ODD glossary and (later) experiment designs. Paper references use the section numbers of
-Bao & Liu (2025) as printed in `shared/seed/bao-liu-2025-county-performance.txt`:
+Bao & Liu (2025) as printed in Bao & Liu (2025), Journal of Lanzhou University (Social Sciences) 2025(4):
 "§3(一)" is 三、(一), "§4(二)" is 四、(二), "§5" is 五、结论与展望.
 """
 
@@ -17,7 +17,7 @@ Group = Literal["size", "lever", "condition", "coupling", "rate", "switch", "cla
 #: Policy domains; departments are assigned round-robin, citizens weigh them differently.
 DOMAINS: tuple[str, ...] = ("economy", "public_services", "infrastructure", "administration")
 
-#: The five subsystems, in the order their rules run each step (MODEL_SPEC §3).
+#: The five subsystems, in the order their rules run each step (docs/MODEL.md §4).
 SUBSYSTEMS: tuple[str, ...] = ("DI", "CL", "GC", "ME", "AI")
 SUBSYSTEM_NAMES: dict[str, tuple[str, str]] = {
     "DI": ("drive–input", "驱动—投入"),
@@ -27,7 +27,7 @@ SUBSYSTEM_NAMES: dict[str, tuple[str, str]] = {
     "AI": ("adaptation–interaction", "适应—互动"),
 }
 
-#: The ten named couplings of MODEL_SPEC §4 (Figure 4 of the paper).
+#: The ten named couplings of docs/MODEL.md §5 (Figure 4 of the paper).
 COUPLINGS: tuple[str, ...] = (
     "k_DI_CL",
     "k_DI_ME",
@@ -108,7 +108,7 @@ _PARAMS: list[Param] = [
         "size",
         "agents",
         "county leadership team (top leader first)",
-        "MODEL_SPEC §2; paper §3(四) 县委书记与领导班子",
+        "docs/MODEL.md §3; paper §3(四) 县委书记与领导班子",
         "领导班子",
     ),
     _p(
@@ -120,7 +120,7 @@ _PARAMS: list[Param] = [
         "size",
         "agents",
         "functional bureaus, round-robin over 4 domains",
-        "MODEL_SPEC §2; paper §3(四) 部门",
+        "docs/MODEL.md §3; paper §3(四) 部门",
         "职能部门",
     ),
     _p(
@@ -132,7 +132,7 @@ _PARAMS: list[Param] = [
         "size",
         "agents",
         "civil servants, spread over departments",
-        "MODEL_SPEC §2; paper §3(五) 干部",
+        "docs/MODEL.md §3; paper §3(五) 干部",
         "干部",
     ),
     _p(
@@ -144,10 +144,10 @@ _PARAMS: list[Param] = [
         "size",
         "agents",
         "residents, spread over townships",
-        "MODEL_SPEC §2; paper §3(一) 群众",
+        "docs/MODEL.md §3; paper §3(一) 群众",
         "群众",
     ),
-    _p("n_townships", 10, 1, 200, "int", "size", "units", "townships citizens live in", "MODEL_SPEC §2", "乡镇"),
+    _p("n_townships", 10, 1, 200, "int", "size", "units", "townships citizens live in", "docs/MODEL.md §3", "乡镇"),
     _p(
         "citizen_ties",
         6,
@@ -169,7 +169,7 @@ _PARAMS: list[Param] = [
         "condition",
         "months",
         "leadership term; the team changes at its end",
-        "MODEL_SPEC §2; paper §2(一) 上下两届领导班子薪火相传",
+        "docs/MODEL.md §3; paper §2(一) 上下两届领导班子薪火相传",
         "任期",
     ),
     # --- levers (what a county or its superiors choose) ------------------------------------
@@ -522,7 +522,7 @@ _PARAMS: list[Param] = [
         "paper §3(一) '其他兄弟县区都在不断的发展'",
         "标杆增长",
     ),
-    # --- couplings (MODEL_SPEC §4) ------------------------------------------------------
+    # --- couplings (docs/MODEL.md §5) ------------------------------------------------------
     _p(
         "k_DI_CL",
         0.7,
@@ -653,7 +653,7 @@ _PARAMS: list[Param] = [
         "rate",
         "weight",
         "weight of the gap to the benchmark in drive",
-        "MODEL_SPEC §3 Drive a_gap; paper §3(一) 明确问题和差距",
+        "docs/MODEL.md §4 Drive a_gap; paper §3(一) 明确问题和差距",
         "差距驱动权重",
     ),
     _p(
@@ -665,7 +665,7 @@ _PARAMS: list[Param] = [
         "rate",
         "weight",
         "weight of assessment pressure in drive",
-        "MODEL_SPEC §3 Drive a_press",
+        "docs/MODEL.md §4 Drive a_press",
         "压力驱动权重",
     ),
     _p(
@@ -677,7 +677,7 @@ _PARAMS: list[Param] = [
         "rate",
         "weight",
         "weight of leaders' resolve in drive",
-        "MODEL_SPEC §3 Drive a_lead; paper §2(一) 新一届领导班子",
+        "docs/MODEL.md §4 Drive a_lead; paper §2(一) 新一届领导班子",
         "决心驱动权重",
     ),
     _v1(
@@ -725,7 +725,7 @@ _PARAMS: list[Param] = [
         "rate",
         _RATE,
         "pull of a cadre's motivation toward its department peers",
-        "MODEL_SPEC §3 Cadre effort; paper §3(一) 营造创先争优的工作氛围",
+        "docs/MODEL.md §4 Cadre effort; paper §3(一) 营造创先争优的工作氛围",
         "同伴影响",
     ),
     _p(
@@ -785,7 +785,7 @@ _PARAMS: list[Param] = [
         "rate",
         "ratio",
         "trust is lost this many times faster than gained",
-        "Slovic 1993 asymmetry; MODEL_SPEC §3 Citizens",
+        "Slovic 1993 asymmetry; docs/MODEL.md §4 Citizens",
         "信任损失倍数",
     ),
     _p(
@@ -822,10 +822,10 @@ _PARAMS: list[Param] = [
         "switch",
         "on/off",
         "hold PM maturity at its initial value (the frozen_pm scenario)",
-        "MODEL_SPEC §6 pattern 4",
+        "docs/MODEL.md §7 pattern 4",
         "冻结绩效管理成熟度",
     ),
-    # --- trajectory classifier (MODEL_SPEC §5) ---------------------------------------------
+    # --- trajectory classifier (docs/MODEL.md §6) ---------------------------------------------
     _v1(
         "motivation_departure",
         0.02,
@@ -835,7 +835,7 @@ _PARAMS: list[Param] = [
         "classifier",
         "motivation units",
         "rise of mean motivation that marks the start",
-        "MODEL_SPEC §5 start",
+        "docs/MODEL.md §6 start",
         "积极性启动阈值",
     ),
     _p(
@@ -847,7 +847,7 @@ _PARAMS: list[Param] = [
         "classifier",
         "capacity-index units",
         "rise of the capacity index that marks build",
-        "MODEL_SPEC §5 build",
+        "docs/MODEL.md §6 build",
         "蓄力阈值",
     ),
     _v1(
@@ -859,7 +859,7 @@ _PARAMS: list[Param] = [
         "classifier",
         _LEVEL,
         "level a subsystem must reach to count as activated",
-        "MODEL_SPEC §5 activate",
+        "docs/MODEL.md §6 activate",
         "激活阈值",
     ),
     _v1(
@@ -871,7 +871,7 @@ _PARAMS: list[Param] = [
         "classifier",
         "subsystems",
         "how many subsystems must be activated together",
-        "MODEL_SPEC §5 activate",
+        "docs/MODEL.md §6 activate",
         "激活子系统数",
     ),
     _p(
@@ -883,7 +883,7 @@ _PARAMS: list[Param] = [
         "classifier",
         "share of gap",
         "share of the gap to the benchmark closed to deliver",
-        "MODEL_SPEC §5 deliver",
+        "docs/MODEL.md §6 deliver",
         "发力阈值",
     ),
     _p(
@@ -895,7 +895,7 @@ _PARAMS: list[Param] = [
         "classifier",
         "months",
         "months the closure must hold to count as delivered",
-        "MODEL_SPEC §5 deliver",
+        "docs/MODEL.md §6 deliver",
         "发力保持期",
     ),
     _p(
@@ -907,7 +907,7 @@ _PARAMS: list[Param] = [
         "classifier",
         "share of gap",
         "drop below the deliver share that counts as relapse",
-        "MODEL_SPEC §5 relapse",
+        "docs/MODEL.md §6 relapse",
         "回落幅度",
     ),
 ]
@@ -950,7 +950,7 @@ _PARAMS_V2: list[Param] = [
         "condition",
         "problems per township and domain",
         "unsolved burden (in problems of mean difficulty) at which a township's performance in a domain is 0",
-        "MODEL_SPEC §3 (performance is one minus the burden of unsolved problems)",
+        "docs/MODEL.md §4 (performance is one minus the burden of unsolved problems)",
         "参照问题负荷",
         "a scale: with 10 townships and 4 domains, 200 problems of mean difficulty make performance 0; a county at 0.3 carries 140",
     ),
@@ -962,7 +962,7 @@ _PARAMS_V2: list[Param] = [
         "condition",
         "SD of log hardship",
         "how unequal townships are in their problems (initial burden and arrivals)",
-        "paper §1 欠发达地区 (uneven development); MODEL_SPEC §2 (townships live in different counties of experience)",
+        "paper §1 欠发达地区 (uneven development); docs/MODEL.md §3 (townships live in different counties of experience)",
         "乡镇差异",
         "a log-normal hardship with SD 0.5 puts the hardest of ten townships at about twice the burden of the easiest",
         "word of mouth's confidence bound binds in some scenarios",
@@ -975,7 +975,7 @@ _PARAMS_V2: list[Param] = [
         "condition",
         "share",
         "share of problems that are county-wide (weigh on every township)",
-        "MODEL_SPEC §3 (county-wide problems: the economy, investment)",
+        "docs/MODEL.md §4 (county-wide problems: the economy, investment)",
         "全县性问题占比",
         "economy and investment problems (one domain of four) are mostly county-wide",
     ),
@@ -1000,7 +1000,7 @@ _PARAMS_V2: list[Param] = [
         "rate",
         "per month",
         "hazard that an unsolved problem is overtaken by events (counted, never dropped silently)",
-        "MODEL_SPEC §3 (the stream of problems never stops)",
+        "docs/MODEL.md §4 (the stream of problems never stops)",
         "问题自然消解率",
         "a problem left alone for about eight years (half-life 69 months) is overtaken by events",
         "1 (trap)",
@@ -1089,7 +1089,7 @@ _PARAMS_V2: list[Param] = [
         "rate",
         "problems per month",
         "problems of mean difficulty a department solves in a month at full capacity, with all cadres at full real effort and competence",
-        "MODEL_SPEC §3 (real effort x competence x capacity)",
+        "docs/MODEL.md §4 (real effort x competence x capacity)",
         "部门工作能力",
         "the starting county's engaged department (capacity 0.3, effort x competence about 0.2) solves about 0.7 problems a month",
         "2 (start), 3",
@@ -1102,7 +1102,7 @@ _PARAMS_V2: list[Param] = [
         "rate",
         "share",
         "share of its capacity a department not engaged in reform works (routine)",
-        "MODEL_SPEC §3 (a non-engaged department does routine work); paper §3(五) 按照惯有行动模式低效运行",
+        "docs/MODEL.md §4 (a non-engaged department does routine work); paper §3(五) 按照惯有行动模式低效运行",
         "常规工作比例",
         "routine administration is about a third of what an engaged bureau does",
         "1 (trap)",
@@ -1115,7 +1115,7 @@ _PARAMS_V2: list[Param] = [
         "rate",
         "share",
         "speed of a cross-department problem worked by its lead department alone, against joint work",
-        "paper §3(四) 一亩三分地; MODEL_SPEC §4 k_CL_ME",
+        "paper §3(四) 一亩三分地; docs/MODEL.md §5 k_CL_ME",
         "单独推进系数",
         "without partners a cross problem moves at a fifth of the speed",
         "7 (linkage)",
@@ -1226,7 +1226,7 @@ _PARAMS_V2: list[Param] = [
         "rate",
         "per month",
         "speed at which a leader's resolve moves to what disposition, results and superiors support",
-        "Ansell & Gash 2008 (small wins); MODEL_SPEC §3 Leaders",
+        "Ansell & Gash 2008 (small wins); docs/MODEL.md §4 Leaders",
         "决心调整速度",
         "resolve follows its supports within about a year",
     ),
@@ -1251,7 +1251,7 @@ _PARAMS_V2: list[Param] = [
         "rate",
         "share",
         "share of resolve a leader loses over the last year of the term",
-        "MODEL_SPEC §3 (resolve responds to months left in the term)",
+        "docs/MODEL.md §4 (resolve responds to months left in the term)",
         "任期末衰减",
         "a lame duck loses about a third of resolve",
     ),
@@ -1375,7 +1375,7 @@ _PARAMS_V2: list[Param] = [
         "rate",
         "signal units",
         "how far below the threshold the signal must fall before a head disengages",
-        "MODEL_SPEC §3 (engagement has hysteresis)",
+        "docs/MODEL.md §4 (engagement has hysteresis)",
         "参与滞后",
         "",
     ),
@@ -1412,7 +1412,7 @@ _PARAMS_V2: list[Param] = [
         "rate",
         "per month",
         "how fast a campaign's effect on thresholds, discipline and fear fades where rules do not hold it",
-        "MODEL_SPEC §0 (a change lasts only as long as something holds it)",
+        "docs/MODEL.md §2 (a change lasts only as long as something holds it)",
         "运动效应衰减",
         "half gone in two years without rules",
     ),
@@ -1549,7 +1549,7 @@ _PARAMS_V2: list[Param] = [
         "condition",
         "share",
         "share of citizens' word-of-mouth ties that cross townships",
-        "Deffuant et al. 2000; MODEL_SPEC §3 Citizens",
+        "Deffuant et al. 2000; docs/MODEL.md §4 Citizens",
         "跨乡镇联系",
         "",
         "confidence bound binds",
@@ -1562,12 +1562,12 @@ _PARAMS_V2: list[Param] = [
         "switch",
         "on/off",
         "leaders' terms end one by one across the term instead of all at once",
-        "MODEL_SPEC §2 (terms may be staggered)",
+        "docs/MODEL.md §3 (terms may be staggered)",
         "任期错开",
         "joint turnover is the paper's two teams (上下两届领导班子)",
         kind="bool",
     ),
-    # --- classifier (Model 2, MODEL_SPEC §5) ---------------------------------------------------------
+    # --- classifier (Model 2, docs/MODEL.md §6) ---------------------------------------------------------
     _v2(
         "start_engaged",
         2,
@@ -1576,7 +1576,7 @@ _PARAMS_V2: list[Param] = [
         "classifier",
         "departments",
         "departments that must be engaged, with reform launched, for the start",
-        "MODEL_SPEC §5 start",
+        "docs/MODEL.md §6 start",
         "启动参与部门数",
         "",
         kind="int",
@@ -1589,7 +1589,7 @@ _PARAMS_V2: list[Param] = [
         "classifier",
         "share",
         "engaged share of departments that marks activation (the cascade tips)",
-        "MODEL_SPEC §5 activate",
+        "docs/MODEL.md §6 activate",
         "激活参与比例",
         "",
     ),
@@ -1601,7 +1601,7 @@ _PARAMS_V2: list[Param] = [
         "classifier",
         "share",
         "after delivery, an engaged share below this for `relapse_months` is a relapse",
-        "MODEL_SPEC §5 relapse",
+        "docs/MODEL.md §6 relapse",
         "回落参与比例",
         "",
     ),
@@ -1613,7 +1613,7 @@ _PARAMS_V2: list[Param] = [
         "classifier",
         "months",
         "months the engaged share must stay low to count as relapse",
-        "MODEL_SPEC §5 relapse",
+        "docs/MODEL.md §6 relapse",
         "回落持续月数",
         "",
         kind="int",

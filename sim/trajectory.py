@@ -1,6 +1,6 @@
 """Subsystem levels, the coupling coordination degree, and the trajectory classifier.
 
-The classifier is a pure function of a run's series (MODEL_SPEC §5): no model state, no randomness.
+The classifier is a pure function of a run's series (docs/MODEL.md §6): no model state, no randomness.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def subsystem_levels(s) -> np.ndarray:
 
 def coupling_degree(levels: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """Coupling coordination degree (耦合协调度) of the five levels along the last axis:
-    C = [prod U / mean(U)^n]^(1/n), T = sum a_k U_k, D = sqrt(C T) (MODEL_SPEC §3; the degree as
+    C = [prod U / mean(U)^n]^(1/n), T = sum a_k U_k, D = sqrt(C T) (docs/MODEL.md §4; the degree as
     used in Chinese regional studies since Liao Chongbin 1999, 热带地理 19(2))."""
     u = np.maximum(levels, 1e-9)
     n = u.shape[-1]

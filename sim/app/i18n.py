@@ -107,7 +107,7 @@ def t(key: str, lang: str = "en", **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
-#: The levers the app has sliders for (MODEL_SPEC §4), then the ten couplings.
+#: The levers the app has sliders for (docs/MODEL.md §5), then the ten couplings.
 LEVERS: tuple[str, ...] = (
     "reform_resolve",
     "assessment_pressure",

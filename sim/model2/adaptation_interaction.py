@@ -67,7 +67,7 @@ def brain_drain(s, p, r) -> None:
 
 def replace_cadres(s, p, r, gone: np.ndarray, u: dict[str, np.ndarray] | None = None) -> None:
     """Newcomers in the posts `gone` (B, N), with fresh draws of threshold, motivation, competence,
-    discipline and blame fear, the county's current public value and no record (MODEL_SPEC §3 Cadres:
+    discipline and blame fear, the county's current public value and no record (docs/MODEL.md §4 Cadres:
     newcomers with fresh draws). `u` gives the uniforms (default: this month's `fresh_*` block)."""
     u = u or {k: r.u[f"fresh_{k}"] for k in FRESH}
     b_idx, n_idx = np.nonzero(gone)
@@ -119,7 +119,7 @@ def head_turnover(s, p, r) -> None:
 
 def fade_campaigns(s, p, r) -> None:
     """What a campaign changed in cadres (thresholds, discipline, blame fear) fades back to their own
-    baselines unless the county's rules hold it (MODEL_SPEC §0: nothing is permanent by fiat)."""
+    baselines unless the county's rules hold it (docs/MODEL.md §2: nothing is permanent by fiat)."""
     fade = p.campaign_fade * to_cadres(s, 1.0 - s.dept_rules)  # each cadre's own department's rules hold it
     s.cadre_threshold += fade * (s.cadre_base_threshold - s.cadre_threshold)
     s.cadre_discipline += fade * (s.cadre_base_discipline - s.cadre_discipline)

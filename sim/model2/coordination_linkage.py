@@ -22,7 +22,7 @@ PRESSURE_SILO = (
 
 def responsible_leader(s) -> np.ndarray:
     """Who can convene a problem's task force: the supervising leader when all its departments are in
-    one portfolio, otherwise the top leader (MODEL_SPEC §3 Leaders), shape (B, P)."""
+    one portfolio, otherwise the top leader (docs/MODEL.md §4 Leaders), shape (B, P)."""
     lead_leader = s.dept_leader[s.prob_lead]
     same = np.ones_like(lead_leader, dtype=bool)
     for k in range(2):

@@ -92,7 +92,7 @@ def action_base(s, p, r) -> None:
 
 def resources(s, p, r) -> None:
     """Own revenue follows the economy; outside resources follow the action base, leaders' lobbying
-    and, through k_AI_DI, outside contacts (paper §3(二) '一遍一遍跑'; MODEL_SPEC §3 Resources)."""
+    and, through k_AI_DI, outside contacts (paper §3(二) '一遍一遍跑'; docs/MODEL.md §4 Resources)."""
     econ = s.real_perf[:, 0] / np.maximum(p.initial_performance[:, 0], 1e-9)
     lobby = (1.0 - p.attention_supervise - p.attention_convene - p.attention_diagnose).clip(0.0) * s.leader_attention
     lobby = (lobby * s.leader_collaboration).mean(axis=1)
@@ -109,7 +109,7 @@ def resources(s, p, r) -> None:
 
 def resolve(s, p, r) -> None:
     """Resolve moves toward what supports it: the leader's own disposition, small wins in the
-    portfolio, pulses from superiors, less as the term runs out (Ansell & Gash 2008; MODEL_SPEC §3)."""
+    portfolio, pulses from superiors, less as the term runs out (Ansell & Gash 2008; docs/MODEL.md §4)."""
     s.leader_tenure += 1.0
     months_left = s.leader_term_end - s.t
     lame = np.clip(1.0 - months_left / LAME_DUCK_MONTHS, 0.0, 1.0)

@@ -1,5 +1,5 @@
 """Model 2's engine: B runs stepped together over arrays with a batch axis, in the order of
-MODEL_SPEC §3 (events; leaders; departments and cadres; performance management; adaptation;
+docs/MODEL.md §4 (events; leaders; departments and cadres; performance management; adaptation;
 citizens; measurement). Run b uses only its own generator and row-wise reductions, so its numbers
 do not depend on which other runs share the batch.
 """
@@ -33,7 +33,7 @@ BALANCE_MONTHS = 12  # the last year of the spin-up gives the routine's listing 
 
 
 def listing(s, p, r) -> None:
-    """All sources list latent problems at once, each through its own channel (MODEL_SPEC §3)."""
+    """All sources list latent problems at once, each through its own channel (docs/MODEL.md §4)."""
     h = np.zeros((len(SOURCES), s.B, s.K))
     h[SRC["routine"]] = p.routine_listing
     h[SRC["diagnosis"]] = di.diagnosis_hazard(s, p)
@@ -47,7 +47,7 @@ def listing(s, p, r) -> None:
     s.diagnosed += s.listed[:, SRC["diagnosis"]]
 
 
-#: The step, in order (MODEL_SPEC §3), as (subsystem, rule); `events.apply_events` runs first.
+#: The step, in order (docs/MODEL.md §4), as (subsystem, rule); `events.apply_events` runs first.
 STEP_RULES: tuple[tuple[str, Callable], ...] = (
     ("problems", pb.arrive),
     ("drive–input", di.launch),
@@ -269,7 +269,6 @@ class Engine2:
             summary, phase = summarise(series, sc.params, seed)
             out.append((series_frame(series, phase, seed) if with_series else None, summary))
         return out
-
 
 
 def summarise(series: dict[str, np.ndarray], params: dict, seed: int) -> tuple[dict, list[str]]:

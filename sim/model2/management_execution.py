@@ -47,7 +47,7 @@ def fault_tolerance(s, p) -> np.ndarray:
 def signal(s, p) -> np.ndarray:
     """Each department head's engagement signal, shape (B, J): the supervising leader's attention,
     incentives, tied departments' engagement, its own assessment pressure and standing rules
-    (weights normalised to sum to one), less blame fear not covered by fault tolerance (MODEL_SPEC §3)."""
+    (weights normalised to sum to one), less blame fear not covered by fault tolerance (docs/MODEL.md §4)."""
     w = np.concatenate(
         [p.engage_w_attention, p.engage_w_incentive, p.engage_w_peer, p.engage_w_pressure, p.engage_w_rules], axis=1
     )
@@ -69,7 +69,7 @@ def signal(s, p) -> np.ndarray:
 
 def engage(s, p, r) -> None:
     """A head engages the department when the signal exceeds the head's own threshold and lets go only
-    when it falls a margin below (Granovetter 1978; hysteresis: MODEL_SPEC §3 Departments)."""
+    when it falls a margin below (Granovetter 1978; hysteresis: docs/MODEL.md §4 Departments)."""
     sig = signal(s, p)
     theta = np.take_along_axis(s.cadre_threshold, s.dept_head, axis=1)
     h = p.engagement_hysteresis
@@ -99,7 +99,7 @@ def work(s, p, r) -> None:
     solo pace unless task forces or ties (k_CL_ME) bring in engaged partners, and silos waste the
     joint work unless shared values ease it (k_GC_CL); introduced resources raise capacity through
     k_DI_ME. Problems reach real progress 1 and are solved, or are closed on paper by gaming
-    (MODEL_SPEC §3; paper §3(四), §3(五))."""
+    (docs/MODEL.md §4; paper §3(四), §3(五))."""
     B = s.B
     open_ = s.prob_status == STATUS_OPEN
     extra = np.maximum(s.resources - s.initial_resources, 0.0)[:, None]
@@ -239,7 +239,7 @@ def evaluation_hazard(s, p) -> np.ndarray:
 def cadres(s, p, r) -> None:
     """Motivation moves toward department peers (local imitation), toward recognised role models
     (明树典型) and toward what an engaged department asks; training raises competence in engaged
-    departments (paper §3(一) 树立典型; §3(五) 业务培训; MODEL_SPEC §3 Cadres)."""
+    departments (paper §3(一) 树立典型; §3(五) 业务培训; docs/MODEL.md §4 Cadres)."""
     engaged = to_cadres(s, s.dept_engaged.astype(float))
     peers = to_cadres(s, dept_mean(s, s.cadre_motivation))
     target = s.cadre_base_motivation + ENGAGED_MOTIVATION * engaged * (1.0 - s.cadre_base_motivation)

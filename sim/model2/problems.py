@@ -1,5 +1,5 @@
 """The problem substrate (问题清单 / 工单): latent problems by township and domain, the listed pool,
-work on listed problems, and performance as one minus the burden left unsolved (MODEL_SPEC §3
+work on listed problems, and performance as one minus the burden left unsolved (docs/MODEL.md §4
 "Problems and performance"; paper §3(四) '将问题的发现和解决作为推进工作的核心准则').
 
 Listing channels each give a hazard per cell of latent burden, shape (B, K); `list_new` turns their
@@ -43,7 +43,7 @@ def by_cell(s, values: np.ndarray) -> np.ndarray:
 
 def arrive(s, p, r) -> None:
     """New latent problems arrive in every township and domain, and unsolved problems are overtaken by
-    events at a small hazard, counted (MODEL_SPEC §3: the stream of problems never stops)."""
+    events at a small hazard, counted (docs/MODEL.md §4: the stream of problems never stops)."""
     s.latent += s.arrival
     lost = p.problem_obsolescence[:, 0]
     s.latent *= 1.0 - lost[:, None]
@@ -64,7 +64,7 @@ def cell_burden(s, paper_counts: bool = True) -> np.ndarray:
 
 def township_performance(s, burden: np.ndarray) -> np.ndarray:
     """Performance by township and domain, 1 - burden / reference, shape (B, T, D); a county-wide
-    problem weighs on every township, spread evenly (MODEL_SPEC §3)."""
+    problem weighs on every township, spread evenly (docs/MODEL.md §4)."""
     B, T = s.B, s.T
     town = burden[:, : T * D].reshape(B, T, D) + burden[:, None, T * D :] / T
     return np.clip(1.0 - town / s.ref_cell[:, None, None], 0.0, 1.0)
@@ -92,7 +92,7 @@ def list_new(s, p, r, hazards: np.ndarray) -> None:
     expected = weight.sum(axis=2).T  # (B, S)
     counts = _poisson_counts(expected, r.u["list_counts"])  # (B, S)
     # more than a month's candidates, or than the free slots: every source keeps its share of what can
-    # be taken, the rest stay latent and are counted (MODEL_SPEC §3: no problem dropped silently)
+    # be taken, the rest stay latent and are counted (docs/MODEL.md §4: no problem dropped silently)
     free = s.prob_status == STATUS_FREE
     n_free = free.sum(axis=1)
     cap = np.minimum(s.max_new, n_free)

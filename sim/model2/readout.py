@@ -1,4 +1,4 @@
-"""What Model 2 measures each month, and its trajectory classifier (MODEL_SPEC §5).
+"""What Model 2 measures each month, and its trajectory classifier (docs/MODEL.md §6).
 
 The subsystem levels and the coupling coordination degree C, T, D are read-outs: they are computed
 here from agent states for reporting and for the classifier, and no rule reads them.
@@ -36,7 +36,7 @@ EXTRA: tuple[str, ...] = (
 )
 NAMES: tuple[str, ...] = (*MEASURES, *EXTRA)
 COL = {name: i for i, name in enumerate(NAMES)}
-# weights of the read-out levels (reporting only; MODEL_SPEC §3 read-outs)
+# weights of the read-out levels (reporting only; docs/MODEL.md §4 read-outs)
 LEVEL_WEIGHTS = {
     "DI": (0.4, 0.3, 0.3),  # launch signal, action base, listed share of the burden
     "CL": (0.3, 0.4, 0.3),  # leaders' collaboration x vision, tie strength, 1 - silo
@@ -143,7 +143,7 @@ def measure(s, p) -> np.ndarray:
 
 def performance(s) -> None:
     """Real and assessed performance by township and domain from the burden left unsolved; assessed
-    leaves out problems closed only on paper (MODEL_SPEC §3; Bevan & Hood 2006)."""
+    leaves out problems closed only on paper (docs/MODEL.md §4; Bevan & Hood 2006)."""
     from .problems import township_performance
 
     s.town_perf = township_performance(s, cell_burden(s, paper_counts=True))
@@ -183,7 +183,7 @@ def _run_of(mask: np.ndarray, n: int) -> np.ndarray:
 
 def classify(series: Mapping[str, np.ndarray], params: Mapping[str, float] | None = None) -> Trajectory2:
     """Classify one Model 2 run into start–build–activate–deliver (启动—蓄力—激活—发力), on agent-level
-    observables (MODEL_SPEC §5):
+    observables (docs/MODEL.md §6):
     - start: the top leader's reform signal (`drive`) is above the launch threshold and at least
       `start_engaged` departments are engaged;
     - build: after start, the capacity index has risen `build_gain` above its value at start;

@@ -15,7 +15,7 @@ from ..params import DOMAINS
 from ..state import NEED_CONCENTRATION, Pars, Rand, blocks
 
 D = len(DOMAINS)
-#: problem sources, in the order of the `listed_<source>` columns (MODEL_SPEC §3)
+#: problem sources, in the order of the `listed_<source>` columns (docs/MODEL.md §4)
 SOURCES: tuple[str, ...] = ("routine", "diagnosis", "complaint", "evaluation", "comparison", "proposal")
 SRC = {name: i for i, name in enumerate(SOURCES)}
 MAX_NEW = 96  # at least this many candidate new problems a month per run (a fifth of the pool if larger);

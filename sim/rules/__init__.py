@@ -1,4 +1,4 @@
-"""One module per subsystem (MODEL_SPEC §3), plus citizens, events and turnover.
+"""One module per subsystem (docs/MODEL.md §4), plus citizens, events and turnover.
 
 Each rule is a function `rule(s, p, r)` over the whole batch: `s` the `State`, `p` the `Pars`,
 `r` the per-run random generators. Rules read the subsystem levels computed at the end of the

@@ -1,5 +1,5 @@
 """Citizens: expectation–disconfirmation satisfaction, asymmetric trust, word of mouth, voice and
-participation (paper §3(一) 群众满意度; §3(三) 有效参与; MODEL_SPEC §3 Citizens)."""
+participation (paper §3(一) 群众满意度; §3(三) 有效参与; docs/MODEL.md §4 Citizens)."""
 
 import numpy as np
 
@@ -40,7 +40,7 @@ def word_of_mouth(s, p, r) -> None:
 
 
 def trust(s, p, r) -> None:
-    """Trust follows satisfaction and is lost faster than it is gained (Slovic 1993; MODEL_SPEC §3)."""
+    """Trust follows satisfaction and is lost faster than it is gained (Slovic 1993; docs/MODEL.md §4)."""
     d = s.citizen_satisfaction - s.citizen_trust
     s.citizen_trust += TRUST_GAIN * np.where(d > 0, 1.0, p.trust_loss_ratio) * d
     np.clip(s.citizen_trust, 0.0, 1.0, out=s.citizen_trust)

@@ -63,7 +63,7 @@ def leadership_change(
 ) -> None:
     """A new team takes over: its own resolve and values; of what was only carried by the leaders the
     successor keeps `keeps_practices` (0.5 at the end of a term), what was institutionalised stays
-    (paper §2(一) 薪火相传; MODEL_SPEC §3 Turnover)."""
+    (paper §2(一) 薪火相传; docs/MODEL.md §4 Turnover)."""
     L = s.leader_resolve.shape[1]
     g = r.gens[b]
     s.leader_resolve[b] = np.clip(resolve + g.normal(0.0, 0.05, L), 0.0, 1.0)
@@ -142,7 +142,7 @@ def leader_resolve(s, p, r) -> None:
 def change_lever(s, p, b: int, lever: str, value: float) -> None:
     """Parameter `lever` of run b becomes `value`, kept in its range; a lever that only seeds a state
     at month 0 (`STATE_LEVERS`: reform_resolve, inertia) moves that state by the same amount
-    (MODEL_SPEC §4 levers)."""
+    (docs/MODEL.md §5 levers)."""
     spec = PARAMS[lever]
     column = getattr(p, lever)
     old = float(column[b, 0])
