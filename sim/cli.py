@@ -25,7 +25,7 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 OUTPUT_FILES: tuple[str, ...] = ("series.csv", "summary.csv", "trajectory.png", "manifest.json")
 #: Modules that add subcommands: each has `register(subparsers)` that adds its parsers and sets
 #: `func=handler(args, argv) -> exit code`. Handlers raise ScenarioError for bad input.
-COMMAND_MODULES: tuple[str, ...] = ("sim.explore.cli", "sim.app.cli", "sim.whatif.cli")
+COMMAND_MODULES: tuple[str, ...] = ("sim.explore.cli", "sim.app.cli", "sim.whatif.cli", "sim.whatif.ablate")
 
 
 class _Parser(argparse.ArgumentParser):

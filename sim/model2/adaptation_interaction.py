@@ -110,8 +110,9 @@ def _argmax_in_dept(s, x: np.ndarray) -> np.ndarray:
 
 
 def head_turnover(s, p, r) -> None:
-    """Head posts change hands at a hazard; promotion by merit changes who heads departments, and so
-    the thresholds that decide engagement (selection: Li & Zhou 2005)."""
+    """Head posts come up for appointment at a hazard: with promotion by merit the best record takes
+    it (and so the head's threshold changes), otherwise seniority, which usually keeps the incumbent
+    (selection: Li & Zhou 2005)."""
     posts = r.u["head_turnover"] < p.head_turnover
     if posts.any():
         appoint_heads(s, p, r, posts)

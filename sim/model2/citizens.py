@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .management_execution import placeless
 from .state import D
 
 SATISFACTION_SPEED = 0.2  # monthly share of the gap to the satisfaction target closed (Model 1)
@@ -93,7 +94,8 @@ def voice_and_participation(s, p, r) -> None:
 def complaint_hazard(s, p) -> np.ndarray:
     """Complaints through open channels list the problems of the township and domain they name
     (paper §3(一) '定期将反映的共性问题汇报县委书记并推动解决'), a hazard per cell (B, K)."""
-    town = p.complaint_listing[:, :, None] * p.channel_openness[:, :, None] * s.complaints  # (B, T, D)
+    complaints = np.where(placeless(p)[:, None, None], s.complaints.mean(axis=1, keepdims=True), s.complaints)
+    town = p.complaint_listing[:, :, None] * p.channel_openness[:, :, None] * complaints  # (B, T, D)
     county = town.mean(axis=1)
     return np.concatenate([town.reshape(s.B, -1), county], axis=1)
 
@@ -101,6 +103,7 @@ def complaint_hazard(s, p) -> np.ndarray:
 def proposal_hazard(s, p) -> np.ndarray:
     """Deputies' and social organisations' proposals (k_AI_GC) list problems of the townships where
     citizens take part (paper §3(三) 提案、带案视察), a hazard per cell (B, K)."""
-    town = (p.proposal_listing * p.k_AI_GC * s.town_participation)[:, :, None] * np.ones(D)
+    part = np.where(placeless(p)[:, None], s.town_participation.mean(axis=1, keepdims=True), s.town_participation)
+    town = (p.proposal_listing * p.k_AI_GC * part)[:, :, None] * np.ones(D)
     county = town.mean(axis=1)
     return np.concatenate([town.reshape(s.B, -1), county], axis=1)

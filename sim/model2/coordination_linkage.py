@@ -61,8 +61,8 @@ def convene(s, p, r) -> None:
     n = np.floor(cap + r.u["convene"]).astype(np.intp)  # fractional capacity: sometimes one more
     resp = responsible_leader(s)
     pr = priority(s, p)
-    if s.random_convening:  # pattern 8 ablation: task forces without regard to need
-        pr = r.u["convene_random"]
+    # pattern 8 ablation: task forces without regard to need
+    pr = np.where(p.ablate_task_force_targeting > 0, r.u["convene_random"], pr)
     group = np.where(open_cross, resp, L)
     key = group * 1e6 - np.minimum(pr, 1e5)
     order = np.argsort(key, axis=1, kind="stable")

@@ -52,17 +52,35 @@ def launch(s, p, r) -> None:
 
 
 def attention(s, p, r) -> None:
-    """A committed leader's attention (its resolve) reaches the departments of the portfolio (分管),
-    spread over them, with the top leader's behind every push (paper §3(四) FT17, FT19)."""
-    s.leader_attention = s.leader_committed * s.leader_resolve
+    """A committed leader's attention (its resolve; an uncommitted one's as far as standing rules carry
+    it) reaches the departments of the portfolio (分管), spread over them, with the top leader's behind
+    every push (paper §3(四) FT17, FT19)."""
+    # a leader who has not committed still follows what became standing rules (长效制度): what was
+    # institutionalised outlives the team that started it (paper §2(一) 薪火相传; §3(五))
+    rules = s.dept_rules.mean(axis=1, keepdims=True)
+    s.leader_attention = s.leader_resolve * np.where(s.leader_committed, 1.0, rules)
     per_dept = np.minimum(1.0, p.attention_supervise * SUPERVISION_SPAN / s.portfolio_size[s.dept_leader])  # (B, J)
     sup = np.take(s.leader_attention, s.dept_leader, axis=1)
-    s.dept_attention = per_dept * ((1.0 - TOP_LEADER_SHARE) * sup + TOP_LEADER_SHARE * s.leader_attention[:, :1])
+    att = per_dept * ((1.0 - TOP_LEADER_SHARE) * sup + TOP_LEADER_SHARE * s.leader_attention[:, :1])
+    pooled = p.mean_field > 0  # the mean-field twin pools the portfolios
+    s.dept_attention = np.where(pooled, att.mean(axis=1, keepdims=True), att)
+
+
+def priorities(s, p) -> np.ndarray:
+    """Where leaders look, by domain (B, D), mean 1: the economy first (economy_bias, 唯GDP) except as
+    far as citizens' voice has made public value clear, which turns them to what residents need
+    (paper 引言 '唯GDP'导向; §3(一) 公共价值建构 '从根源上转变其绩效观')."""
+    econ = np.zeros(D)
+    econ[0] = 1.0
+    gdp = p.economy_bias * econ + (1.0 - p.economy_bias) / D  # (B, D)
+    clear = s.public_value_clarity[:, None]
+    return D * ((1.0 - clear) * gdp + clear * s.need_mean)
 
 
 def diagnosis_hazard(s, p) -> np.ndarray:
-    """Front-line diagnosis (一线工作法): each launched leader goes out to the domains of the portfolio
-    (the top leader to all) and lists hidden problems there, a hazard per cell (B, K) (paper §3(五))."""
+    """Front-line diagnosis (一线工作法): each leader goes out to the domains of the portfolio (the top
+    leader to all), weighted by the leadership's priorities, and lists hidden problems there, a
+    hazard per cell (B, K) (paper §3(五))."""
     L = s.L
     effort = p.attention_diagnose * s.leader_attention  # (B, L)
     share = np.zeros((L, D))
@@ -71,7 +89,7 @@ def diagnosis_hazard(s, p) -> np.ndarray:
         share[leader] = np.bincount(mine, minlength=D) / max(len(mine), 1) if len(mine) else 1.0 / D
     if L > 1:
         share[0] = 1.0 / D  # the top leader goes everywhere
-    by_domain = (effort[:, :, None] * share[None]).sum(axis=1)  # (B, D)
+    by_domain = (effort[:, :, None] * share[None]).sum(axis=1) * priorities(s, p)  # (B, D)
     return p.diagnosis_rate * np.tile(by_domain, (1, s.T + 1))
 
 

@@ -1,7 +1,8 @@
 """Model 2's engine: B runs stepped together over arrays with a batch axis, in the order of
-docs/MODEL.md §4 (events; leaders; departments and cadres; performance management; adaptation;
-citizens; measurement). Run b uses only its own generator and row-wise reductions, so its numbers
-do not depend on which other runs share the batch.
+`STEP_RULES` (events first; then leaders, listing, departments and cadres, performance management,
+adaptation, citizens, and last the leaders' inputs and resolve; docs/MODEL.md §4 gives the reasons).
+Run b uses only its own generator and row-wise reductions, so its numbers do not depend on which
+other runs share the batch.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..record import MEASURES
 from ..scenario import Event, Scenario
 from ..state import Pars, Rand
 from ..trajectory import gap_closure_series
+from . import ablation as ab
 from . import adaptation_interaction as ai
 from . import citizens as cz
 from . import coordination_linkage as cl
@@ -195,9 +197,9 @@ class Engine2:
         s.diagnosed = np.zeros(B)
         s.wom_blocked = np.zeros(B)
         s.town_participation = np.zeros((B, s.T))
-        s.random_convening = False  # pattern 8 ablations (switched on by `county-sim ablate`)
-        s.no_role_models = False
         s.dept_budget_share = np.full((B, J), 1.0 / J)  # Model 1's agents read it; Model 2 has no budget rule yet
+        ab.top_leader_at_mean(s, p)
+        ab.homogenise(s, p)
         r.begin_month()
         pb.seed_pool(s, p, r)
         performance(s)
@@ -254,6 +256,7 @@ class Engine2:
             else:
                 with timer(name):
                     rule(s, p, r)
+        ab.homogenise(s, p)  # the mean-field twin's runs only
         # the benchmark county keeps improving (paper §3(一) '其他兄弟县区都在不断的发展')
         s.benchmark += p.benchmark_growth[:, 0] / 12.0 * (1.0 - s.benchmark)
         for name in BOUNDED:

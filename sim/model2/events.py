@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..rules.turnover import change_lever, close_channel, open_channel, ramp_lever, resource_shock
+from .ablation import top_leader_at_mean
 from .adaptation_interaction import (
     BENCHMARK_SKILL,
     VISIT_CAPACITY,
@@ -73,11 +74,12 @@ def new_leader(s, p, b: int, leader: int, resolve: float, public_value: float, c
     s.leader_collaboration[b, leader] = float(beta_draw(u[2], collaboration, LEADER_CONC))
     s.leader_tenure[b, leader] = 0.0
     s.leader_wins[b, leader] = 0.0
-    s.leader_committed[b, leader] = False  # a newcomer decides for itself next month
+    s.leader_committed[b, leader] = False  # a newcomer decides for itself (this month's launch rule)
     s.leader_term_end[b, leader] = s.t - 1 + float(p.term_length[b, 0])
     mine = (s.dept_leader == leader) | (leader == 0 and s.L == 1)
     loss = (1.0 - keeps) * np.maximum(s.dept_practices[b] - s.dept_rules[b], 0.0)
     s.dept_practices[b] -= mine * loss
+    top_leader_at_mean(s, p, only=b)  # pattern 8 ablation: the top leader stays the team's mean
     if leader == 0:  # a new top leader: no pulse carried over, its own diagnosis and campaigns
         s.event_drive[b] = 0.0
         s.campaigns_done[b] = False
@@ -97,7 +99,7 @@ def leader_change(s, p, b, leader, resolve, public_value, collaboration, r, keep
 
 def learning_visit(s, p, b: int, strength: float, r) -> None:
     """A scheduled study tour for every department: competence and capacity toward the developed
-    county's, openness up, practices brought back, and through k_AI_DI hidden problems listed next
+    county's, openness up, practices brought back, and through k_AI_DI hidden problems listed this
     month (paper §3(三) '带着干部…跑了发达的市'; 与发达县区对比找出短板)."""
     s.cadre_competence[b] += VISIT_COMPETENCE * strength * np.maximum(0.0, BENCHMARK_SKILL - s.cadre_competence[b])
     s.dept_capacity[b] += VISIT_CAPACITY * strength * np.maximum(0.0, BENCHMARK_SKILL - s.dept_capacity[b])

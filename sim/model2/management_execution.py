@@ -203,9 +203,10 @@ def assess(s, p, r) -> None:
     paper = s.prob_status == STATUS_PAPER
     town, dom = s.prob_cell // D, s.prob_cell % D
     in_town = town < s.T
+    placed = np.where(placeless(p)[:, None, None], s.complaints.mean(axis=1, keepdims=True), s.complaints)
     complaint = np.where(
         in_town,
-        s.complaints[np.arange(s.B)[:, None], np.minimum(town, s.T - 1), dom],
+        placed[np.arange(s.B)[:, None], np.minimum(town, s.T - 1), dom],
         s.complaints.mean(axis=1)[np.arange(s.B)[:, None], dom],
     )
     # a problem closed on paper is hidden again: ordinary work orders find it as they find any hidden
@@ -229,6 +230,11 @@ def assess(s, p, r) -> None:
     s.pm_maturity = np.where(frozen, s.pm_maturity, s.pm_maturity + grow)
 
 
+def placeless(p) -> np.ndarray:
+    """Runs whose complaints and proposals do not name their township (pattern 8; mean field), (B,)."""
+    return (p.ablate_townships[:, 0] > 0) | (p.mean_field[:, 0] > 0)
+
+
 def evaluation_hazard(s, p) -> np.ndarray:
     """Evaluation findings (k_ME_DI inside the pressure): assessment exposes the hidden problems of
     the domains whose departments it presses, a hazard per cell (B, K) (paper §4(二) 持续发现绩效差距)."""
@@ -249,7 +255,7 @@ def cadres(s, p, r) -> None:
     is_best = contribution >= to_cadres(s, best)
     first = np.minimum.reduceat(np.where(is_best, np.arange(s.N), s.N), s.dept_start, axis=1)  # (B, J)
     model_motivation = np.take_along_axis(s.cadre_motivation, np.minimum(first, s.N - 1), axis=1)
-    recognised = (s.dept_output > 0) & (p.role_model_gain > 0) & ~s.no_role_models
+    recognised = (s.dept_output > 0) & (p.role_model_gain > 0) & (p.ablate_role_models == 0)  # pattern 8 ablation
     pull = to_cadres(s, recognised * (model_motivation)) - s.cadre_motivation
     s.cadre_motivation += (
         MOTIVATION_SPEED * (target - s.cadre_motivation)

@@ -122,6 +122,7 @@ def list_new(s, p, r, hazards: np.ndarray) -> None:
     cell = np.minimum((cw <= u[:, :, None]).sum(axis=2), K - 1)
     # difficulty (Gamma, mean 1), scaled down where a cell has less latent burden than asked of it
     diff = gammaincinv(DIFFICULTY_SHAPE, np.clip(u_diff, 1e-12, 1 - 1e-12)) / DIFFICULTY_SHAPE
+    diff = np.where(p.mean_field > 0, 1.0, diff)  # the mean-field twin: every problem of mean difficulty
     diff = np.where(valid, diff, 0.0)
     asked = np.zeros((B, K))
     rows = np.repeat(np.arange(B), M)

@@ -148,6 +148,10 @@ def performance(s) -> None:
 
     s.town_perf = township_performance(s, cell_burden(s, paper_counts=True))
     s.town_assessed = township_performance(s, cell_burden(s, paper_counts=False))
+    if s.mean_field_rows.any():  # the mean-field twin: citizens live in the county's average township
+        on = s.mean_field_rows[:, None, None]
+        s.town_perf = np.where(on, s.town_perf.mean(axis=1, keepdims=True), s.town_perf)
+        s.town_assessed = np.where(on, s.town_assessed.mean(axis=1, keepdims=True), s.town_assessed)
     s.real_perf = s.town_perf.mean(axis=1)
     s.assessed_perf = s.town_assessed.mean(axis=1)
 

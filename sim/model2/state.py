@@ -58,6 +58,7 @@ class State2:
         P = p.problem_slots
         K = (T + 1) * D
         self.B, self.t = B, 0
+        self.mean_field_rows = p.mean_field[:, 0] > 0  # the mean-field twin's runs (pattern 8)
         self.routine_only = False  # the spin-up before month 1: no reform
         self.L, self.J, self.N, self.C, self.T, self.P, self.K = L, J, N, C, T, P, K
         self.max_new = max(MAX_NEW, P // 5)
@@ -190,7 +191,8 @@ class State2:
 
     def _neighbours(self, p: Pars, rand: Rand) -> np.ndarray:
         """Word-of-mouth ties: each citizen has `citizen_ties` others, a share `cross_township_ties`
-        of them in other townships (Deffuant et al. 2000 on a network with local clusters)."""
+        of them drawn from the whole county (so about one in T of those lands in the citizen's own
+        township), the rest in the own township (Deffuant et al. 2000 on a clustered network)."""
         B, C, T, k = p.B, p.n_citizens, p.n_townships, p.citizen_ties
         if k == 0:
             return np.zeros((B, C, 0), dtype=np.intp)
