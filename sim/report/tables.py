@@ -147,7 +147,19 @@ def run_table(summary: pd.DataFrame) -> str:
     return f"{table}\n{note}\n{share}"
 
 
-PARAM_HEADERS: tuple[str, ...] = ("name", "group", "default", "range", "unit", "meaning", "source", "中文")
+PARAM_HEADERS: tuple[str, ...] = (
+    "name",
+    "group",
+    "default",
+    "range",
+    "unit",
+    "meaning",
+    "source",
+    "中文",
+    "engines",
+    "reason",
+    "pattern",
+)
 
 
 def _fmt_value(v: Any) -> str:
@@ -158,13 +170,15 @@ def _fmt_value(v: Any) -> str:
 
 
 def param_row(p: Param) -> list[str]:
-    """One registry row: name, group, default, range, unit, meaning, source, Chinese term."""
+    """One registry row: name, group, default, range, unit, meaning, source, Chinese term, the engines
+    that read it (model_version 1, 2), the reason for its value and the pattern that constrains it."""
     rng = "true/false" if p.kind == "bool" else f"[{_fmt_value(p.low)}, {_fmt_value(p.high)}]"
-    return [p.name, p.group, _fmt_value(p.default), rng, p.unit, p.meaning, p.source, p.zh]
+    engines = ",".join(str(m) for m in p.models)
+    return [p.name, p.group, _fmt_value(p.default), rng, p.unit, p.meaning, p.source, p.zh, engines, p.reason, p.pattern]
 
 
 def params_table(markdown: bool = False, params: dict[str, Param] | None = None) -> str:
     """The parameter registry as aligned text or, with `markdown=True`, a Markdown table."""
     rows = [param_row(p) for p in (params or PARAMS).values()]
-    align = ["<", "<", ">", "<", "<", "<", "<", "<"]
+    align = ["<", "<", ">", "<", "<", "<", "<", "<", "<", "<", "<"]
     return markdown_table(PARAM_HEADERS, rows, align) if markdown else text_table(PARAM_HEADERS, rows, align)
