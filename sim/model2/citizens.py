@@ -29,8 +29,8 @@ PARTICIPATION_SPEED = 0.2  # monthly share of the gap to this month's participat
 def experience(s) -> np.ndarray:
     """Experienced quality: each citizen's need weights over the performance of their own township
     (its problems and the county-wide ones), shape (B, C) (Van Ryzin 2004)."""
-    perf = np.take(s.town_perf, s.citizen_township, axis=1)  # (B, C, D)
-    return (s.citizen_needs * perf).sum(axis=2)
+    s.citizen_perf = np.take(s.town_perf, s.citizen_township, axis=1)  # (B, C, D), reused by voice
+    return (s.citizen_needs * s.citizen_perf).sum(axis=2)
 
 
 def satisfaction(s, p, r) -> None:
@@ -73,8 +73,8 @@ def voice_and_participation(s, p, r) -> None:
         1.0 - p.channel_openness * (1.0 - OPENNESS_IN_VOICE + OPENNESS_IN_VOICE * s.openness[:, None])
     )
     voice = grievance > cost + VOICE_NOISE * r.u["voice"]
-    perf = np.take(s.town_perf, s.citizen_township, axis=1)
-    top = (s.citizen_needs * (1.0 - perf)).argmax(axis=2)  # (B, C)
+    # town_perf has not changed since `satisfaction` gathered it for each citizen this month
+    top = (s.citizen_needs * (1.0 - s.citizen_perf)).argmax(axis=2)  # (B, C)
     idx = (np.arange(B)[:, None] * T + s.citizen_township[None, :]) * D + top
     counts = np.bincount(idx[voice], minlength=B * T * D).reshape(B, T, D)
     s.complaints = counts / s.town_size[None, :, None]

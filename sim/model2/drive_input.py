@@ -81,15 +81,8 @@ def diagnosis_hazard(s, p) -> np.ndarray:
     """Front-line diagnosis (一线工作法): each leader goes out to the domains of the portfolio (the top
     leader to all), weighted by the leadership's priorities, and lists hidden problems there, a
     hazard per cell (B, K) (paper §3(五))."""
-    L = s.L
     effort = p.attention_diagnose * s.leader_attention  # (B, L)
-    share = np.zeros((L, D))
-    for leader in range(L):
-        mine = s.dept_domain[s.dept_leader == leader]
-        share[leader] = np.bincount(mine, minlength=D) / max(len(mine), 1) if len(mine) else 1.0 / D
-    if L > 1:
-        share[0] = 1.0 / D  # the top leader goes everywhere
-    by_domain = (effort[:, :, None] * share[None]).sum(axis=1) * priorities(s, p)  # (B, D)
+    by_domain = (effort[:, :, None] * s.portfolio_domains[None]).sum(axis=1) * priorities(s, p)  # (B, D)
     return p.diagnosis_rate * np.tile(by_domain, (1, s.T + 1))
 
 

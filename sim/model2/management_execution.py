@@ -146,9 +146,8 @@ def work(s, p, r) -> None:
     backlog = by_dept(s, open_.astype(float), s.prob_lead)
     ratio = np.minimum(n_solved / np.maximum(backlog, 1.0), 1.0)
     per_leader = np.zeros((B, s.L))
-    for leader in range(s.L):
-        mine = s.dept_leader == leader
-        per_leader[:, leader] = ratio[:, mine].mean(axis=1) if mine.any() else ratio.mean(axis=1)
+    for leader, mine in enumerate(s.portfolio_members):
+        per_leader[:, leader] = ratio[:, mine].mean(axis=1) if mine.size else ratio.mean(axis=1)
     if s.L > 1:
         per_leader[:, 0] = ratio.mean(axis=1)  # the top leader answers for the whole county
     s.leader_wins += WIN_MEMORY * (per_leader - s.leader_wins)

@@ -71,6 +71,14 @@ class State2:
         self.dept_domain = np.arange(J) % D
         self.dept_leader = portfolios(L, J)
         self.portfolio_size = np.bincount(self.dept_leader, minlength=L).astype(float)
+        # each leader's share of its portfolio in each domain (the top leader goes to every domain)
+        self.portfolio_domains = np.zeros((L, D))
+        for leader in range(L):
+            mine = self.dept_domain[self.dept_leader == leader]
+            self.portfolio_domains[leader] = np.bincount(mine, minlength=D) / len(mine) if len(mine) else 1.0 / D
+        if L > 1:
+            self.portfolio_domains[0] = 1.0 / D
+        self.portfolio_members = [np.flatnonzero(self.dept_leader == leader) for leader in range(L)]
         self.domain_depts = [np.flatnonzero(self.dept_domain == d) for d in range(D)]
         self.domain_size = np.bincount(self.dept_domain, minlength=D)
         width = int(self.domain_size.max())
