@@ -103,11 +103,12 @@ def replicate_seed(seed: int, replicate: int) -> int:
     return int(child.generate_state(2, np.uint32).view(np.uint64)[0] >> np.uint64(1))
 
 
-class Engine:
-    """B runs stepped together. Run b uses only its own generator, so its numbers do not depend on
-    which other runs share the batch."""
+class BatchEngine:
+    """What both engines share: B runs with their own generators, parameters as (B, 1) columns, the
+    scheduled events by month, a recorder, and `results`. A subclass gives its state, its monthly
+    random layout, its recorder, `_initialise`, `step` and its classifier."""
 
-    version = 1
+    version: int
     classify = staticmethod(classify)
 
     def __init__(self, scenarios: Sequence[Scenario], seeds: Sequence[int], steps: int | None = None):
@@ -115,8 +116,8 @@ class Engine:
         self.seeds = [seed_int(x) for x in seeds]
         self.p = Pars(self.scenarios)
         self.r = Rand([np.random.default_rng(x) for x in self.seeds])
-        self.s = State(self.p, self.r)
-        self.r.layout = month_layout(self.p)
+        self.s = self.make_state()
+        self.r.layout = self.layout()
         self.schedules: list[dict[int, list[Event]]] = []
         for sc in self.scenarios:
             sched: dict[int, list[Event]] = defaultdict(list)
@@ -124,8 +125,35 @@ class Engine:
                 sched[e.month].append(e)
             self.schedules.append(dict(sched))
         self.steps = steps or max(sc.steps for sc in self.scenarios)
-        self.recorder = Recorder(self.steps, len(self.scenarios))
+        self.recorder = self.make_recorder()
         self._initialise()
+
+    def results(self, with_series: bool = True) -> list[tuple[pd.DataFrame | None, dict]]:
+        """Per run: (series DataFrame or None, summary dict). Skipping the DataFrames is what a
+        sweep wants: the summary needs only the recorded arrays."""
+        out = []
+        for b, (sc, seed) in enumerate(zip(self.scenarios, self.seeds, strict=True)):
+            series = self.recorder.series(b)
+            summary, phase = summarise(series, sc.params, seed, self.classify)
+            out.append((self.series_frame(series, phase, seed) if with_series else None, summary))
+        return out
+
+
+class Engine(BatchEngine):
+    """B runs of Model 1 stepped together. Run b uses only its own generator, so its numbers do not
+    depend on which other runs share the batch."""
+
+    version = 1
+    series_frame = staticmethod(series_frame)
+
+    def make_state(self) -> State:
+        return State(self.p, self.r)
+
+    def layout(self) -> dict[str, tuple[int, ...]]:
+        return month_layout(self.p)
+
+    def make_recorder(self) -> Recorder:
+        return Recorder(self.steps, len(self.scenarios))
 
     def _initialise(self) -> None:
         """Put the starting county at its own steady state: output scaled so that departments produce
@@ -171,16 +199,6 @@ class Engine:
             self.recorder.data = np.concatenate([self.recorder.data, grow])
             self.steps = self.recorder.data.shape[0] - 1
         self.recorder.record(s)
-
-    def results(self, with_series: bool = True) -> list[tuple[pd.DataFrame | None, dict]]:
-        """Per run: (series DataFrame or None, summary dict). Skipping the DataFrames is what a
-        sweep wants: the summary needs only the recorded arrays."""
-        out = []
-        for b, (sc, seed) in enumerate(zip(self.scenarios, self.seeds, strict=True)):
-            series = self.recorder.series(b)
-            summary, phase = summarise(series, sc.params, seed)
-            out.append((series_frame(series, phase, seed) if with_series else None, summary))
-        return out
 
 
 def make_engine(scenarios: Sequence[Scenario], seeds: Sequence[int], steps: int | None = None):

@@ -118,9 +118,12 @@ class Recorder:
         return {name: d[:, i] for i, name in enumerate(MEASURES)}
 
 
-def summarise(series: dict[str, np.ndarray], params: dict[str, Any], seed: int) -> tuple[dict[str, Any], list[str]]:
-    """Summary row (the columns of summary.csv) and the phase at each step."""
-    tr = classify(series, params)
+def summarise(
+    series: dict[str, np.ndarray], params: dict[str, Any], seed: int, classifier=classify
+) -> tuple[dict[str, Any], list[str]]:
+    """Summary row (the columns of summary.csv; Model 2's classifier adds SUMMARY_EXTRA) and the phase
+    at each step."""
+    tr = classifier(series, params)
     summary = {
         "seed": seed,
         "sustained": tr.sustained,
@@ -135,6 +138,10 @@ def summarise(series: dict[str, np.ndarray], params: dict[str, Any], seed: int) 
         "trajectory_score": tr.score,
         "final_coupling_degree": float(series["coupling_D"][-1]),
     }
+    if hasattr(tr, "t_relapse"):  # Model 2
+        summary["t_relapse"] = tr.t_relapse
+        summary["final_engaged_share"] = float(series["engaged_share"][-1])
+        summary["final_backlog"] = float(series["backlog"][-1])
     return summary, tr.phase
 
 

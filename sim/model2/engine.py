@@ -7,15 +7,13 @@ other runs share the batch.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
+from ..model import BatchEngine
 from ..record import MEASURES
-from ..scenario import Event, Scenario
-from ..state import Pars, Rand
 from ..trajectory import gap_closure_series
 from . import ablation as ab
 from . import adaptation_interaction as ai
@@ -157,30 +155,24 @@ class Recorder2:
         return {name: d[:, i] for i, name in enumerate(NAMES)}
 
 
-class Engine2:
-    """B runs of Model 2 stepped together (the same interface as Model 1's `Engine`)."""
+class Engine2(BatchEngine):
+    """B runs of Model 2 stepped together (the interface of Model 1's `Engine`)."""
 
     version = MODEL_VERSION
     classify = staticmethod(classify)
 
-    def __init__(self, scenarios: Sequence[Scenario], seeds: Sequence[int], steps: int | None = None):
-        from ..model import seed_int
+    def make_state(self) -> State2:
+        return State2(self.p, self.r)
 
-        self.scenarios = list(scenarios)
-        self.seeds = [seed_int(x) for x in seeds]
-        self.p = Pars(self.scenarios)
-        self.r = Rand([np.random.default_rng(x) for x in self.seeds])
-        self.s = State2(self.p, self.r)
-        self.r.layout = month_layout(self.s)
-        self.schedules: list[dict[int, list[Event]]] = []
-        for sc in self.scenarios:
-            sched: dict[int, list[Event]] = defaultdict(list)
-            for e in sc.events:
-                sched[e.month].append(e)
-            self.schedules.append(dict(sched))
-        self.steps = steps or max(sc.steps for sc in self.scenarios)
-        self.recorder = Recorder2(self.steps, len(self.scenarios))
-        self._initialise()
+    def layout(self) -> dict[str, tuple[int, ...]]:
+        return month_layout(self.s)
+
+    def make_recorder(self) -> Recorder2:
+        return Recorder2(self.steps, len(self.scenarios))
+
+    @staticmethod
+    def series_frame(series, phase, seed, replicate=0):
+        return series_frame(series, phase, seed, replicate)
 
     def _initialise(self) -> None:
         """Month 0: the ordinary list the county has, performance from its burden, citizens who expect
@@ -264,38 +256,6 @@ class Engine2:
         self.recorder.record(s, p)
         if self.recorder.n - 1 > self.steps:
             self.steps = self.recorder.n - 1
-
-    def results(self, with_series: bool = True) -> list[tuple[pd.DataFrame | None, dict]]:
-        out = []
-        for b, (sc, seed) in enumerate(zip(self.scenarios, self.seeds, strict=True)):
-            series = self.recorder.series(b)
-            summary, phase = summarise(series, sc.params, seed)
-            out.append((series_frame(series, phase, seed) if with_series else None, summary))
-        return out
-
-
-def summarise(series: dict[str, np.ndarray], params: dict, seed: int) -> tuple[dict, list[str]]:
-    """The summary row of a Model 2 run (Model 1's columns plus t_relapse, final engaged share and
-    backlog) and the phase at each step."""
-    tr = classify(series, params)
-    summary = {
-        "seed": seed,
-        "sustained": tr.sustained,
-        "t_start": tr.t_start,
-        "t_build": tr.t_build,
-        "t_activate": tr.t_activate,
-        "t_deliver": tr.t_deliver,
-        "final_real_performance": float(series["real_performance"][-1]),
-        "final_assessed_performance": float(series["assessed_performance"][-1]),
-        "final_satisfaction": float(series["satisfaction"][-1]),
-        "gap_closure": tr.gap_closure,
-        "trajectory_score": tr.score,
-        "final_coupling_degree": float(series["coupling_D"][-1]),
-        "t_relapse": tr.t_relapse,
-        "final_engaged_share": float(series["engaged_share"][-1]),
-        "final_backlog": float(series["backlog"][-1]),
-    }
-    return summary, tr.phase
 
 
 def series_frame(series: dict[str, np.ndarray], phase: list[str], seed: int, replicate: int = 0) -> pd.DataFrame:

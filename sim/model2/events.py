@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..rules.turnover import change_lever, close_channel, open_channel, ramp_lever, resource_shock
+from ..rules import turnover
 from .ablation import top_leader_at_mean
 from .adaptation_interaction import (
     BENCHMARK_SKILL,
@@ -120,18 +120,14 @@ def stop_campaigns(s, p, b: int, r) -> None:
     p.campaigns_follow_start[b, 0] = 0.0
 
 
+#: Model 1's rules for the generic kinds (levers, channels, resource shocks), Model 2's for the rest.
 EVENT_RULES = {
+    **turnover.EVENT_RULES,
     "higher_level_visit": lambda s, p, b, r, strength: higher_level_visit(s, p, b, strength, r),
     "rectification_campaign": lambda s, p, b, r, strength: rectification(s, p, b, strength, r),
     "emancipation_campaign": lambda s, p, b, r, strength: emancipation(s, p, b, strength, r),
     "stop_campaigns": lambda s, p, b, r: stop_campaigns(s, p, b, r),
-    "set_lever": lambda s, p, b, r, lever, value: change_lever(s, p, b, lever, value),
-    "add_lever": lambda s, p, b, r, lever, delta: change_lever(s, p, b, lever, float(getattr(p, lever)[b, 0]) + delta),
-    "ramp_lever": lambda s, p, b, r, lever, value, months: ramp_lever(s, p, b, lever, value, months, r),
-    "open_channel": lambda s, p, b, r, openness: open_channel(s, p, b, openness, r),
-    "close_channel": lambda s, p, b, r, openness: close_channel(s, p, b, openness, r),
     "learning_visit": lambda s, p, b, r, strength: learning_visit(s, p, b, strength, r),
-    "resource_shock": lambda s, p, b, r, size: resource_shock(s, p, b, size, r),
     "leadership_change": lambda s, p, b, r, resolve, public_value, collaboration, keeps_practices: leadership_change(
         s, p, b, resolve, public_value, collaboration, r, keeps_practices
     ),

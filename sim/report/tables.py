@@ -174,7 +174,19 @@ def param_row(p: Param) -> list[str]:
     that read it (model_version 1, 2), the reason for its value and the pattern that constrains it."""
     rng = "true/false" if p.kind == "bool" else f"[{_fmt_value(p.low)}, {_fmt_value(p.high)}]"
     engines = ",".join(str(m) for m in p.models)
-    return [p.name, p.group, _fmt_value(p.default), rng, p.unit, p.meaning, p.source, p.zh, engines, p.reason, p.pattern]
+    return [
+        p.name,
+        p.group,
+        _fmt_value(p.default),
+        rng,
+        p.unit,
+        p.meaning,
+        p.source,
+        p.zh,
+        engines,
+        p.reason,
+        p.pattern,
+    ]
 
 
 def params_table(markdown: bool = False, params: dict[str, Param] | None = None) -> str:
