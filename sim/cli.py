@@ -188,7 +188,7 @@ def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
 
     scenario, overrides, out = prepare_run(args)
     started = mf.now_iso()
-    series, rows = [], []
+    series, rows, problems = [], [], []
     with tqdm(
         total=args.replicates, desc=scenario.name, unit="run", file=sys.stderr, disable=None, dynamic_ncols=True
     ) as bar:
@@ -200,6 +200,8 @@ def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
         for r, res in enumerate(runs):
             series.append(res.series)
             rows.append({"replicate": r, **res.summary})
+            if res.problems is not None:
+                problems.append(res.problems.assign(replicate=r, seed=res.summary["seed"]))
             bar.update(1)
     series_df = pd.concat(series, ignore_index=True)
     summary_df = summary_frame(rows)
@@ -212,6 +214,13 @@ def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
 
     out.mkdir(parents=True, exist_ok=True)
     files = write_results(out, series_df, summary_df, lang=args.lang, title=scenario.name)
+    if problems:  # Model 2: every problem of every replicate, and a line on how long they took
+        frame = pd.concat(problems, ignore_index=True)
+        frame = frame[["replicate", "seed", *[c for c in frame.columns if c not in ("replicate", "seed")]]]
+        with mf.atomic_open(out / "problems.csv", "w", encoding="utf-8", newline="") as f:
+            frame.to_csv(f, index=False, lineterminator="\n")
+        files.append("problems.csv")
+        print(problems_line(frame))
     manifest = mf.build_manifest(
         scenario=scenario,
         root_seed=args.seed if args.exact_seed is None else None,
@@ -226,6 +235,15 @@ def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
     mf.write_json(out / "manifest.json", manifest)
     print(f"wrote {', '.join([*files, 'manifest.json'])} to {out}{os.sep}")
     return EXIT_OK
+
+
+def problems_line(frame: Any) -> str:
+    """One line from problems.csv: median months to solve by departments needed, open at the end."""
+    solved = frame[frame["status"] == "solved"]
+    by_n = solved.groupby("departments")["months_open"].median()
+    open_end = (frame["status"] == "open").sum() / max(frame["replicate"].nunique(), 1)
+    months = ", ".join(f"{int(n)}: {m:g}" for n, m in by_n.items())
+    return f"problems: median months to solve by departments needed ({months}); open at the end: {open_end:.1f} a run"
 
 
 def write_results(out: Path, series: Any, summary: Any, lang: str = "en", title: str | None = None) -> list[str]:

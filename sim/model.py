@@ -226,6 +226,8 @@ class CountyModel(mesa.Model):
         self.county_scenario = scenario
         self.seed = seed
         self.engine = make_engine([scenario], [seed], scenario.steps)
+        if self.engine.version == 2:
+            self.engine.log_problems()  # a single run keeps its problems (RunResult.problems)
         self.running = True
         if build_agents:
             p = self.engine.p

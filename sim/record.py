@@ -165,3 +165,4 @@ class RunResult:
     series: pd.DataFrame
     summary: dict[str, Any]
     model: Any = field(default=None, repr=False)
+    problems: pd.DataFrame | None = field(default=None, repr=False)  # Model 2: every problem of the run

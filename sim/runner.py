@@ -24,7 +24,8 @@ def run(scenario: Scenario | str, seed: int | None = None, steps: int | None = N
     for _ in range(sc.steps):
         model.step()
     series, summary = model.result()
-    return RunResult(series, summary, model)
+    problems = model.engine.problems() if model.engine.version == 2 else None
+    return RunResult(series, summary, model, problems)
 
 
 def run_batch(

@@ -315,3 +315,19 @@ def test_ablate_command_writes_its_table(tmp_path):
     assert json.loads((out / "manifest.json").read_text())["model_version"] == 2
     assert (out / "ablation.png").stat().st_size > 0
     assert main(["ablate", "l_county", "--set", "model_version=1", "--out", str(tmp_path / "x")]) == 2
+
+
+def test_a_run_exports_its_problems():
+    """Every problem solved or overtaken is in the log, and the log agrees with the monthly counts."""
+    res = sim.run(V2, seed=6, steps=48)
+    df = res.problems
+    assert {"status", "months_open", "township", "domain", "source", "departments", "tie", "task_force"} <= set(
+        df.columns
+    )
+    solved = df[df["status"] == "solved"]
+    assert len(solved) == int(res.series["problems_solved"].iloc[1:].sum())
+    assert len(df[df["status"] == "overtaken"]) == int(res.series["obsolete"].iloc[1:].sum())
+    assert len(df[df["status"] == "open"]) == int(res.series["backlog"].iloc[-1])
+    single = solved[solved["departments"] == 1]
+    assert single["tie"].isna().all() and solved[solved["departments"] > 1]["tie"].notna().all()
+    assert set(df["township"]) <= set(range(-1, int(V2.params["n_townships"])))

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import BatchEngine
+from ..params import DOMAINS
 from ..record import MEASURES
 from ..trajectory import gap_closure_series
 from . import ablation as ab
@@ -25,7 +26,7 @@ from . import guidance_change as gc
 from . import management_execution as me
 from . import problems as pb
 from .readout import EXTRA, NAMES, classify, measure, performance
-from .state import FRESH, SOURCES, SRC, State2
+from .state import FRESH, SOURCES, SRC, STATUS_OPEN, STATUS_PAPER, D, State2
 
 MODEL_VERSION = 2
 SPIN_UP = 24  # months of the old routine run before month 1 (not recorded) so that the trap has settled
@@ -173,6 +174,46 @@ class Engine2(BatchEngine):
     @staticmethod
     def series_frame(series, phase, seed, replicate=0):
         return series_frame(series, phase, seed, replicate)
+
+    def log_problems(self) -> None:
+        """Keep every problem solved or overtaken from now on (for `problems`); single runs do this."""
+        self.s.problem_log = []
+
+    def problems(self, b: int = 0) -> pd.DataFrame:
+        """Run b's problems: one row per problem solved or overtaken since logging began, then one per
+        problem still on the list (open, or closed only on paper), with its township (-1: county-wide),
+        domain, source, departments needed, the lead's weakest tie to its partners, whether a task
+        force worked it that month, and the months it was open."""
+        s = self.s
+        logged = [pd.DataFrame(d) for d in (s.problem_log or [])]
+        still = (s.prob_status == STATUS_OPEN) | (s.prob_status == STATUS_PAPER)
+        mask = np.zeros_like(still)
+        mask[b] = still[b]
+        b_idx, p_idx = np.nonzero(mask)
+        open_now = pd.DataFrame(
+            {
+                "run": b_idx,
+                "status": np.where(s.prob_status[b_idx, p_idx] == STATUS_OPEN, "open", "on_paper"),
+                "month_closed": np.full(b_idx.size, -1),
+                "months_open": s.prob_age[b_idx, p_idx],
+                "cell": s.prob_cell[b_idx, p_idx],
+                "source": s.prob_source[b_idx, p_idx],
+                "departments": 1 + (s.prob_partner[b_idx, p_idx] >= 0).sum(axis=1),
+                "lead": s.prob_lead[b_idx, p_idx],
+                "tie": s.prob_tie[b_idx, p_idx],
+                "task_force": s.prob_taskforce[b_idx, p_idx],
+                "key": s.prob_key[b_idx, p_idx],
+                "difficulty": s.prob_difficulty[b_idx, p_idx],
+            }
+        )
+        df = pd.concat([*logged, open_now], ignore_index=True)
+        df = df[df["run"] == b].drop(columns="run").reset_index(drop=True)
+        town = df["cell"].to_numpy() // D
+        df.insert(3, "township", np.where(town < s.T, town, -1))
+        df.insert(4, "domain", [DOMAINS[c % D] for c in df["cell"]])
+        df["source"] = [SOURCES[int(x)] for x in df["source"]]
+        df["month_closed"] = df["month_closed"].astype("Int64").where(df["month_closed"] >= 0)
+        return df.drop(columns="cell")
 
     def _initialise(self) -> None:
         """Month 0: the ordinary list the county has, performance from its burden, citizens who expect

@@ -137,6 +137,8 @@ def work(s, p, r) -> None:
     s.solved_cross = (solved & cross(s)).sum(axis=1).astype(float)
     s.solve_history[:, :-1] = s.solve_history[:, 1:]
     s.solve_history[:, -1] = s.solved
+    if s.problem_log is not None:
+        log_problems(s, solved, "solved")
     s.prob_status[solved] = STATUS_FREE
     s.prob_status[paper] = STATUS_PAPER
     # results credit the cadres who did the real work, and make role models (明树典型)
@@ -152,6 +154,30 @@ def work(s, p, r) -> None:
         per_leader[:, 0] = ratio.mean(axis=1)  # the top leader answers for the whole county
     s.leader_wins += WIN_MEMORY * (per_leader - s.leader_wins)
     s.dept_practices += p.practice_gain * s.dept_engaged * n_solved * (1.0 - s.dept_practices)
+
+
+def log_problems(s, which: np.ndarray, status: str) -> None:
+    """Append the problems `which` (B, P) to the run's problem log (single runs only; `sim.run`)."""
+    b_idx, p_idx = np.nonzero(which)
+    if not b_idx.size:
+        return
+    n_dept = 1 + (s.prob_partner[b_idx, p_idx] >= 0).sum(axis=1)
+    s.problem_log.append(
+        {
+            "run": b_idx,
+            "status": np.full(b_idx.size, status),
+            "month_closed": np.full(b_idx.size, s.t),
+            "months_open": s.prob_age[b_idx, p_idx].copy(),
+            "cell": s.prob_cell[b_idx, p_idx].copy(),
+            "source": s.prob_source[b_idx, p_idx].copy(),
+            "departments": n_dept,
+            "lead": s.prob_lead[b_idx, p_idx].copy(),
+            "tie": s.prob_tie[b_idx, p_idx].copy(),
+            "task_force": s.prob_taskforce[b_idx, p_idx].copy(),
+            "key": s.prob_key[b_idx, p_idx].copy(),
+            "difficulty": s.prob_difficulty[b_idx, p_idx].copy(),
+        }
+    )
 
 
 def joint_factor(s, p) -> np.ndarray:
@@ -173,6 +199,7 @@ def joint_factor(s, p) -> np.ndarray:
         tie = np.where(has, np.minimum(tie, t), tie)
         n += has
     partner_ok = partner_ok / np.maximum(n, 1.0)
+    s.prob_tie = np.where(is_cross, tie, np.nan)  # the lead's weakest tie to its partners (the problem log)
     link = np.where(s.prob_taskforce, 1.0, tie)
     pv = dept_mean(s, s.cadre_public_value)
     silo = np.take_along_axis(s.dept_silo * (1.0 - p.k_GC_CL * pv), s.prob_lead, axis=1)

@@ -50,6 +50,10 @@ def arrive(s, p, r) -> None:
     listed = s.prob_status != STATUS_FREE
     gone = listed & (r.u["obsolete"] < lost[:, None])
     s.obsolete = gone.sum(axis=1).astype(float)
+    if s.problem_log is not None:
+        from .management_execution import log_problems
+
+        log_problems(s, gone, "overtaken")
     s.prob_status[gone] = STATUS_FREE
 
 
