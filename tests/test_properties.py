@@ -45,6 +45,13 @@ def param_strategy(name: str) -> st.SearchStrategy:
     return st.floats(min_value=float(p.low), max_value=float(p.high), allow_nan=False, allow_infinity=False)
 
 
+#: reproducible property runs: the same examples every time, no example database, no deadline
+PROPERTY_SETTINGS = {
+    "deadline": None,
+    "derandomize": True,
+    "database": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+}
 DRAWN = [n for n, p in PARAMS.items() if p.group != "size"] + list(DRAWN_SIZES)
 PARAM_DRAWS = st.fixed_dictionaries({name: param_strategy(name) for name in DRAWN})
 
@@ -87,13 +94,7 @@ def check_run(model: CountyModel) -> None:
         assert x.min() >= 0.0 and x.max() <= 1.0, name
 
 
-@settings(
-    max_examples=600,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(max_examples=600, **PROPERTY_SETTINGS)
 @given(params=PARAM_DRAWS, evs=events(), seed=st.integers(0, 2**32 - 1))
 def test_state_bounded_and_finite_across_parameter_ranges(params, evs, seed):
     sc = dataclasses.replace(default_scenario(**SIZES, **params, steps=STEPS), events=evs)
@@ -103,13 +104,7 @@ def test_state_bounded_and_finite_across_parameter_ranges(params, evs, seed):
     check_run(model)
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(max_examples=150, **PROPERTY_SETTINGS)
 @given(params=PARAM_DRAWS, evs=events(), seed=st.integers(0, 2**32 - 1))
 def test_model2_state_bounded_and_finite_across_parameter_ranges(params, evs, seed):
     """The same for Model 2: every measure finite, levels and shares in [0, 1], counts non-negative,
