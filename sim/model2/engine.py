@@ -200,7 +200,7 @@ class Engine2(BatchEngine):
                 "source": s.prob_source[b_idx, p_idx],
                 "departments": 1 + (s.prob_partner[b_idx, p_idx] >= 0).sum(axis=1),
                 "lead": s.prob_lead[b_idx, p_idx],
-                "tie": s.prob_tie[b_idx, p_idx],
+                "tie": np.where(s.prob_partner[b_idx, p_idx, 0] >= 0, s.prob_tie[b_idx, p_idx], np.nan),
                 "task_force": s.prob_taskforce[b_idx, p_idx],
                 "key": s.prob_key[b_idx, p_idx],
                 "difficulty": s.prob_difficulty[b_idx, p_idx],

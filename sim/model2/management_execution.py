@@ -172,7 +172,7 @@ def log_problems(s, which: np.ndarray, status: str) -> None:
             "source": s.prob_source[b_idx, p_idx].copy(),
             "departments": n_dept,
             "lead": s.prob_lead[b_idx, p_idx].copy(),
-            "tie": s.prob_tie[b_idx, p_idx].copy(),
+            "tie": np.where(n_dept > 1, s.prob_tie[b_idx, p_idx], np.nan),
             "task_force": s.prob_taskforce[b_idx, p_idx].copy(),
             "key": s.prob_key[b_idx, p_idx].copy(),
             "difficulty": s.prob_difficulty[b_idx, p_idx].copy(),
@@ -199,7 +199,7 @@ def joint_factor(s, p) -> np.ndarray:
         tie = np.where(has, np.minimum(tie, t), tie)
         n += has
     partner_ok = partner_ok / np.maximum(n, 1.0)
-    s.prob_tie = np.where(is_cross, tie, np.nan)  # the lead's weakest tie to its partners (the problem log)
+    s.prob_tie = np.where(is_cross, tie, -1.0)  # the lead's weakest tie to its partners (-1: one department)
     link = np.where(s.prob_taskforce, 1.0, tie)
     pv = dept_mean(s, s.cadre_public_value)
     silo = np.take_along_axis(s.dept_silo * (1.0 - p.k_GC_CL * pv), s.prob_lead, axis=1)

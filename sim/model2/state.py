@@ -187,7 +187,7 @@ class State2:
         self.prob_source = np.zeros((B, P), dtype=np.int8)
         self.prob_key = np.zeros((B, P), dtype=bool)
         self.prob_taskforce = np.zeros((B, P), dtype=bool)
-        self.prob_tie = np.full((B, P), np.nan)
+        self.prob_tie = np.full((B, P), -1.0)  # -1: not yet worked, or one department
         self.problem_log: list[dict] | None = None  # a list once `Engine2.log_problems()` is called
         # what each month measures about problems
         self.listed = np.zeros((B, len(SOURCES)))
