@@ -214,6 +214,8 @@ def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
 
     out.mkdir(parents=True, exist_ok=True)
     files = write_results(out, series_df, summary_df, lang=args.lang, title=scenario.name)
+    if not problems and (out / "problems.csv").exists():  # a Model 2 run's, replaced by this run's results
+        (out / "problems.csv").unlink()
     if problems:  # Model 2: every problem of every replicate, and a line on how long they took
         frame = pd.concat(problems, ignore_index=True)
         frame = frame[["replicate", "seed", *[c for c in frame.columns if c not in ("replicate", "seed")]]]
@@ -238,12 +240,12 @@ def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
 
 
 def problems_line(frame: Any) -> str:
-    """One line from problems.csv: median months to solve by departments needed, open at the end."""
+    """One line from problems.csv: mean months to solve by departments needed, open at the end."""
     solved = frame[frame["status"] == "solved"]
-    by_n = solved.groupby("departments")["months_open"].median()
+    by_n = solved.groupby("departments")["months_open"].mean()
     open_end = (frame["status"] == "open").sum() / max(frame["replicate"].nunique(), 1)
-    months = ", ".join(f"{int(n)}: {m:g}" for n, m in by_n.items())
-    return f"problems: median months to solve by departments needed ({months}); open at the end: {open_end:.1f} a run"
+    months = ", ".join(f"{int(n)}: {m:.1f}" for n, m in by_n.items())
+    return f"problems: mean months to solve by departments needed ({months}); open at the end: {open_end:.1f} a run"
 
 
 def write_results(out: Path, series: Any, summary: Any, lang: str = "en", title: str | None = None) -> list[str]:

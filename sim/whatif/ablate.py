@@ -28,7 +28,7 @@ ABLATIONS: tuple[tuple[str, str, str, str], ...] = (
     ("top leader at the team's mean", "ablate_top_leader", "the particular top leader", "一把手"),
     ("no role models", "ablate_role_models", "recognition of role models", "明树典型"),
     ("task forces at random", "ablate_task_force_targeting", "convening for the problems that need it", "工作专班"),
-    ("townships merged", "ablate_townships", "the township a complaint names", "12345热线"),
+    ("complaints lose their township", "ablate_townships", "the township a complaint names", "12345热线"),
     ("mean-field twin", "mean_field", "every difference between agents, networks and places", "平均场"),
 )
 
@@ -118,6 +118,12 @@ def markdown(table: pd.DataFrame, result, scenario: str) -> str:
         "| --- | --- | ---: | ---: | --- | ---: | ---: | --- |",
     ]
     for _, r in table.iterrows():
+        if r["n"] == 0:  # e.g. a phase month the ablation never reaches: no pair to compare
+            lines.append(
+                f"| {r['variant']} | {r['outcome']} | - | - | no seed reached it in both | "
+                f"{r['min_effect']:g} | - | not estimable |"
+            )
+            continue
         lines.append(
             f"| {r['variant']} | {r['outcome']} | {r['base_mean']:.3f} | {r['variant_mean']:.3f} |"
             f" {r['difference']:+.3f} [{r['ci_low']:+.3f}, {r['ci_high']:+.3f}] | {r['min_effect']:g} |"
