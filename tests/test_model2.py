@@ -369,3 +369,87 @@ range = [0.0, 1.0]
     alone = sim.run(exp.scenario.with_overrides(k_ME_DI=float(row.k_ME_DI)), seed=int(row.seed)).summary
     assert alone["final_real_performance"] == row.final_real_performance
     assert alone["trajectory_score"] == row.trajectory_score
+
+
+# --- regression tests for the referee's findings ------------------------------------------------------
+
+
+def test_burden_is_conserved_month_by_month():
+    """Problems are never lost or made from nothing: each month the whole burden changes by the
+    arrivals less what was solved and what was overtaken by events (listed or hidden)."""
+    model = CountyModel(V2, seed=8, build_agents=False)
+    s, p = model.engine.s, model.engine.p
+    delta = float(p.problem_obsolescence[0, 0])
+    for _ in range(30):
+        before = float(pb_burden(s))
+        latent_before = float(s.latent.sum())
+        arrivals = float(s.arrival.sum())
+        logged = len(s.problem_log)
+        model.step()
+        overtaken = sum(float(d["difficulty"][d["status"] == "overtaken"].sum()) for d in s.problem_log[logged:])
+        solved = float(s.dept_output.sum())
+        expected = before + arrivals - delta * (latent_before + arrivals) - overtaken - solved
+        assert abs(float(pb_burden(s)) - expected) < 1e-9 * max(1.0, before)
+
+
+def pb_burden(s) -> float:
+    from sim.model2.problems import cell_burden
+
+    return cell_burden(s).sum()
+
+
+def test_staggered_terms_keep_the_top_leader_for_the_full_term():
+    model = CountyModel(V2.with_overrides(stagger_terms=True), seed=1, build_agents=False)
+    ends = model.engine.s.leader_term_end[0]
+    term = V2.params["term_length"]
+    assert ends[0] == term and (ends[1:] < term).all() and len(set(ends[1:])) == len(ends) - 1
+
+
+def test_a_new_top_leader_counts_its_own_diagnosis_and_decides_afresh():
+    sc = V2.with_interventions(
+        [
+            sim.scenario.Event(
+                30,
+                "leader_change",
+                (
+                    ("collaboration", 0.5),
+                    ("keeps_practices", 0.5),
+                    ("leader", 0),
+                    ("public_value", 0.5),
+                    ("resolve", 0.9),
+                ),
+            )
+        ]
+    )
+    model = CountyModel(sc, seed=3, build_agents=False)
+    for _ in range(29):
+        model.step()
+    s = model.engine.s
+    others = s.leader_disposition[0, 1:].copy()
+    assert s.diagnosed[0] > 0
+    model.step()
+    assert s.diagnosed[0] <= s.listed[0, 1]  # counted afresh from the change (this month's listing only)
+    np.testing.assert_array_equal(s.leader_disposition[0, 1:], others)  # the rest of the team stays
+    assert abs(s.leader_disposition[0, 0] - 0.9) < 0.3
+
+
+def test_rectification_brings_newcomers_with_fresh_work_styles():
+    from sim.model2.events import rectification
+
+    model = CountyModel(V2, seed=5, build_agents=False)
+    s, p, r = model.engine.s, model.engine.p, model.engine.r
+    before = s.cadre_discipline[0].copy()
+    lax = before < np.quantile(before, 0.1)
+    rectification(s, p, 0, 1.0, r)
+    assert (s.cadre_base_discipline[0][lax] != before[lax]).all()  # drawn afresh, not inherited
+    assert (s.cadre_record[0][lax] == 0).all()
+
+
+def test_listing_beyond_the_pool_is_counted_not_lost():
+    sc = V2.with_overrides(problem_slots=50, diagnosis_rate=1.0)
+    model = CountyModel(sc, seed=2, build_agents=False)
+    for _ in range(12):
+        model.step()
+    s = model.engine.s
+    assert s.pool_full[0] > 0 and s.listing_overflow[0] > 0
+    assert (s.prob_status[0] != 0).sum() <= 50
