@@ -24,6 +24,18 @@ TOP_LEVEL_KEYS = ("name", "description", "paper", "steps", "params", "events", "
 SCHEDULE_KEYS = ("events", "interventions")
 
 
+#: What Model 2 has instead of a Model 1 name that lost its meaning (issue 10: a one-line error that
+#: names the replacement); and the converse for Model 2's own parameters.
+REPLACED_BY: dict[str, str] = {
+    "resolve_fatigue": "resolve follows each leader's disposition, small wins, pulses and the term"
+    " (resolve_adjust, win_gain, term_end_drop)",
+    "performance_lag": "performance is the burden left unsolved (work_rate, problem_obsolescence, reference_burden)",
+    "motivation_departure": "the start is read from commitment and engaged departments (start_engaged)",
+    "activation_threshold": "activation is read from the engaged share (activation_share)",
+    "activation_count": "activation is read from the engaged share (activation_share)",
+}
+
+
 class ScenarioError(ValueError):
     """Bad scenario input. The message is one line: file, key, what is allowed."""
 
@@ -224,6 +236,13 @@ def _build(name, params, steps, events, description, paper, path, overrides, whe
         if e.month > steps:
             raise ScenarioError(
                 f"{where}: an event ({e.kind}) at month {e.month} is beyond the horizon of {steps} months"
+            )
+    engine = int(full.get("model_version", 1))
+    for key, spec in PARAMS.items():  # a name the engine does not read: say what replaces it
+        if engine not in spec.models and full[key] != spec.default:
+            raise ScenarioError(
+                f"{where}: key '{key}' is read only by model_version {','.join(map(str, spec.models))};"
+                f" in model_version {engine} {REPLACED_BY.get(key, 'nothing reads it')}"
             )
     if full["n_cadres"] < full["n_departments"]:
         raise ScenarioError(

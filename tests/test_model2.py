@@ -453,3 +453,24 @@ def test_listing_beyond_the_pool_is_counted_not_lost():
     s = model.engine.s
     assert s.pool_full[0] > 0 and s.listing_overflow[0] > 0
     assert (s.prob_status[0] != 0).sum() <= 50
+
+
+def test_a_name_the_engine_does_not_read_is_one_error_naming_its_replacement(tmp_path, capsys):
+    """Issue 10: a Model 1 name that lost its meaning is a one-line error naming what replaces it;
+    a Model 2 parameter set for a Model 1 run is refused too (it would change nothing)."""
+    from sim.cli import main
+
+    with pytest.raises(sim.ScenarioError, match=r"resolve_fatigue.*model_version 1.*resolve_adjust"):
+        V2.with_overrides(resolve_fatigue=0.1)
+    with pytest.raises(sim.ScenarioError, match=r"work_rate.*model_version 2"):
+        sim.load_scenario("l_county", work_rate=30.0)
+    assert sim.load_scenario("l_county", model_version=2, economy_bias=0.9)  # read by both engines
+    exp = tmp_path / "e.toml"
+    exp.write_text(
+        'name = "e"\nscenario = "l_county"\nsteps = 12\nreplicates = 1\nseed = 1\n'
+        '[design]\nmethod = "grid"\nlevels = 2\n[vary.work_rate]\nrange = [20.0, 40.0]\n',
+        encoding="utf-8",
+    )
+    assert main(["validate", str(exp)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "vary.work_rate" in err[0] and "model_version 1" in err[0]

@@ -379,6 +379,7 @@ def parse_experiment(data: dict[str, Any], where: str, default_name: str = "expe
         raise ScenarioError(f"{where}: key 'vary': {method} needs at least two varied parameters")
     if scenario is not None:
         _check_size_combinations(where, scenario, varied, spec)
+        _check_engine_reads(where, scenario, varied)
 
     exp = Experiment(
         name=name,
@@ -403,6 +404,24 @@ def parse_experiment(data: dict[str, Any], where: str, default_name: str = "expe
     if total > MAX_RUNS:
         raise ScenarioError(f"{where}: the design has {total} runs; at most {MAX_RUNS} are allowed")
     return exp
+
+
+def _check_engine_reads(where: str, scenario: Scenario, varied: list[Varied]) -> None:
+    """Every varied parameter is read by the engine the runs use (varying one it ignores would measure
+    nothing); the error names what replaces it."""
+    from ..params import PARAMS
+    from ..scenario import REPLACED_BY
+
+    if any(v.name == "model_version" for v in varied):
+        return
+    engine = int(scenario.params.get("model_version", 1))
+    for v in varied:
+        spec = PARAMS.get(v.name)
+        if spec is not None and engine not in spec.models:
+            raise ScenarioError(
+                f"{where}: key 'vary.{v.name}' is read only by model_version {','.join(map(str, spec.models))};"
+                f" the runs use model_version {engine}: {REPLACED_BY.get(v.name, 'nothing reads it there')}"
+            )
 
 
 def _check_size_combinations(where: str, scenario: Scenario, varied: list[Varied], spec: ModelSpec) -> None:
