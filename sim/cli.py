@@ -157,7 +157,8 @@ def prepare_run(args: argparse.Namespace) -> tuple[Scenario, dict[str, Any], Pat
         scenario = scenario.with_overrides(where=f"--set on {scenario.path}", **overrides)
     if args.exact_seed is not None and args.replicates != 1:
         raise ScenarioError("--exact-seed runs one replicate: leave out --replicates (or give 1)")
-    out = args.out if args.out is not None else Path("results") / scenario.name
+    default = scenario.name if int(scenario.params.get("model_version", 1)) == 1 else f"{scenario.name}_model2"
+    out = args.out if args.out is not None else Path("results") / default  # Model 2 beside, not over, Model 1
     check_output_dir(out)
     return scenario, overrides, out
 
