@@ -474,3 +474,13 @@ def test_a_name_the_engine_does_not_read_is_one_error_naming_its_replacement(tmp
     assert main(["validate", str(exp)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "vary.work_rate" in err[0] and "model_version 1" in err[0]
+
+
+def test_the_findings_script_measures_every_section(capsys):
+    from sim.model2.findings import main
+
+    assert main(["--replicates", "2", "--steps", "24"]) == 0
+    out = capsys.readouterr().out
+    for heading in ("patterns:", "reform_resolve 0.4", "agent experiments", "every noise at 0"):
+        assert heading in out, heading
+    assert "status_quo" in out and "1 leader, 16 departments" in out

@@ -1,0 +1,142 @@
+"""Measure again every Model 2 figure that docs/ODD_model2.md §12 and the README's Model 2 section
+report: `python -m sim.model2.findings [--replicates R] [--steps T]`.
+
+Prints the scenario table of the patterns (50 common seeds from root 2025 by default), the share
+sustaining across reform_resolve, the agent experiments (48 seeds from root 7) and the heterogeneity
+of agents over time with and without noise. Pattern 8 is `county-sim ablate l_county --seed 2025`.
+Nothing here is asserted: tests/test_patterns2.py and tests/test_model2.py assert what holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from .. import load_scenario, replicate_seed
+from ..model import make_engine
+from . import management_execution as me
+from .readout import COL
+
+SCENARIOS = (
+    "status_quo",
+    "l_county",
+    "no_action_base",
+    "frozen_pm",
+    "closed_channels",
+    "developed_county",
+    "pressure_only",
+    "leadership_turnover",
+)
+AGENT_ARMS: tuple[tuple[str, dict], ...] = (
+    ("default", {}),
+    ("1 leader, 4 departments", {"n_leaders": 1, "n_departments": 4}),
+    ("1 leader, 16 departments", {"n_leaders": 1}),
+    ("heads alike (concentration 40)", {"threshold_concentration": 40.0}),
+    ("heads diverse (concentration 3)", {"threshold_concentration": 3.0}),
+    ("64 cadres, 200 citizens", {"n_cadres": 64, "n_citizens": 200}),
+    ("1 township", {"n_townships": 1}),
+    ("opinion_confidence 0.1", {"opinion_confidence": 0.1}),
+)
+
+
+def batch(name: str, root: int, replicates: int, steps: int | None, **overrides):
+    """Run `replicates` common seeds of `name` (Model 2) in one batch; return (summaries, engine)."""
+    sc = load_scenario(name, model_version=2, **overrides)
+    engine = make_engine([sc] * replicates, [replicate_seed(root, r) for r in range(replicates)], steps or sc.steps)
+    for _ in range(engine.steps):
+        engine.step()
+    return [summary for _, summary in engine.results(with_series=False)], engine
+
+
+def col(rows, key) -> np.ndarray:
+    return np.array([np.nan if r[key] is None else float(r[key]) for r in rows])
+
+
+def _median(x: np.ndarray) -> float:
+    return float(np.nanmedian(x)) if np.any(~np.isnan(x)) else float("nan")
+
+
+def patterns(replicates: int, steps: int | None) -> None:
+    print(f"patterns: {replicates} seeds from root 2025")
+    print("scenario               sustain  start  act IQR  deliver  relapse  real   assessed  satisf.  within .05")
+    for name in SCENARIOS:
+        rows, e = batch(name, 2025, replicates, steps)
+        act = col(rows, "t_activate")
+        iqr = np.subtract(*np.nanpercentile(act, [75, 25])) if np.any(~np.isnan(act)) else float("nan")
+        start = e.recorder.data[0, :, COL["real_performance"]]
+        within = np.mean(np.abs(col(rows, "final_real_performance") - start) < 0.05)
+        print(
+            f"{name:22s} {col(rows, 'sustained').mean():7.2f} {_median(col(rows, 't_start')):6.1f}"
+            f" {_median(act):4.1f} {iqr:4.1f} {_median(col(rows, 't_deliver')):8.1f}"
+            f" {np.mean(~np.isnan(col(rows, 't_relapse'))):8.2f} {col(rows, 'final_real_performance').mean():6.3f}"
+            f" {col(rows, 'final_assessed_performance').mean():9.3f} {col(rows, 'final_satisfaction').mean():8.3f}"
+            f" {within:11.2f}"
+        )
+    print("\nsustaining share across reform_resolve (l_county)")
+    for resolve in (0.4, 0.5, 0.6, 0.7, 0.8):
+        rows, _ = batch("l_county", 2025, replicates, steps, reform_resolve=resolve)
+        print(f"  reform_resolve {resolve}: {col(rows, 'sustained').mean():.2f}")
+
+
+def agents(replicates: int, steps: int | None) -> None:
+    print(f"\nagent experiments (l_county, {replicates} seeds from root 7)")
+    for label, over in AGENT_ARMS:
+        rows, e = batch("l_county", 7, replicates, steps, **over)
+        blocked = e.recorder.data[1:, :, COL["wom_blocked"]].mean()
+        print(
+            f"  {label:32s} real {col(rows, 'final_real_performance').mean():.3f}"
+            f" sustains {col(rows, 'sustained').mean():.2f} activation {_median(col(rows, 't_activate')):5.1f}"
+            f" word of mouth blocked {blocked:.3f}"
+        )
+
+
+def heterogeneity(replicates: int, steps: int | None) -> None:
+    arms = (
+        ("defaults", {}),
+        ("every noise at 0", {"shock_volatility": 0.0, "brain_drain": 0.0, "head_turnover": 0.0}),
+    )
+    for label, over in arms:
+        quiet = bool(over)
+        saved = me.MOTIVATION_NOISE
+        me.MOTIVATION_NOISE = 0.0 if quiet else saved
+        try:
+            sc = load_scenario("l_county", model_version=2, **over)
+            T = steps or sc.steps
+            e = make_engine([sc] * replicates, [replicate_seed(11, r) for r in range(replicates)], T)
+            marks = {0: _spread(e.s)}
+            for t in range(1, T + 1):
+                e.step()
+                if t in (T // 2, T):
+                    marks[t] = _spread(e.s)
+        finally:
+            me.MOTIVATION_NOISE = saved
+        print(f"\nheterogeneity (SD across agents, mean over {replicates} seeds), {label}")
+        print("  month  motivation  competence  engaged  signal  satisfaction by township  heads' threshold")
+        for t, v in marks.items():
+            print(f"  {t:5d}  {v[0]:10.3f}  {v[1]:10.3f}  {v[2]:7.3f}  {v[3]:6.3f}  {v[4]:24.3f}  {v[5]:16.3f}")
+
+
+def _spread(s) -> tuple[float, ...]:
+    town = np.stack([s.citizen_satisfaction[:, s.citizen_township == k].mean(axis=1) for k in range(s.T)], axis=1)
+    heads = np.take_along_axis(s.cadre_threshold, s.dept_head, axis=1)
+    return tuple(
+        float(x.std(axis=1).mean())
+        for x in (s.cadre_motivation, s.cadre_competence, s.dept_engaged, s.dept_signal, town, heads)
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m sim.model2.findings", description=__doc__.splitlines()[0])
+    ap.add_argument("--replicates", type=int, default=50, help="seeds per arm (default 50; agents 48, 24)")
+    ap.add_argument("--steps", type=int, default=None, help="months (default: the scenarios' 120)")
+    args = ap.parse_args(argv)
+    r = args.replicates
+    patterns(r, args.steps)
+    agents(max(2, r * 48 // 50), args.steps)
+    heterogeneity(max(2, r * 24 // 50), args.steps)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
