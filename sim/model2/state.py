@@ -196,7 +196,7 @@ class State2:
         self.obsolete = np.zeros(B)
         self.caught = np.zeros(B)
         self.pool_full = np.zeros(B)  # months the pool was full so far
-        self.listing_overflow = np.zeros(B)  # candidates beyond MAX_NEW, left latent for next month
+        self.listing_overflow = np.zeros(B)  # candidates beyond the month's room or the free slots, left latent
         self.solve_history = np.zeros((B, 12))  # problems solved in each of the last 12 months
 
     def _neighbours(self, p: Pars, rand: Rand) -> np.ndarray:
