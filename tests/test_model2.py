@@ -484,3 +484,15 @@ def test_the_findings_script_measures_every_section(capsys):
     for heading in ("patterns:", "reform_resolve 0.4", "agent experiments", "every noise at 0"):
         assert heading in out, heading
     assert "status_quo" in out and "1 leader, 16 departments" in out
+
+
+def test_every_package_of_sim_is_a_regular_package():
+    """setuptools' find_packages ships only folders with __init__.py: a folder of modules without one
+    would be missing from a wheel (sim/model2 was, before this test)."""
+    root = Path(sim.__file__).parent
+    missing = [
+        str(d.relative_to(root))
+        for d in root.rglob("*")
+        if d.is_dir() and any(d.glob("*.py")) and not (d / "__init__.py").exists()
+    ]
+    assert not missing, missing
