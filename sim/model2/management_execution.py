@@ -135,8 +135,6 @@ def work(s, p, r) -> None:
     s.dept_solved_recent += WIN_MEMORY * (n_solved - s.dept_solved_recent)
     s.solved = solved.sum(axis=1).astype(float)
     s.solved_cross = (solved & cross(s)).sum(axis=1).astype(float)
-    s.solve_history[:, :-1] = s.solve_history[:, 1:]
-    s.solve_history[:, -1] = s.solved
     if s.problem_log is not None:
         log_problems(s, solved, "solved")
     s.prob_status[solved] = STATUS_FREE

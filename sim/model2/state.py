@@ -197,7 +197,6 @@ class State2:
         self.caught = np.zeros(B)
         self.pool_full = np.zeros(B)  # months the pool was full so far
         self.listing_overflow = np.zeros(B)  # candidates beyond the month's room or the free slots, left latent
-        self.solve_history = np.zeros((B, 12))  # problems solved in each of the last 12 months
 
     def _neighbours(self, p: Pars, rand: Rand) -> np.ndarray:
         """Word-of-mouth ties: each citizen has `citizen_ties` others, a share `cross_township_ties`

@@ -69,9 +69,7 @@ def summary_frame(rows: Sequence[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame
         df.insert(0, "replicate", range(len(df)))
     extra = [c for c in SUMMARY_EXTRA if c in df.columns]  # Model 2's columns, after Model 1's
     df = df[["replicate", *SUMMARY_COLUMNS, *extra]]
-    if "t_relapse" in df.columns:
-        df["t_relapse"] = pd.array([None if _is_missing(v) else int(v) for v in df["t_relapse"]], dtype="Int64")
-    for col in PHASE_TIMES:
+    for col in [*PHASE_TIMES, *(["t_relapse"] if "t_relapse" in df.columns else [])]:
         df[col] = pd.array([None if _is_missing(v) else int(v) for v in df[col]], dtype="Int64")
     df["replicate"] = df["replicate"].astype("int64")
     df["seed"] = df["seed"].astype("uint64")
