@@ -60,7 +60,7 @@ def test_a_batch_must_share_the_engine():
 def test_levels_are_read_outs_that_no_rule_reads(monkeypatch):
     """MODEL_SPEC v2 §0.1: filling the read-out levels (and so C, T, D) with NaN changes no other output."""
     base = sim.run(V2, seed=11, steps=36)
-    monkeypatch.setattr(readout, "levels", lambda s: np.full((s.B, 5), np.nan))
+    monkeypatch.setattr(readout, "levels", lambda s, *_: np.full((s.B, 5), np.nan))
     patched = sim.run(V2, seed=11, steps=36)
     readout_cols = [c for c in NAMES if c.startswith(("level_", "coupling_"))]
     keep = [c for c in base.series.columns if c not in readout_cols and c != "phase"]

@@ -156,6 +156,20 @@ class Recorder2:
         return {name: d[:, i] for i, name in enumerate(NAMES)}
 
 
+def series_frame(series: dict[str, np.ndarray], phase: list[str], seed: int, replicate: int = 0) -> pd.DataFrame:
+    n = len(phase)
+    cols: dict[str, np.ndarray] = {
+        "replicate": np.full(n, replicate),
+        "seed": np.full(n, seed, dtype=np.uint64),
+        "step": np.arange(n),
+    }
+    cols.update({name: series[name] for name in MEASURES})
+    cols["gap_closure"] = gap_closure_series(series["real_performance"], series["benchmark"])
+    cols["phase"] = np.asarray(phase, dtype=object)
+    cols.update({name: series[name] for name in EXTRA})  # Model 2's columns come after Model 1's
+    return pd.DataFrame(cols)
+
+
 class Engine2(BatchEngine):
     """B runs of Model 2 stepped together (the interface of Model 1's `Engine`)."""
 
@@ -171,9 +185,7 @@ class Engine2(BatchEngine):
     def make_recorder(self) -> Recorder2:
         return Recorder2(self.steps, len(self.scenarios))
 
-    @staticmethod
-    def series_frame(series, phase, seed, replicate=0):
-        return series_frame(series, phase, seed, replicate)
+    series_frame = staticmethod(series_frame)
 
     def log_problems(self) -> None:
         """Keep every problem solved or overtaken from now on (for `problems`); single runs do this."""
@@ -297,17 +309,3 @@ class Engine2(BatchEngine):
         self.recorder.record(s, p)
         if self.recorder.n - 1 > self.steps:
             self.steps = self.recorder.n - 1
-
-
-def series_frame(series: dict[str, np.ndarray], phase: list[str], seed: int, replicate: int = 0) -> pd.DataFrame:
-    n = len(phase)
-    cols: dict[str, np.ndarray] = {
-        "replicate": np.full(n, replicate),
-        "seed": np.full(n, seed, dtype=np.uint64),
-        "step": np.arange(n),
-    }
-    cols.update({name: series[name] for name in MEASURES})
-    cols["gap_closure"] = gap_closure_series(series["real_performance"], series["benchmark"])
-    cols["phase"] = np.asarray(phase, dtype=object)
-    cols.update({name: series[name] for name in EXTRA})  # Model 2's columns come after Model 1's
-    return pd.DataFrame(cols)

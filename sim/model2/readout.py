@@ -50,13 +50,14 @@ SCORE_WINDOW = 12  # months of gap closure averaged at the end for the score (Mo
 SOLVE_WINDOW = 3  # months over which the solving pace is compared for activation (a quarter against the one before)
 
 
-def levels(s) -> np.ndarray:
+def levels(s, listed_share: np.ndarray | None = None) -> np.ndarray:
     """The five subsystem levels U_k in [0, 1], read out from agent states, shape (B, 5)."""
     J = s.J
     ties = s.dept_ties.sum(axis=(1, 2)) / max(J * (J - 1), 1)
     collab = (s.leader_collaboration * (1.0 - VISION_WEIGHT + VISION_WEIGHT * s.leader_vision)).mean(axis=1)
     w = LEVEL_WEIGHTS
-    di = w["DI"][0] * s.drive + w["DI"][1] * s.action_base + w["DI"][2] * identified(s)
+    listed_share = identified(s) if listed_share is None else listed_share
+    di = w["DI"][0] * s.drive + w["DI"][1] * s.action_base + w["DI"][2] * listed_share
     cl = w["CL"][0] * collab + w["CL"][1] * ties + w["CL"][2] * (1.0 - s.dept_silo.mean(axis=1))
     gc = (
         w["GC"][0] * s.public_value_clarity
@@ -96,7 +97,8 @@ def measure(s, p) -> np.ndarray:
     out[:, c["trust"]] = s.citizen_trust.mean(axis=1)
     out[:, c["drive"]] = s.drive
     out[:, c["inertia_threshold"]] = s.inertia_threshold
-    lv = levels(s)
+    listed_share = identified(s)
+    lv = levels(s, listed_share)
     for i, k in enumerate(SUBSYSTEMS):
         out[:, c[f"level_{k}"]] = lv[:, i]
     cc, tt, dd = coupling_degree(lv)
@@ -106,7 +108,7 @@ def measure(s, p) -> np.ndarray:
     competence = s.cadre_competence.mean(axis=1)
     out[:, c["resources"]] = s.resources
     out[:, c["action_base"]] = s.action_base
-    out[:, c["problems_identified"]] = identified(s)
+    out[:, c["problems_identified"]] = listed_share
     out[:, c["pm_maturity"]] = s.pm_maturity
     out[:, c["institutionalisation"]] = s.dept_rules.mean(axis=1)
     out[:, c["public_value_clarity"]] = s.public_value_clarity
