@@ -29,8 +29,7 @@ PARTICIPATION_SPEED = 0.2  # monthly share of the gap to this month's participat
 def experience(s) -> np.ndarray:
     """Experienced quality: each citizen's need weights over the performance of their own township
     (its problems and the county-wide ones), shape (B, C) (Van Ryzin 2004)."""
-    s.citizen_perf = np.take(s.town_perf, s.citizen_township, axis=1)  # (B, C, D), reused by voice
-    return (s.citizen_needs * s.citizen_perf).sum(axis=2)
+    return (s.citizen_needs * np.take(s.town_perf, s.citizen_township, axis=1)).sum(axis=2)
 
 
 def satisfaction(s, p, r) -> None:
@@ -73,8 +72,8 @@ def voice_and_participation(s, p, r) -> None:
         1.0 - p.channel_openness * (1.0 - OPENNESS_IN_VOICE + OPENNESS_IN_VOICE * s.openness[:, None])
     )
     voice = grievance > cost + VOICE_NOISE * r.u["voice"]
-    # town_perf has not changed since `satisfaction` gathered it for each citizen this month
-    top = (s.citizen_needs * (1.0 - s.citizen_perf)).argmax(axis=2)  # (B, C)
+    perf = np.take(s.town_perf, s.citizen_township, axis=1)  # (B, C, D)
+    top = (s.citizen_needs * (1.0 - perf)).argmax(axis=2)  # (B, C)
     idx = (np.arange(B)[:, None] * T + s.citizen_township[None, :]) * D + top
     counts = np.bincount(idx[voice], minlength=B * T * D).reshape(B, T, D)
     s.complaints = counts / s.town_size[None, :, None]
@@ -107,3 +106,50 @@ def proposal_hazard(s, p) -> np.ndarray:
     town = (p.proposal_listing * p.k_AI_GC * part)[:, :, None] * np.ones(D)
     county = town.mean(axis=1)
     return np.concatenate([town.reshape(s.B, -1), county], axis=1)
+
+
+def month(s, p, r) -> None:
+    """The citizens' month: satisfaction, word of mouth, trust, voice and participation, in that order,
+    by the compiled kernel (the four rules above are its NumPy twin; tests/test_kernels.py)."""
+    from .kernels import citizens_month
+
+    B = s.B
+    s.complaints = np.empty((B, s.T, D))
+    s.town_participation = np.empty((B, s.T))
+    s.voice_rate = np.empty(B)
+    citizens_month(
+        s.town_perf,
+        s.citizen_township,
+        s.citizen_needs,
+        s.citizen_expectation,
+        s.citizen_satisfaction,
+        s.citizen_trust,
+        s.citizen_voice_propensity,
+        s.citizen_participation_propensity,
+        s.citizen_neighbours,
+        r.u["hearing"],
+        r.u["voice"],
+        r.u["joining"],
+        s.town_size,
+        s.openness,
+        p.expectation_adaptation[:, 0],
+        p.opinion_confidence[:, 0],
+        p.trust_loss_ratio[:, 0],
+        p.voice_cost[:, 0],
+        p.channel_openness[:, 0],
+        SAT_FLOOR,
+        SAT_SLOPE,
+        SAT_SURPRISE,
+        SATISFACTION_SPEED,
+        WORD_OF_MOUTH,
+        TRUST_GAIN,
+        VOICE_NOISE,
+        JOIN_NOISE,
+        OPENNESS_IN_VOICE,
+        PARTICIPATION_SPEED,
+        s.complaints,
+        s.town_participation,
+        s.wom_blocked,
+        s.voice_rate,
+        s.participation_rate,
+    )

@@ -48,8 +48,9 @@ def listing(s, p, r) -> None:
     s.diagnosed += s.listed[:, SRC["diagnosis"]]
 
 
-#: The step, in order (docs/MODEL.md §4), as (subsystem, rule); `events.apply_events` runs first.
-STEP_RULES: tuple[tuple[str, Callable], ...] = (
+#: The step, in order (docs/MODEL.md §4), as (subsystem, rule), in plain NumPy: the twin of the
+#: compiled path (`STEP_RULES`) that the tests compare it with; `events.apply_events` runs first.
+NUMPY_RULES: tuple[tuple[str, Callable], ...] = (
     ("problems", pb.arrive),
     ("drive–input", di.launch),
     ("drive–input", di.attention),
@@ -79,6 +80,27 @@ STEP_RULES: tuple[tuple[str, Callable], ...] = (
     ("drive–input", di.resources),
     ("drive–input", di.resolve),
 )
+
+#: Consecutive NumPy rules that one compiled kernel replaces (sim/model2/kernels.py), by first rule.
+KERNELS: dict[Callable, tuple[int, Callable]] = {
+    cz.satisfaction: (4, cz.month),
+    me.work: (1, me.work_compiled),
+}
+
+
+def compiled(rules: tuple[tuple[str, Callable], ...]) -> tuple[tuple[str, Callable], ...]:
+    """The step with each group of NumPy rules replaced by the kernel that computes the same."""
+    out, i = [], 0
+    while i < len(rules):
+        name, rule = rules[i]
+        n, kernel = KERNELS.get(rule, (1, rule))
+        out.append((name, kernel))
+        i += n
+    return tuple(out)
+
+
+#: The step every run takes (docs/MODEL.md §4).
+STEP_RULES = compiled(NUMPY_RULES)
 
 #: Arrays that are levels in [0, 1]; kept there after each step.
 BOUNDED = (
@@ -175,6 +197,7 @@ class Engine2(BatchEngine):
 
     version = MODEL_VERSION
     classify = staticmethod(classify)
+    rules = STEP_RULES  # NUMPY_RULES in the tests that compare the kernels with their twins
 
     def make_state(self) -> State2:
         return State2(self.p, self.r)
@@ -270,7 +293,7 @@ class Engine2(BatchEngine):
         for month in range(SPIN_UP):
             s.t += 1
             r.begin_month()
-            for _, rule in STEP_RULES:
+            for _, rule in self.rules:
                 rule(s, p, r)
             if month >= SPIN_UP - BALANCE_MONTHS:
                 hazard += s.hazard / BALANCE_MONTHS
@@ -295,7 +318,7 @@ class Engine2(BatchEngine):
         s.t += 1
         r.begin_month()
         ev.apply_events(s, p, r, self.schedules)
-        for name, rule in STEP_RULES:
+        for name, rule in self.rules:
             if timer is None:
                 rule(s, p, r)
             else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .coordination_linkage import priority
+from .coordination_linkage import MONTHS_PER_YEAR, priority
 from .problems import by_dept, cross
 from .state import SRC, STATUS_FREE, STATUS_OPEN, STATUS_PAPER, D
 
@@ -94,14 +94,8 @@ def effort(s, p, r) -> None:
     s.cadre_effort = s.cadre_real_effort + s.cadre_gaming
 
 
-def work(s, p, r) -> None:
-    """Departments work their listed problems by priority; a cross-department problem moves at the
-    solo pace unless task forces or ties (k_CL_ME) bring in engaged partners, and silos waste the
-    joint work unless shared values ease it (k_GC_CL); introduced resources raise capacity through
-    k_DI_ME. Problems reach real progress 1 and are solved, or are closed on paper by gaming
-    (docs/MODEL.md §4; paper §3(四), §3(五))."""
-    B = s.B
-    open_ = s.prob_status == STATUS_OPEN
+def _capacity(s, p) -> np.ndarray:
+    """This month's real work (B, J) and gaming (B, J) of each department, in problems of mean difficulty."""
     extra = np.maximum(s.resources - s.initial_resources, 0.0)[:, None]
     res = 1.0 + p.k_DI_ME * p.resource_gain * extra
     execution = dept_mean(s, s.cadre_real_effort * s.cadre_competence)
@@ -109,7 +103,17 @@ def work(s, p, r) -> None:
     # work capacity is one J-th (work_rate is per department of a 16-department county)
     rate = p.work_rate * REFERENCE_DEPARTMENTS / s.J
     s.dept_work = rate * s.dept_capacity * execution * res  # (B, J) problems of mean difficulty
-    gaming = rate * s.dept_capacity * dept_mean(s, s.cadre_gaming) * PAPER_EASE
+    return rate * s.dept_capacity * dept_mean(s, s.cadre_gaming) * PAPER_EASE
+
+
+def work(s, p, r) -> None:
+    """Departments work their listed problems by priority; a cross-department problem moves at the
+    solo pace unless task forces or ties (k_CL_ME) bring in engaged partners, and silos waste the
+    joint work unless shared values ease it (k_GC_CL); introduced resources raise capacity through
+    k_DI_ME. Problems reach real progress 1 and are solved, or are closed on paper by gaming
+    (docs/MODEL.md §4; paper §3(四), §3(五)). Plain NumPy: the twin of `work_compiled`."""
+    open_ = s.prob_status == STATUS_OPEN
+    gaming = _capacity(s, p)
     pr = priority(s, p) * open_
     total = by_dept(s, pr, s.prob_lead)
     share = pr / np.maximum(np.take_along_axis(total, s.prob_lead, axis=1), 1e-12)
@@ -132,18 +136,80 @@ def work(s, p, r) -> None:
     from_citizens = solved & (s.prob_source == SRC["complaint"])
     s.dept_citizen_output = by_dept(s, s.prob_difficulty * from_citizens, s.prob_lead)
     n_solved = by_dept(s, solved.astype(float), s.prob_lead)
-    s.dept_solved_recent += WIN_MEMORY * (n_solved - s.dept_solved_recent)
     s.solved = solved.sum(axis=1).astype(float)
     s.solved_cross = (solved & cross(s)).sum(axis=1).astype(float)
-    if s.problem_log is not None:
-        log_problems(s, solved, "solved")
     s.prob_status[solved] = STATUS_FREE
     s.prob_status[paper] = STATUS_PAPER
+    _results(s, p, solved, n_solved, by_dept(s, open_.astype(float), s.prob_lead))
+
+
+def work_compiled(s, p, r) -> None:
+    """`work` by the compiled kernel over the problem pool (sim/model2/kernels.py); the same numbers."""
+    from .kernels import work_pool
+
+    B, P, J = s.B, s.P, s.J
+    gaming = _capacity(s, p)
+    engaged_factor = np.where(s.dept_engaged, 1.0, p.routine_fraction)
+    silo = s.dept_silo * (1.0 - p.k_GC_CL * dept_mean(s, s.cadre_public_value))
+    s.prob_tie, s.joint, s.priority_used = np.empty((B, P)), np.empty((B, P)), np.empty((B, P))
+    solved, paper = np.empty((B, P), dtype=bool), np.empty((B, P), dtype=bool)
+    s.dept_output, s.dept_reported, s.dept_citizen_output = np.empty((B, J)), np.empty((B, J)), np.empty((B, J))
+    n_solved, backlog = np.empty((B, J)), np.empty((B, J))
+    s.solved, s.solved_cross = np.empty(B), np.empty(B)
+    work_pool(
+        s.prob_status,
+        s.prob_lead,
+        s.prob_partner,
+        s.prob_difficulty,
+        s.prob_progress,
+        s.prob_paper,
+        s.prob_age,
+        s.prob_source,
+        s.prob_key,
+        s.prob_taskforce,
+        s.dept_ties,
+        engaged_factor,
+        silo,
+        s.dept_work,
+        gaming,
+        p.priority_key[:, 0],
+        p.priority_age[:, 0],
+        p.priority_complaint[:, 0],
+        p.k_GC_ME[:, 0] * s.public_value_clarity,
+        p.k_CL_ME[:, 0],
+        p.solo_factor[:, 0],
+        SRC["complaint"],
+        MONTHS_PER_YEAR,
+        STATUS_FREE,
+        STATUS_OPEN,
+        STATUS_PAPER,
+        s.prob_tie,
+        s.joint,
+        s.priority_used,
+        solved,
+        paper,
+        s.dept_output,
+        s.dept_reported,
+        s.dept_citizen_output,
+        n_solved,
+        backlog,
+        s.solved,
+        s.solved_cross,
+    )
+    _results(s, p, solved, n_solved, backlog)
+
+
+def _results(s, p, solved: np.ndarray, n_solved: np.ndarray, backlog: np.ndarray) -> None:
+    """What this month's solved problems do: the problem log, leaders' small wins, cadres' records and
+    role models, departments' practices (docs/MODEL.md §4)."""
+    B = s.B
+    if s.problem_log is not None:
+        log_problems(s, solved, "solved")
+    s.dept_solved_recent += WIN_MEMORY * (n_solved - s.dept_solved_recent)
     # results credit the cadres who did the real work, and make role models (明树典型)
     contribution = s.cadre_real_effort * s.cadre_competence
     credit = to_cadres(s, s.dept_output / np.maximum(dept_mean(s, contribution) * s.dept_size, 1e-12))
     s.cadre_record += contribution * credit - RECORD_MEMORY * s.cadre_record
-    backlog = by_dept(s, open_.astype(float), s.prob_lead)
     ratio = np.minimum(n_solved / np.maximum(backlog, 1.0), 1.0)
     per_leader = np.zeros((B, s.L))
     for leader, mine in enumerate(s.portfolio_members):
