@@ -98,3 +98,39 @@ def silo(s, p, r) -> None:
     tie = s.dept_ties.sum(axis=2) / max(J - 1, 1)
     target = p.initial_silo * (1.0 + PRESSURE_SILO * (p.assessment_pressure - 0.5)) * (1.0 - SILO_TIE_RELIEF * tie)
     s.dept_silo += SILO_SPEED * (np.clip(target, 0.0, 1.0) - s.dept_silo)
+
+
+def convene_compiled(s, p, r) -> None:
+    """`convene` by the compiled kernel (sim/model2/kernels.py); the same numbers."""
+    from .kernels import convene_pool
+    from .state import SRC
+
+    B, P = s.B, s.P
+    n = np.floor(capacity(s, p) + r.u["convene"]).astype(np.int64)
+    s.prob_taskforce = np.empty((B, P), dtype=bool)
+    s.task_forces = np.empty(B)
+    convene_pool(
+        s.prob_status,
+        s.prob_lead,
+        s.prob_partner,
+        s.prob_source,
+        s.prob_key,
+        s.prob_age,
+        s.dept_leader,
+        n,
+        p.ablate_task_force_targeting[:, 0] > 0,
+        r.u["convene_random"],
+        p.priority_key[:, 0],
+        p.priority_age[:, 0],
+        p.priority_complaint[:, 0],
+        p.k_GC_ME[:, 0] * s.public_value_clarity,
+        SRC["complaint"],
+        MONTHS_PER_YEAR,
+        STATUS_OPEN,
+        s.dept_rules,
+        TIE_GAIN,
+        TIE_DECAY,
+        s.dept_ties,
+        s.prob_taskforce,
+        s.task_forces,
+    )

@@ -33,8 +33,8 @@ SPIN_UP = 24  # months of the old routine run before month 1 (not recorded) so t
 BALANCE_MONTHS = 12  # the last year of the spin-up gives the routine's listing hazards
 
 
-def listing(s, p, r) -> None:
-    """All sources list latent problems at once, each through its own channel (docs/MODEL.md §4)."""
+def _hazards(s, p) -> np.ndarray:
+    """Each source's listing hazard per cell (S, B, K), each through its own channel (docs/MODEL.md §4)."""
     h = np.zeros((len(SOURCES), s.B, s.K))
     h[SRC["routine"]] = p.routine_listing
     h[SRC["diagnosis"]] = di.diagnosis_hazard(s, p)
@@ -44,7 +44,18 @@ def listing(s, p, r) -> None:
     h[SRC["proposal"]] = cz.proposal_hazard(s, p)
     s.study_tour[:] = 0.0
     s.hazard = np.clip(h, 0.0, 1.0).sum(axis=0)  # (B, K): the spin-up balances arrivals against it
-    pb.list_new(s, p, r, h)
+    return h
+
+
+def listing(s, p, r) -> None:
+    """All sources list latent problems at once, each through its own channel (docs/MODEL.md §4)."""
+    pb.list_new(s, p, r, _hazards(s, p))
+    s.diagnosed += s.listed[:, SRC["diagnosis"]]
+
+
+def listing_compiled(s, p, r) -> None:
+    """`listing` by the compiled kernel."""
+    pb.list_new_compiled(s, p, r, _hazards(s, p))
     s.diagnosed += s.listed[:, SRC["diagnosis"]]
 
 
@@ -85,6 +96,8 @@ NUMPY_RULES: tuple[tuple[str, Callable], ...] = (
 KERNELS: dict[Callable, tuple[int, Callable]] = {
     cz.satisfaction: (4, cz.month),
     me.work: (1, me.work_compiled),
+    listing: (1, listing_compiled),
+    cl.convene: (1, cl.convene_compiled),
 }
 
 

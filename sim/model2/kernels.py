@@ -258,3 +258,224 @@ def work_pool(
             dept_reported[b, j] = dept_output[b, j] + paper_sum[j]
         solved_count[b] = n_sol
         solved_cross[b] = n_cross
+
+
+@njit(**JIT)
+def list_place(
+    weight,  # (B, S, K): each source's expected problems by cell
+    counts,  # (B, S) int: this month's new problems by source (after thinning)
+    difficulty0,  # (B, M): Gamma difficulty of each candidate (mean 1), before scaling
+    u_cell,  # (B, >= M) and the rest alike
+    u_lead,
+    u_cross,
+    u_third,
+    u_p1,
+    u_p2,
+    mean_field,  # (B,) bool
+    cross_share,  # (B,)
+    third_share,
+    latent,  # (B, K) updated
+    domain_table,  # (D, width)
+    domain_size,  # (D,)
+    status,  # (B, P) int8 updated
+    cell_out,  # (B, P) updated in the new problems' slots, and the rest alike
+    lead_out,
+    partner_out,  # (B, P, 2)
+    difficulty_out,
+    progress_out,
+    paper_out,
+    age_out,
+    source_out,
+    key_out,
+    key_source_a,
+    key_source_b,
+    status_free,
+    status_open,
+    listed,  # (B, S) out
+):
+    """The twin of problems.list_new's placement: cells, difficulties, departments and slots."""
+    B, S, K = weight.shape
+    M = difficulty0.shape[1]
+    P = status.shape[1]
+    D = domain_size.shape[0]
+    J = 0
+    for d in range(D):
+        J += domain_size[d]
+    src = np.empty(M, dtype=np.int64)
+    cell = np.empty(M, dtype=np.int64)
+    diff = np.empty(M)
+    valid = np.empty(M, dtype=np.bool_)
+    asked = np.empty(K)
+    free_slots = np.empty(P, dtype=np.int64)
+    cw = np.empty(K)
+    cum = np.empty(S, dtype=np.int64)
+    for b in range(B):
+        acc = 0
+        for s_ in range(S):
+            acc += counts[b, s_]
+            cum[s_] = acc
+            listed[b, s_] = 0.0
+        total = acc
+        for k in range(K):
+            asked[k] = 0.0
+        for m in range(M):
+            n_before = 0
+            for s_ in range(S):
+                if m >= cum[s_]:
+                    n_before += 1
+            sm = min(n_before, S - 1)
+            src[m] = sm
+            valid[m] = m < total
+            c = 0.0
+            for k in range(K):
+                c += weight[b, sm, k]
+                cw[k] = c
+            u = u_cell[b, m] * cw[K - 1]
+            n_le = 0
+            for k in range(K):
+                if cw[k] <= u:
+                    n_le += 1
+            cm = min(n_le, K - 1)
+            cell[m] = cm
+            dv = 1.0 if mean_field[b] else difficulty0[b, m]
+            dv = dv if valid[m] else 0.0
+            diff[m] = dv
+            asked[cm] += dv
+        # scale down where a cell has less latent burden than asked of it
+        for m in range(M):
+            a = asked[cell[m]]
+            sc = min(1.0, latent[b, cell[m]] / max(a, 1e-12)) if a > 0 else 0.0
+            diff[m] = diff[m] * sc
+            valid[m] = valid[m] and diff[m] > 1e-6
+        for k in range(K):
+            asked[k] = 0.0  # now: taken from each cell
+        for m in range(M):
+            asked[cell[m]] += diff[m] * (1.0 if valid[m] else 0.0)
+        for k in range(K):
+            latent[b, k] = max(latent[b, k] - asked[k], 0.0)
+        # the free slots, in slot order
+        n_free = 0
+        for i in range(P):
+            if status[b, i] == status_free:
+                free_slots[n_free] = i
+                n_free += 1
+        for m in range(M):
+            if not valid[m]:
+                continue
+            domain = cell[m] % D
+            ld = domain_table[domain, int(u_lead[b, m] * domain_size[domain])]
+            is_cross = u_cross[b, m] < cross_share[b]
+            third = is_cross and (u_third[b, m] < third_share) and (J > 2)
+            k1 = int(u_p1[b, m] * (J - 1))
+            if k1 >= ld:
+                k1 += 1
+            lo = min(ld, k1)
+            hi = max(ld, k1)
+            k2 = int(u_p2[b, m] * max(J - 2, 1))
+            if k2 >= lo:
+                k2 += 1
+            if k2 >= hi:
+                k2 += 1
+            sl = free_slots[m]
+            status[b, sl] = status_open
+            cell_out[b, sl] = cell[m]
+            lead_out[b, sl] = ld
+            partner_out[b, sl, 0] = k1 if (is_cross and J > 1) else -1
+            partner_out[b, sl, 1] = k2 if third else -1
+            difficulty_out[b, sl] = diff[m]
+            progress_out[b, sl] = 0.0
+            paper_out[b, sl] = 0.0
+            age_out[b, sl] = 0.0
+            source_out[b, sl] = src[m]
+            key_out[b, sl] = src[m] == key_source_a or src[m] == key_source_b
+            listed[b, src[m]] += 1.0
+
+
+@njit(**JIT)
+def convene_pool(
+    status,  # (B, P)
+    lead,  # (B, P)
+    partner,  # (B, P, 2)
+    source,
+    key,
+    age,
+    dept_leader,  # (J,)
+    n_forces,  # (B, L) int: task forces each leader holds this month
+    random_priority,  # (B,) bool: the ablation that ignores need
+    u_random,  # (B, P)
+    priority_key,  # (B,)
+    priority_age,
+    priority_complaint,
+    complaint_weight,
+    complaint_source,
+    months_per_year,
+    status_open,
+    dept_rules,  # (B, J)
+    tie_gain,
+    tie_decay,
+    ties,  # (B, J, J) updated
+    chosen,  # (B, P) bool out
+    task_forces,  # (B,) out
+):
+    """The twin of coordination_linkage.convene (with responsible_leader and priority)."""
+    B, P = status.shape
+    L = n_forces.shape[1]
+    J = dept_leader.shape[0]
+    keys = np.empty(P)
+    group = np.empty(P, dtype=np.int64)
+    met = np.zeros((J, J), dtype=np.bool_)
+    for b in range(B):
+        for i in range(P):
+            ld = lead[b, i]
+            is_cross = partner[b, i, 0] >= 0
+            g = L
+            if status[b, i] == status_open and is_cross:
+                lead_leader = dept_leader[ld]
+                same = True
+                for k in range(2):
+                    pk = partner[b, i, k]
+                    if pk >= 0 and dept_leader[pk] != lead_leader:
+                        same = False
+                g = lead_leader if same else 0
+            group[i] = g
+            if random_priority[b]:
+                pr = u_random[b, i]
+            else:
+                complaint = (1.0 if source[b, i] == complaint_source else 0.0) * complaint_weight[b]
+                pr = (
+                    1.0
+                    + priority_key[b] * (1.0 if key[b, i] else 0.0)
+                    + priority_age[b] * age[b, i] / months_per_year
+                    + priority_complaint[b] * complaint
+                )
+            keys[i] = g * 1e6 - min(pr, 1e5)
+        order = np.argsort(keys, kind="mergesort")
+        for i in range(J):
+            for j in range(J):
+                met[i, j] = False
+        count = 0
+        start = 0
+        for pos in range(P):
+            i = order[pos]
+            g = group[i]
+            if pos == 0 or g != group[order[pos - 1]]:
+                start = pos
+            ok = g < L and pos - start < n_forces[b, min(g, L - 1)]
+            chosen[b, i] = ok
+            if ok:
+                count += 1
+                ld = lead[b, i]
+                for k in range(2):
+                    pk = partner[b, i, k]
+                    if pk >= 0:
+                        met[ld, pk] = True
+                        met[pk, ld] = True
+        task_forces[b] = count
+        for i in range(J):
+            for j in range(J):
+                t = ties[b, i, j]
+                if met[i, j]:
+                    ties[b, i, j] = t + tie_gain * (1.0 - t)
+                else:
+                    pair_rules = 0.5 * (dept_rules[b, i] + dept_rules[b, j])
+                    ties[b, i, j] = t * (1.0 - tie_decay * (1.0 - pair_rules))

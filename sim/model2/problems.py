@@ -25,6 +25,7 @@ from .state import (
 )
 
 _K = np.arange(MAX_NEW + 1)
+_LOG_K_FACTORIAL = gammaln(_K + 1.0)
 
 
 def by_dept(s, values: np.ndarray, dept: np.ndarray) -> np.ndarray:
@@ -78,20 +79,18 @@ def _poisson_counts(mean: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Poisson counts by the inverse CDF of uniforms u: exact up to MAX_NEW, beyond it the normal
     approximation (only reached when a channel lists more than MAX_NEW problems in a month)."""
     lam = np.maximum(mean, 1e-300)[..., None]
-    logpmf = _K * np.log(lam) - lam - gammaln(_K + 1.0)
+    logpmf = _K * np.log(lam) - lam - _LOG_K_FACTORIAL
     cdf = np.cumsum(np.exp(logpmf), axis=-1)
     exact = (cdf < u[..., None]).sum(axis=-1)
     big = np.rint(mean + np.sqrt(mean) * ndtri(np.clip(u, 1e-12, 1 - 1e-12)))
     return np.where(exact > MAX_NEW, np.maximum(big, MAX_NEW + 1), exact).astype(np.int64)
 
 
-def list_new(s, p, r, hazards: np.ndarray) -> None:
-    """List latent problems: each source's hazard (S, B, K) times the latent burden gives the expected
-    problems; counts are Poisson, cells drawn by expected weight, departments by domain (lead: a
-    department of the domain; partners: any others), difficulty from the cell's latent stock.
-    Problems that find no free slot stay latent and are counted (`pool_full`, `listing_overflow`)."""
-    B, K, J, P = s.B, s.K, s.J, s.P
-    S = hazards.shape[0]
+def _counts(s, p, r, hazards: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """How many latent problems each source lists: its hazard (S, B, K) times the latent burden
+    gives the expected problems, counts are Poisson; problems that find no free slot stay latent
+    and are counted (`pool_full`, `listing_overflow`). Returns the expected problems by source and
+    cell (S, B, K), the counts (B, S), their totals (B,) and M, the largest total of the batch."""
     weight = np.clip(hazards, 0.0, 1.0) * np.maximum(s.latent, 0.0)[None]  # (S, B, K)
     expected = weight.sum(axis=2).T  # (B, S)
     counts = _poisson_counts(expected, r.u["list_counts"])  # (B, S)
@@ -110,8 +109,27 @@ def list_new(s, p, r, hazards: np.ndarray) -> None:
         total = counts.sum(axis=1)
     # candidates beyond every run's count are never used, so work on the first M only: a run's
     # numbers do not depend on M (its own candidates are the same), only the batch's cost does
-    M = max(int(total.max(initial=0)), 1)
-    u_cell, u_diff = r.u["list_cell"][:, :M], r.u["list_difficulty"][:, :M]
+    return weight, counts, total, max(int(total.max(initial=0)), 1)
+
+
+def _difficulty(r, total: np.ndarray, M: int) -> np.ndarray:
+    """Candidates' difficulty (Gamma, mean 1) by the inverse CDF of their uniforms, (B, M); 0 beyond a
+    run's `total` (those candidates are not listed)."""
+    out = np.zeros((len(total), M))
+    used = np.arange(M)[None, :] < total[:, None]
+    u = np.clip(r.u["list_difficulty"][:, :M][used], 1e-12, 1 - 1e-12)
+    out[used] = gammaincinv(DIFFICULTY_SHAPE, u) / DIFFICULTY_SHAPE
+    return out
+
+
+def list_new(s, p, r, hazards: np.ndarray) -> None:
+    """List latent problems (`_counts`): cells drawn by expected weight, departments by domain (lead: a
+    department of the domain; partners: any others), difficulty scaled down where a cell has less
+    latent burden than asked of it. Plain NumPy: the twin of `list_new_compiled`."""
+    B, K, J, P = s.B, s.K, s.J, s.P
+    weight, counts, total, M = _counts(s, p, r, hazards)
+    S = weight.shape[0]
+    u_cell = r.u["list_cell"][:, :M]
     u_lead, u_cross, u_third = r.u["list_lead"][:, :M], r.u["list_cross"][:, :M], r.u["list_third"][:, :M]
     u_p1, u_p2 = r.u["list_partner1"][:, :M], r.u["list_partner2"][:, :M]
     cum = np.cumsum(counts, axis=1)  # (B, S)
@@ -125,7 +143,7 @@ def list_new(s, p, r, hazards: np.ndarray) -> None:
     u = u_cell * cw[:, :, -1]
     cell = np.minimum((cw <= u[:, :, None]).sum(axis=2), K - 1)
     # difficulty (Gamma, mean 1), scaled down where a cell has less latent burden than asked of it
-    diff = gammaincinv(DIFFICULTY_SHAPE, np.clip(u_diff, 1e-12, 1 - 1e-12)) / DIFFICULTY_SHAPE
+    diff = _difficulty(r, total, M)
     diff = np.where(p.mean_field > 0, 1.0, diff)  # the mean-field twin: every problem of mean difficulty
     diff = np.where(valid, diff, 0.0)
     asked = np.zeros((B, K))
@@ -153,6 +171,7 @@ def list_new(s, p, r, hazards: np.ndarray) -> None:
     partner1 = np.where(cross & (J > 1), k1, -1)
     partner2 = np.where(third, k2, -1)
     # place the valid candidates, in order, into the free slots, in slot order
+    free = s.prob_status == STATUS_FREE
     order = np.argsort(~free, axis=1, kind="stable")  # free slots first
     slot = np.take_along_axis(order, np.minimum(m[None, :], P - 1).repeat(B, axis=0), axis=1)
     b_idx, m_idx = np.nonzero(valid)
@@ -171,6 +190,47 @@ def list_new(s, p, r, hazards: np.ndarray) -> None:
     s.prob_key[b_idx, sl] = key[b_idx, m_idx]
     s.listed = np.zeros((B, len(SOURCES)))
     np.add.at(s.listed, (b_idx, src[b_idx, m_idx]), 1.0)
+
+
+def list_new_compiled(s, p, r, hazards: np.ndarray) -> None:
+    """`list_new` by the compiled kernel (sim/model2/kernels.py); the same numbers."""
+    from .kernels import list_place
+
+    weight, counts, total, M = _counts(s, p, r, hazards)
+    s.listed = np.empty((s.B, len(SOURCES)))
+    u = r.u
+    list_place(
+        np.ascontiguousarray(np.transpose(weight, (1, 0, 2))),
+        counts,
+        _difficulty(r, total, M),
+        u["list_cell"],
+        u["list_lead"],
+        u["list_cross"],
+        u["list_third"],
+        u["list_partner1"],
+        u["list_partner2"],
+        p.mean_field[:, 0] > 0,
+        p.cross_share[:, 0],
+        THIRD_DEPT_SHARE,
+        s.latent,
+        s.domain_table,
+        s.domain_size,
+        s.prob_status,
+        s.prob_cell,
+        s.prob_lead,
+        s.prob_partner,
+        s.prob_difficulty,
+        s.prob_progress,
+        s.prob_paper,
+        s.prob_age,
+        s.prob_source,
+        s.prob_key,
+        SRC["diagnosis"],
+        SRC["evaluation"],
+        STATUS_FREE,
+        STATUS_OPEN,
+        s.listed,
+    )
 
 
 def seed_pool(s, p, r) -> None:
