@@ -65,12 +65,26 @@ def brain_drain(s, p, r) -> None:
         replace_cadres(s, p, r, leave)
 
 
+def fresh_uniforms(r, gone: np.ndarray) -> dict[str, np.ndarray]:
+    """Uniforms for the newcomers in the posts `gone` (B, N), drawn from each run's own generator
+    after the month's block, attribute by attribute (few cadres leave in a month, so drawing for the
+    leavers only is cheaper than a block for every post; a run's stream does not depend on the batch)."""
+    out = {key: np.zeros(gone.shape) for key in FRESH}
+    for b in np.flatnonzero(gone.any(axis=1)):
+        posts = np.flatnonzero(gone[b])
+        draws = r.gens[b].random((len(FRESH), posts.size))
+        for i, key in enumerate(FRESH):
+            out[key][b, posts] = draws[i]
+    return out
+
+
 def replace_cadres(s, p, r, gone: np.ndarray, u: dict[str, np.ndarray] | None = None) -> None:
     """Newcomers in the posts `gone` (B, N), with fresh draws of threshold, motivation, competence,
     discipline and blame fear, the county's current public value and no record (docs/MODEL.md §4 Cadres:
-    newcomers with fresh draws). `u` gives the uniforms (default: this month's `fresh_*` block)."""
-    u = u or {k: r.u[f"fresh_{k}"] for k in FRESH}
+    newcomers with fresh draws). `u` gives the uniforms (B, N) by attribute (default: `fresh_uniforms`)."""
     b_idx, n_idx = np.nonzero(gone)
+    if u is None:
+        u = fresh_uniforms(r, gone)
     mean = {
         "threshold": (p.inertia * p.threshold_scale)[b_idx, 0],
         "motivation": p.initial_motivation[b_idx, 0],

@@ -26,7 +26,7 @@ from . import guidance_change as gc
 from . import management_execution as me
 from . import problems as pb
 from .readout import EXTRA, NAMES, classify, measure, performance
-from .state import FRESH, SOURCES, SRC, STATUS_OPEN, STATUS_PAPER, D, State2
+from .state import SOURCES, SRC, STATUS_OPEN, STATUS_PAPER, D, State2
 
 MODEL_VERSION = 2
 SPIN_UP = 24  # months of the old routine run before month 1 (not recorded) so that the trap has settled
@@ -162,7 +162,6 @@ def month_layout(s) -> dict[str, tuple[int, ...]]:
         "detect": (P,),
         "visit": (J,),
         "leaving": (N,),
-        **{f"fresh_{key}": (N,) for key in FRESH},
         "merit": (J,),
         "head_turnover": (J,),
         "motivation_noise": (N,),
