@@ -60,3 +60,23 @@ def test_kernels_give_the_numpy_twin_bit_for_bit(case, monkeypatch):
     # the runs did something the kernels compute: problems were solved, citizens complained
     cols = dict(zip(e2.NAMES, range(len(e2.NAMES)), strict=True))
     assert data_k[1:, :, cols["problems_solved"]].sum() > 0
+
+
+def test_newcomers_beyond_the_block_keep_a_run_alone_equal_to_the_run_in_a_batch():
+    # brain_drain at its maximum takes about a tenth of 320 cadres a month, beyond the FRESH_SLOTS
+    # newcomers the monthly block draws for, so the generator's own draws after the block are used
+    from sim.model2.state import FRESH_SLOTS
+
+    drained = BASE.with_overrides(brain_drain=0.2)
+    seeds = [sim.replicate_seed(5, r) for r in range(3)]
+    batch = make_engine([drained, BASE, drained], seeds, 24)
+    alone = make_engine([drained], seeds[:1], 24)
+    most = 0
+    for _ in range(24):
+        before = batch.s.cadre_tenure.copy()
+        batch.step()
+        alone.step()
+        most = max(most, int(((batch.s.cadre_tenure == 1.0) & (before > 0)).sum(axis=1).max()))
+    assert most > FRESH_SLOTS
+    np.testing.assert_array_equal(alone.recorder.data[:, 0], batch.recorder.data[:, 0])
+    np.testing.assert_array_equal(alone.s.cadre_motivation[0], batch.s.cadre_motivation[0])

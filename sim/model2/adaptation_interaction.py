@@ -66,12 +66,19 @@ def brain_drain(s, p, r) -> None:
 
 
 def fresh_uniforms(r, gone: np.ndarray) -> dict[str, np.ndarray]:
-    """Uniforms for the newcomers in the posts `gone` (B, N), drawn from each run's own generator
-    after the month's block, attribute by attribute (few cadres leave in a month, so drawing for the
-    leavers only is cheaper than a block for every post; a run's stream does not depend on the batch)."""
+    """Uniforms for the newcomers in the posts `gone` (B, N), attribute by attribute: a run's k-th
+    leaver of the month takes column k of its `fresh` block (FRESH_SLOTS of them; few cadres leave
+    in a month); any beyond draw from the run's own generator after the month's block, so a run's
+    stream never depends on the batch."""
     out = {key: np.zeros(gone.shape) for key in FRESH}
-    for b in np.flatnonzero(gone.any(axis=1)):
-        posts = np.flatnonzero(gone[b])
+    rank = np.cumsum(gone, axis=1) - 1  # (B, N): the leaver's place among its run's leavers this month
+    block = r.u["fresh"]  # (B, len(FRESH), FRESH_SLOTS)
+    slots = block.shape[2]
+    b_idx, n_idx = np.nonzero(gone & (rank < slots))
+    for i, key in enumerate(FRESH):
+        out[key][b_idx, n_idx] = block[b_idx, i, rank[b_idx, n_idx]]
+    for b in np.flatnonzero((gone & (rank >= slots)).any(axis=1)):
+        posts = np.flatnonzero(gone[b] & (rank[b] >= slots))
         draws = r.gens[b].random((len(FRESH), posts.size))
         for i, key in enumerate(FRESH):
             out[key][b, posts] = draws[i]

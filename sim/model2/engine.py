@@ -26,7 +26,7 @@ from . import guidance_change as gc
 from . import management_execution as me
 from . import problems as pb
 from .readout import EXTRA, NAMES, classify, measure, performance
-from .state import SOURCES, SRC, STATUS_OPEN, STATUS_PAPER, D, State2
+from .state import FRESH, FRESH_SLOTS, SOURCES, SRC, STATUS_OPEN, STATUS_PAPER, D, State2
 
 MODEL_VERSION = 2
 SPIN_UP = 24  # months of the old routine run before month 1 (not recorded) so that the trap has settled
@@ -98,6 +98,8 @@ KERNELS: dict[Callable, tuple[int, Callable]] = {
     me.work: (1, me.work_compiled),
     listing: (1, listing_compiled),
     cl.convene: (1, cl.convene_compiled),
+    me.assess: (1, me.assess_compiled),
+    me.cadres: (1, me.cadres_compiled),
 }
 
 
@@ -162,6 +164,7 @@ def month_layout(s) -> dict[str, tuple[int, ...]]:
         "detect": (P,),
         "visit": (J,),
         "leaving": (N,),
+        "fresh": (len(FRESH), FRESH_SLOTS),
         "merit": (J,),
         "head_turnover": (J,),
         "motivation_noise": (N,),

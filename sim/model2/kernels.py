@@ -479,3 +479,108 @@ def convene_pool(
                 else:
                     pair_rules = 0.5 * (dept_rules[b, i] + dept_rules[b, j])
                     ties[b, i, j] = t * (1.0 - tie_decay * (1.0 - pair_rules))
+
+
+@njit(**JIT)
+def detect_pool(
+    status,  # (B, P) updated: caught closures on paper reopen
+    cell,  # (B, P)
+    lead,  # (B, P)
+    difficulty,  # (B, P)
+    paper,  # (B, P) updated: a reopened problem's paper progress is lost
+    u_detect,  # (B, P)
+    by_monitor,  # (B,)
+    by_citizens,  # (B, K)
+    k_gc_me,  # (B,)
+    status_open,
+    status_paper,
+    caught_count,  # (B,) out
+    dept_exposed,  # (B, J) out
+    counted,  # (B, J) out
+    closed,  # (B, J) out
+):
+    """The twin of the detection part of management_execution.assess."""
+    B, P = status.shape
+    J = dept_exposed.shape[1]
+    for b in range(B):
+        for j in range(J):
+            dept_exposed[b, j] = 0.0
+            counted[b, j] = 0.0
+            closed[b, j] = 0.0
+        n = 0.0
+        bm = by_monitor[b]
+        for i in range(P):
+            if status[b, i] != status_paper:
+                continue
+            ld = lead[b, i]
+            closed[b, ld] += 1.0
+            u = u_detect[b, i]
+            if u < bm:
+                counted[b, ld] += 1.0
+            elif u < bm + by_citizens[b, cell[b, i]] * (1.0 - bm):
+                dept_exposed[b, ld] += difficulty[b, i]
+                counted[b, ld] += k_gc_me[b]
+            else:
+                continue
+            n += 1.0
+            status[b, i] = status_open
+            paper[b, i] = 0.0
+        caught_count[b] = n
+
+
+@njit(**JIT)
+def cadres_month(
+    cadre_dept,  # (N,)
+    dept_start,  # (J,)
+    dept_engaged,  # (B, J) bool
+    peers,  # (B, J): mean motivation in each department
+    recognised,  # (B, J) bool: the department has a recognised role model this month
+    motivation,  # (B, N) updated
+    base_motivation,  # (B, N)
+    real_effort,  # (B, N)
+    competence,  # (B, N) updated
+    tenure,  # (B, N) updated
+    noise,  # (B, N)
+    peer_influence,  # (B,)
+    role_model_gain,  # (B,)
+    training,  # (B,)
+    engaged_motivation,
+    motivation_speed,
+    training_rate,
+    competence_decay,
+):
+    """The twin of management_execution.cadres."""
+    B, N = motivation.shape
+    J = dept_start.shape[0]
+    model = np.empty(J)
+    for b in range(B):
+        # each department's role model: its first cadre with the largest real contribution
+        for j in range(J):
+            lo = dept_start[j]
+            hi = dept_start[j + 1] if j + 1 < J else N
+            best = -np.inf
+            first = lo
+            for n in range(lo, hi):
+                c = real_effort[b, n] * competence[b, n]
+                if c > best:
+                    best = c
+                    first = n
+            model[j] = motivation[b, first]
+        for n in range(N):
+            j = cadre_dept[n]
+            m = motivation[b, n]
+            engaged = 1.0 if dept_engaged[b, j] else 0.0
+            base = base_motivation[b, n]
+            target = base + engaged_motivation * engaged * (1.0 - base)
+            rec = 1.0 if recognised[b, j] else 0.0
+            pull = rec * model[j] - m
+            v = (
+                motivation_speed * (target - m)
+                + peer_influence[b] * (peers[b, j] - m)
+                + role_model_gain[b] * rec * max(pull, 0.0)
+                + noise[b, n]
+            )
+            motivation[b, n] = min(max(m + v, 0.0), 1.0)
+            c = competence[b, n]
+            competence[b, n] = c + (training_rate * training[b] * engaged * (1.0 - c) - competence_decay * c)
+            tenure[b, n] += 1.0

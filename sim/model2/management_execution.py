@@ -273,11 +273,8 @@ def joint_factor(s, p) -> np.ndarray:
     return np.where(is_cross, p.solo_factor + n * (1.0 - p.solo_factor) * coop, 1.0)
 
 
-def assess(s, p, r) -> None:
-    """Assessment: departments are scored on reported closures (real and on paper), ranked, and through
-    k_ME_DI the low-ranked are pressed (挂号督办) and their domains' gaps become evaluation findings;
-    monitoring and complaints catch closures on paper, which through k_GC_ME count against the
-    department (paper §3(六); Bevan & Hood 2006)."""
+def _scores(s, p) -> None:
+    """Assessment scores, ranks and the pressure on each head (the first part of `assess`)."""
     J = s.J
     # indicators (k_GC_ME): what citizens raised and saw solved counts extra, closures on paper that
     # citizens exposed count against (paper §3(一) 把群众满意度作为标杆; Bevan & Hood 2006)
@@ -289,20 +286,40 @@ def assess(s, p, r) -> None:
     s.dept_pressure = (
         p.k_ME_DI * s.pm_maturity[:, None] * ((1 - RANK_SHARE) * p.assessment_pressure + RANK_SHARE * rank)
     )
-    # catching closures on paper: monitoring, and citizens who still live with the problem
-    paper = s.prob_status == STATUS_PAPER
-    town, dom = s.prob_cell // D, s.prob_cell % D
-    in_town = town < s.T
+
+
+def _detection(s, p) -> tuple[np.ndarray, np.ndarray]:
+    """How likely a closure on paper is caught this month: by monitoring (B, 1), and by the citizens who
+    still live with the problem, by cell (B, K) (their complaints in its township and domain)."""
+    T = s.T
     placed = np.where(placeless(p)[:, None, None], s.complaints.mean(axis=1, keepdims=True), s.complaints)
-    complaint = np.where(
-        in_town,
-        placed[np.arange(s.B)[:, None], np.minimum(town, s.T - 1), dom],
-        s.complaints.mean(axis=1)[np.arange(s.B)[:, None], dom],
-    )
-    # a problem closed on paper is hidden again: ordinary work orders find it as they find any hidden
-    # problem, monitoring and the citizens who still live with it find it faster
+    complaint = np.concatenate([placed.reshape(s.B, T * D), s.complaints.mean(axis=1)], axis=1)  # (B, K)
     by_monitor = p.routine_listing + p.monitoring_rate * s.pm_maturity[:, None]
     by_citizens = np.clip(p.complaint_exposure * p.complaint_listing * p.channel_openness * complaint, 0.0, 1.0)
+    return by_monitor, by_citizens
+
+
+def _caught(s, p, counted: np.ndarray, closed: np.ndarray) -> None:
+    """Departments learn from gaming caught; the top leader's commitment builds performance management."""
+    s.dept_caught += CAUGHT_MEMORY * (np.minimum(counted / np.maximum(closed, 1.0), 1.0) - s.dept_caught)
+    # the top leader's commitment builds performance management (unless frozen: pattern 4)
+    frozen = p.freeze_pm_maturity[:, 0] > 0
+    grow = p.pm_build[:, 0] * p.pm_strength[:, 0] * s.leader_attention[:, 0] * (1.0 - s.pm_maturity)
+    s.pm_maturity = np.where(frozen, s.pm_maturity, s.pm_maturity + grow)
+
+
+def assess(s, p, r) -> None:
+    """Assessment: departments are scored on reported closures (real and on paper), ranked, and through
+    k_ME_DI the low-ranked are pressed (挂号督办) and their domains' gaps become evaluation findings;
+    monitoring and complaints catch closures on paper, which through k_GC_ME count against the
+    department (paper §3(六); Bevan & Hood 2006). Plain NumPy: the twin of `assess_compiled`."""
+    _scores(s, p)
+    # catching closures on paper: monitoring, and citizens who still live with the problem. A problem
+    # closed on paper is hidden again: ordinary work orders find it as they find any hidden problem,
+    # monitoring and the citizens who still live with it find it faster
+    by_monitor, by_cell = _detection(s, p)
+    paper = s.prob_status == STATUS_PAPER
+    by_citizens = np.take_along_axis(by_cell, s.prob_cell, axis=1)
     u = r.u["detect"]
     caught_m = paper & (u < by_monitor)
     caught_c = paper & ~caught_m & (u < by_monitor + by_citizens * (1.0 - by_monitor))
@@ -311,13 +328,38 @@ def assess(s, p, r) -> None:
     s.dept_exposed = by_dept(s, s.prob_difficulty * caught_c, s.prob_lead)  # enters next month's score
     counted = by_dept(s, caught_m + p.k_GC_ME * caught_c, s.prob_lead)
     closed = by_dept(s, paper.astype(float), s.prob_lead)
-    s.dept_caught += CAUGHT_MEMORY * (np.minimum(counted / np.maximum(closed, 1.0), 1.0) - s.dept_caught)
     s.prob_status[caught] = STATUS_OPEN
     s.prob_paper[caught] = 0.0
-    # the top leader's commitment builds performance management (unless frozen: pattern 4)
-    frozen = p.freeze_pm_maturity[:, 0] > 0
-    grow = p.pm_build[:, 0] * p.pm_strength[:, 0] * s.leader_attention[:, 0] * (1.0 - s.pm_maturity)
-    s.pm_maturity = np.where(frozen, s.pm_maturity, s.pm_maturity + grow)
+    _caught(s, p, counted, closed)
+
+
+def assess_compiled(s, p, r) -> None:
+    """`assess` by the compiled kernel over the problem pool (sim/model2/kernels.py); the same numbers."""
+    from .kernels import detect_pool
+
+    B, J = s.B, s.J
+    _scores(s, p)
+    by_monitor, by_cell = _detection(s, p)
+    s.caught, s.dept_exposed = np.empty(B), np.empty((B, J))
+    counted, closed = np.empty((B, J)), np.empty((B, J))
+    detect_pool(
+        s.prob_status,
+        s.prob_cell,
+        s.prob_lead,
+        s.prob_difficulty,
+        s.prob_paper,
+        r.u["detect"],
+        by_monitor[:, 0],
+        by_cell,
+        p.k_GC_ME[:, 0],
+        STATUS_OPEN,
+        STATUS_PAPER,
+        s.caught,
+        s.dept_exposed,
+        counted,
+        closed,
+    )
+    _caught(s, p, counted, closed)
 
 
 def placeless(p) -> np.ndarray:
@@ -358,3 +400,30 @@ def cadres(s, p, r) -> None:
         TRAINING_RATE * p.training * engaged * (1.0 - s.cadre_competence) - COMPETENCE_DECAY * s.cadre_competence
     )
     s.cadre_tenure += 1.0
+
+
+def cadres_compiled(s, p, r) -> None:
+    """`cadres` by the compiled kernel (sim/model2/kernels.py); the same numbers."""
+    from .kernels import cadres_month
+
+    recognised = (s.dept_output > 0) & (p.role_model_gain > 0) & (p.ablate_role_models == 0)
+    cadres_month(
+        s.cadre_dept,
+        s.dept_start,
+        s.dept_engaged,
+        dept_mean(s, s.cadre_motivation),
+        recognised,
+        s.cadre_motivation,
+        s.cadre_base_motivation,
+        s.cadre_real_effort,
+        s.cadre_competence,
+        s.cadre_tenure,
+        r.normal("motivation_noise", MOTIVATION_NOISE),
+        p.peer_influence[:, 0],
+        p.role_model_gain[:, 0],
+        p.training[:, 0],
+        ENGAGED_MOTIVATION,
+        MOTIVATION_SPEED,
+        TRAINING_RATE,
+        COMPETENCE_DECAY,
+    )

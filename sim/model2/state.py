@@ -33,6 +33,7 @@ THRESHOLD_MOTIVATION_CORR = -0.5  # cadres who need more to engage are less moti
 STATUS_FREE, STATUS_OPEN, STATUS_PAPER = 0, 1, 2
 #: what a newcomer cadre brings, drawn fresh (Beta around the scenario's condition)
 FRESH: tuple[str, ...] = ("threshold", "motivation", "competence", "discipline", "blame_fear")
+FRESH_SLOTS = 16  # newcomers a run draws for from its monthly block (more draw from its generator after it)
 BLAME_FEAR_MEAN = 0.5  # cadres' mean blame fear (不敢为) before any fault tolerance (Model 1)
 
 
