@@ -60,10 +60,9 @@ class Rand:
         """Draw this month's uniforms in [0, 1): `self.u[name]` has shape (B, *layout[name])."""
         sizes = [int(np.prod(shape)) for shape in self.layout.values()]
         total = sum(sizes)
-        if len(self.gens) == 1:
-            block = self.gens[0].random(total)[None]
-        else:
-            block = np.stack([g.random(total) for g in self.gens])
+        block = np.empty((len(self.gens), total))
+        for g, row in zip(self.gens, block, strict=True):
+            g.random(out=row)  # the same stream as g.random(total), without a copy into the block
         start = 0
         for (name, shape), n in zip(self.layout.items(), sizes, strict=True):
             self.u[name] = block[:, start : start + n].reshape(len(self.gens), *shape)

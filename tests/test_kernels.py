@@ -80,3 +80,54 @@ def test_newcomers_beyond_the_block_keep_a_run_alone_equal_to_the_run_in_a_batch
     assert most > FRESH_SLOTS
     np.testing.assert_array_equal(alone.recorder.data[:, 0], batch.recorder.data[:, 0])
     np.testing.assert_array_equal(alone.s.cadre_motivation[0], batch.s.cadre_motivation[0])
+
+
+def test_poisson_counts_from_a_short_table_equal_the_full_table_row_by_row():
+    # the table stops once every row's CDF passes its uniform; the count must equal the full
+    # 0..MAX_NEW table's, and a row's count must not depend on the other rows (the batch)
+    from scipy.special import gammaln
+
+    from sim.model2 import problems as pb
+
+    def full(mean, u):
+        lam = np.maximum(mean, 1e-300)[..., None]
+        cdf = np.cumsum(np.exp(pb._K * np.log(lam) - lam - gammaln(pb._K + 1.0)), axis=-1)
+        exact = (cdf < u[..., None]).sum(axis=-1)
+        big = np.rint(mean + np.sqrt(mean) * pb.ndtri(np.clip(u, 1e-12, 1 - 1e-12)))
+        return np.where(exact > pb.MAX_NEW, np.maximum(big, pb.MAX_NEW + 1), exact)
+
+    rng = np.random.default_rng(1)
+    for trial in range(300):
+        mean = rng.exponential(10 ** rng.uniform(-3, 2.3), (8, 6))
+        u = rng.random((8, 6))
+        u[0, 0] = 1 - 1e-15 if trial % 5 == 0 else u[0, 0]  # a row the short table cannot reach
+        counts = pb._poisson_counts(mean, u)
+        np.testing.assert_array_equal(counts, full(mean, u))
+        np.testing.assert_array_equal(pb._poisson_counts(mean[3:4], u[3:4]), counts[3:4])
+
+
+def test_campaigns_in_many_runs_at_once_equal_campaigns_run_by_run(monkeypatch):
+    # leaders_campaigns rectifies every due run in one call; the plain way is one run after another
+    from sim.model2 import events as ev
+
+    def one_by_one(s, p, r):
+        due = (
+            (p.campaigns_follow_start[:, 0] > 0)
+            & ~s.campaigns_done
+            & s.launched
+            & (s.diagnosed >= p.campaign_trigger[:, 0])
+        )
+        for b in np.flatnonzero(due):
+            strength = float(p.campaign_strength[b, 0])
+            ev.rectification(s, p, int(b), strength, r)
+            ev.emancipation(s, p, int(b), strength, r)
+            s.campaigns_done[b] = True
+
+    plain = tuple((name, one_by_one if rule is ev.leaders_campaigns else rule) for name, rule in e2.STEP_RULES)
+    seeds = [sim.replicate_seed(13, r) for r in range(6)]
+    data_plain, state_plain = run_with(plain, BASE, seeds, monkeypatch)
+    data_fast, state_fast = run_with(e2.STEP_RULES, BASE, seeds, monkeypatch)
+    assert state_fast["campaigns_done"].sum() >= 2  # several runs launched their campaigns
+    np.testing.assert_array_equal(data_fast, data_plain)
+    for name in state_plain:
+        np.testing.assert_array_equal(state_fast[name], state_plain[name], err_msg=name)

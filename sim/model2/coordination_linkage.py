@@ -52,6 +52,15 @@ def capacity(s, p) -> np.ndarray:
     return p.attention_convene * s.leader_attention * s.leader_collaboration * mechanism / p.task_force_cost
 
 
+def random_priority(s, p, r) -> np.ndarray:
+    """Priorities at random for the runs of the pattern-8 ablation, (B, P) (0 elsewhere): drawn from
+    those runs' own generators after the month's block, so the other runs draw nothing for them."""
+    out = np.zeros((s.B, s.P))
+    for b in np.flatnonzero(p.ablate_task_force_targeting[:, 0] > 0):
+        out[b] = r.gens[b].random(s.P)
+    return out
+
+
 def convene(s, p, r) -> None:
     """Each leader convenes task forces for the most pressing open cross-department problems it is
     responsible for, up to its capacity; task forces build ties between their departments."""
@@ -62,7 +71,7 @@ def convene(s, p, r) -> None:
     resp = responsible_leader(s)
     pr = priority(s, p)
     # pattern 8 ablation: task forces without regard to need
-    pr = np.where(p.ablate_task_force_targeting > 0, r.u["convene_random"], pr)
+    pr = np.where(p.ablate_task_force_targeting > 0, random_priority(s, p, r), pr)
     group = np.where(open_cross, resp, L)
     key = group * 1e6 - np.minimum(pr, 1e5)
     order = np.argsort(key, axis=1, kind="stable")
@@ -119,7 +128,7 @@ def convene_compiled(s, p, r) -> None:
         s.dept_leader,
         n,
         p.ablate_task_force_targeting[:, 0] > 0,
-        r.u["convene_random"],
+        random_priority(s, p, r),
         p.priority_key[:, 0],
         p.priority_age[:, 0],
         p.priority_complaint[:, 0],

@@ -26,7 +26,7 @@ from . import guidance_change as gc
 from . import management_execution as me
 from . import problems as pb
 from .readout import EXTRA, NAMES, classify, measure, performance
-from .state import FRESH, FRESH_SLOTS, SOURCES, SRC, STATUS_OPEN, STATUS_PAPER, D, State2
+from .state import DIFFICULTY_SHAPE, FRESH, FRESH_SLOTS, SOURCES, SRC, STATUS_OPEN, STATUS_PAPER, D, State2
 
 MODEL_VERSION = 2
 SPIN_UP = 24  # months of the old routine run before month 1 (not recorded) so that the trap has settled
@@ -59,6 +59,16 @@ def listing_compiled(s, p, r) -> None:
     s.diagnosed += s.listed[:, SRC["diagnosis"]]
 
 
+def performance_numpy(s, p, r) -> None:
+    """Real and assessed performance from the burden left unsolved (readout.performance, in NumPy)."""
+    performance(s, compiled=False)
+
+
+def performance_compiled(s, p, r) -> None:
+    """`performance_numpy` by the compiled kernel."""
+    performance(s)
+
+
 #: The step, in order (docs/MODEL.md §4), as (subsystem, rule), in plain NumPy: the twin of the
 #: compiled path (`STEP_RULES`) that the tests compare it with; `events.apply_events` runs first.
 NUMPY_RULES: tuple[tuple[str, Callable], ...] = (
@@ -80,7 +90,7 @@ NUMPY_RULES: tuple[tuple[str, Callable], ...] = (
     ("adaptation–interaction", ai.fade_campaigns),
     ("coordination–linkage", cl.silo),
     ("management–execution", me.cadres),
-    ("problems", lambda s, p, r: performance(s)),
+    ("problems", performance_numpy),
     ("citizens", cz.satisfaction),
     ("citizens", cz.word_of_mouth),
     ("citizens", cz.trust),
@@ -100,6 +110,7 @@ KERNELS: dict[Callable, tuple[int, Callable]] = {
     cl.convene: (1, cl.convene_compiled),
     me.assess: (1, me.assess_compiled),
     me.cadres: (1, me.cadres_compiled),
+    performance_numpy: (1, performance_compiled),
 }
 
 
@@ -152,10 +163,9 @@ def month_layout(s) -> dict[str, tuple[int, ...]]:
     return {
         "obsolete": (P,),
         "convene": (L,),
-        "convene_random": (P,),
         "list_counts": (len(SOURCES),),
         "list_cell": (M,),
-        "list_difficulty": (M,),
+        "list_difficulty": (DIFFICULTY_SHAPE, M),
         "list_lead": (M,),
         "list_cross": (M,),
         "list_third": (M,),

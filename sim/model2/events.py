@@ -39,15 +39,22 @@ def _u(r, b: int, n: int) -> np.ndarray:
 def rectification(s, p, b: int, strength: float, r) -> None:
     """Work-style rectification (作风建设年): the laxest cadres are removed and replaced by newcomers,
     everyone's discipline rises; the rise fades unless rules hold it (paper §3(一) '查处一批干部')."""
-    d = s.cadre_discipline[b]
-    lax = d < np.quantile(d, RECTIFY_SHARE * strength)
+    rectify_runs(s, p, [b], [strength], r)
+
+
+def rectify_runs(s, p, runs: list[int], strengths: list[float], r) -> None:
+    """`rectification` in the runs `runs` at once (each with its own strength and its own draws, in
+    run order; a run's numbers are those of rectifying it alone)."""
     gone = np.zeros_like(s.cadre_discipline, dtype=bool)
-    gone[b] = lax
-    u = {key: np.zeros_like(s.cadre_discipline) for key in FRESH}  # the event's own draws for run b
-    for key in FRESH:
-        u[key][b] = _u(r, b, s.N)
+    u = {key: np.zeros_like(s.cadre_discipline) for key in FRESH}  # the event's own draws
+    for b, strength in zip(runs, strengths, strict=True):
+        d = s.cadre_discipline[b]
+        gone[b] = d < np.quantile(d, RECTIFY_SHARE * strength)
+        for key in FRESH:
+            u[key][b] = _u(r, b, s.N)
     replace_cadres(s, p, r, gone, u)
-    s.cadre_discipline[b] += RECTIFY_DISCIPLINE * strength * (1.0 - s.cadre_discipline[b])
+    for b, strength in zip(runs, strengths, strict=True):
+        s.cadre_discipline[b] += RECTIFY_DISCIPLINE * strength * (1.0 - s.cadre_discipline[b])
 
 
 def emancipation(s, p, b: int, strength: float, r) -> None:
@@ -154,10 +161,13 @@ def leaders_campaigns(s, p, r) -> None:
     both campaigns, once per team (`campaigns_follow_start`; paper §3(一) '明确问题和差距并发起两项活动')."""
     listed = s.diagnosed
     due = (p.campaigns_follow_start[:, 0] > 0) & ~s.campaigns_done & s.launched & (listed >= p.campaign_trigger[:, 0])
-    for b in np.flatnonzero(due):
-        strength = float(p.campaign_strength[b, 0])
-        rectification(s, p, int(b), strength, r)
-        emancipation(s, p, int(b), strength, r)
+    runs = [int(b) for b in np.flatnonzero(due)]
+    if not runs:
+        return
+    strengths = [float(p.campaign_strength[b, 0]) for b in runs]
+    rectify_runs(s, p, runs, strengths, r)
+    for b, strength in zip(runs, strengths, strict=True):
+        emancipation(s, p, b, strength, r)
         s.campaigns_done[b] = True
 
 

@@ -76,33 +76,31 @@ def citizens_month(
             expectation[b, c] = e + expectation_adaptation[b] * (q - e)
         # word of mouth: every citizen hears the satisfaction all held before anyone moved
         if k > 0:
-            blocked = 0
             for c in range(C):
                 nb = neighbours[b, c, int(u_hearing[b, c] * k)]
                 diff[c] = satisfaction[b, nb] - satisfaction[b, c]
-            for c in range(C):
-                if abs(diff[c]) < opinion_confidence[b]:
-                    satisfaction[b, c] += word_of_mouth * diff[c] * 1.0
-                else:
-                    satisfaction[b, c] += word_of_mouth * diff[c] * 0.0
-                    blocked += 1
-            wom_blocked[b] = 1.0 - (C - blocked) / C
-        # trust: lost faster than gained
-        for c in range(C):
-            dt = satisfaction[b, c] - trust[b, c]
-            w = 1.0 if dt > 0 else trust_loss_ratio[b]
-            v = trust[b, c] + trust_gain * w * dt
-            trust[b, c] = min(max(v, 0.0), 1.0)
-        # voice and participation
         cost = voice_cost[b] * (1.0 - channel_openness[b] * (1.0 - openness_in_voice + openness_in_voice * openness[b]))
         join_w = (1.0 - openness_in_voice) * channel_openness[b] + openness_in_voice * openness[b]
         for t in range(T):
             joined_town[t] = 0.0
             for d in range(D):
                 complaints[b, t, d] = 0.0
+        blocked = 0
         n_voice = 0
         n_joined = 0
+        # then, citizen by citizen (each uses only its own state from here on): word of mouth heard,
+        # trust (lost faster than gained), voice and participation
         for c in range(C):
+            if k > 0:
+                if abs(diff[c]) < opinion_confidence[b]:
+                    satisfaction[b, c] += word_of_mouth * diff[c] * 1.0
+                else:
+                    satisfaction[b, c] += word_of_mouth * diff[c] * 0.0
+                    blocked += 1
+            dt = satisfaction[b, c] - trust[b, c]
+            w = 1.0 if dt > 0 else trust_loss_ratio[b]
+            v = trust[b, c] + trust_gain * w * dt
+            trust[b, c] = min(max(v, 0.0), 1.0)
             t = township[c]
             grievance = (1.0 - satisfaction[b, c]) * voice_propensity[b, c]
             if grievance > cost + voice_noise * u_voice[b, c]:
@@ -119,6 +117,8 @@ def citizens_month(
             if part > join_noise * u_joining[b, c]:
                 n_joined += 1
                 joined_town[t] += 1.0
+        if k > 0:
+            wom_blocked[b] = 1.0 - (C - blocked) / C
         for t in range(T):
             for d in range(D):
                 complaints[b, t, d] = complaints[b, t, d] / town_size[t]
@@ -419,25 +419,26 @@ def convene_pool(
 ):
     """The twin of coordination_linkage.convene (with responsible_leader and priority)."""
     B, P = status.shape
-    L = n_forces.shape[1]
     J = dept_leader.shape[0]
     keys = np.empty(P)
     group = np.empty(P, dtype=np.int64)
+    cand = np.empty(P, dtype=np.int64)
     met = np.zeros((J, J), dtype=np.bool_)
     for b in range(B):
+        # the candidates: open cross-department problems, in slot order, with the sort key of the
+        # twin (group, then priority high to low); the others are never chosen
+        n_cand = 0
         for i in range(P):
+            if status[b, i] != status_open or partner[b, i, 0] < 0:
+                continue
             ld = lead[b, i]
-            is_cross = partner[b, i, 0] >= 0
-            g = L
-            if status[b, i] == status_open and is_cross:
-                lead_leader = dept_leader[ld]
-                same = True
-                for k in range(2):
-                    pk = partner[b, i, k]
-                    if pk >= 0 and dept_leader[pk] != lead_leader:
-                        same = False
-                g = lead_leader if same else 0
-            group[i] = g
+            lead_leader = dept_leader[ld]
+            same = True
+            for k in range(2):
+                pk = partner[b, i, k]
+                if pk >= 0 and dept_leader[pk] != lead_leader:
+                    same = False
+            g = lead_leader if same else 0
             if random_priority[b]:
                 pr = u_random[b, i]
             else:
@@ -448,21 +449,26 @@ def convene_pool(
                     + priority_age[b] * age[b, i] / months_per_year
                     + priority_complaint[b] * complaint
                 )
-            keys[i] = g * 1e6 - min(pr, 1e5)
-        order = np.argsort(keys, kind="mergesort")
+            cand[n_cand] = i
+            group[n_cand] = g
+            keys[n_cand] = g * 1e6 - min(pr, 1e5)
+            n_cand += 1
+        order = np.argsort(keys[:n_cand], kind="mergesort")  # stable: ties keep slot order
         for i in range(J):
             for j in range(J):
                 met[i, j] = False
+        for i in range(P):
+            chosen[b, i] = False
         count = 0
         start = 0
-        for pos in range(P):
-            i = order[pos]
-            g = group[i]
+        for pos in range(n_cand):
+            c = order[pos]
+            g = group[c]
             if pos == 0 or g != group[order[pos - 1]]:
                 start = pos
-            ok = g < L and pos - start < n_forces[b, min(g, L - 1)]
-            chosen[b, i] = ok
-            if ok:
+            if pos - start < n_forces[b, g]:
+                i = cand[c]
+                chosen[b, i] = True
                 count += 1
                 ld = lead[b, i]
                 for k in range(2):
@@ -584,3 +590,42 @@ def cadres_month(
             c = competence[b, n]
             competence[b, n] = c + (training_rate * training[b] * engaged * (1.0 - c) - competence_decay * c)
             tenure[b, n] += 1.0
+
+
+@njit(**JIT)
+def burden_performance(
+    status,  # (B, P)
+    cell,  # (B, P)
+    difficulty,  # (B, P)
+    latent,  # (B, K)
+    ref,  # (B,)
+    status_open,
+    status_paper,
+    town_perf,  # (B, T, D) out: real
+    town_assessed,  # (B, T, D) out: without closures on paper
+):
+    """The twin of problems.cell_burden and township_performance, for real and assessed performance."""
+    B, T, D = town_perf.shape
+    K = latent.shape[1]
+    P = status.shape[1]
+    listed = np.empty(K)
+    open_ = np.empty(K)
+    for b in range(B):
+        for k in range(K):
+            listed[k] = 0.0
+            open_[k] = 0.0
+        for i in range(P):
+            st = status[b, i]
+            if st == status_open:
+                listed[cell[b, i]] += difficulty[b, i]
+                open_[cell[b, i]] += difficulty[b, i]
+            elif st == status_paper:
+                listed[cell[b, i]] += difficulty[b, i]
+        for t in range(T):
+            for d in range(D):
+                k = t * D + d
+                kc = T * D + d
+                real = (latent[b, k] + listed[k]) + (latent[b, kc] + listed[kc]) / T
+                assessed = (latent[b, k] + open_[k]) + (latent[b, kc] + open_[kc]) / T
+                town_perf[b, t, d] = min(max(1.0 - real / ref[b], 0.0), 1.0)
+                town_assessed[b, t, d] = min(max(1.0 - assessed / ref[b], 0.0), 1.0)

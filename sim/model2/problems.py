@@ -10,7 +10,7 @@ batch): per-department sums use `np.bincount` over run-offset indices, which add
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import gammaincinv, gammaln, ndtri
+from scipy.special import gammaln, ndtri
 
 from .state import (
     DIFFICULTY_SHAPE,
@@ -79,8 +79,16 @@ def _poisson_counts(mean: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Poisson counts by the inverse CDF of uniforms u: exact up to MAX_NEW, beyond it the normal
     approximation (only reached when a channel lists more than MAX_NEW problems in a month)."""
     lam = np.maximum(mean, 1e-300)[..., None]
-    logpmf = _K * np.log(lam) - lam - _LOG_K_FACTORIAL
-    cdf = np.cumsum(np.exp(logpmf), axis=-1)
+    # the table need only reach past every row's u: the CDF only rises, so a longer table adds no
+    # count (a run's counts do not depend on the batch); the full table when a row is not reached
+    top = float(mean.max(initial=0.0))
+    n = min(MAX_NEW + 1, int(top + 12.0 * np.sqrt(top)) + 24)
+    while True:
+        logpmf = _K[:n] * np.log(lam) - lam - _LOG_K_FACTORIAL[:n]
+        cdf = np.cumsum(np.exp(logpmf), axis=-1)
+        if n == MAX_NEW + 1 or np.all(cdf[..., -1] >= u):
+            break
+        n = MAX_NEW + 1
     exact = (cdf < u[..., None]).sum(axis=-1)
     big = np.rint(mean + np.sqrt(mean) * ndtri(np.clip(u, 1e-12, 1 - 1e-12)))
     return np.where(exact > MAX_NEW, np.maximum(big, MAX_NEW + 1), exact).astype(np.int64)
@@ -113,13 +121,11 @@ def _counts(s, p, r, hazards: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 def _difficulty(r, total: np.ndarray, M: int) -> np.ndarray:
-    """Candidates' difficulty (Gamma, mean 1) by the inverse CDF of their uniforms, (B, M); 0 beyond a
-    run's `total` (those candidates are not listed)."""
-    out = np.zeros((len(total), M))
-    used = np.arange(M)[None, :] < total[:, None]
-    u = np.clip(r.u["list_difficulty"][:, :M][used], 1e-12, 1 - 1e-12)
-    out[used] = gammaincinv(DIFFICULTY_SHAPE, u) / DIFFICULTY_SHAPE
-    return out
+    """Candidates' difficulty, Gamma(DIFFICULTY_SHAPE) with mean 1, as the mean of DIFFICULTY_SHAPE
+    exponential draws, (B, M); 0 beyond a run's `total` (those candidates are not listed)."""
+    u = np.clip(r.u["list_difficulty"][:, :, :M], 1e-300, 1.0)  # (B, DIFFICULTY_SHAPE, M); u < 1 always
+    out = -np.log(u).sum(axis=1) / DIFFICULTY_SHAPE
+    return np.where(np.arange(M)[None, :] < total[:, None], out, 0.0)
 
 
 def list_new(s, p, r, hazards: np.ndarray) -> None:

@@ -15,7 +15,7 @@ from ..params import DEFAULTS, DOMAINS, SUBSYSTEMS
 from ..record import MEASURES
 from ..trajectory import PHASES, coupling_degree, gap_closure_series
 from .problems import cell_burden, cross
-from .state import SOURCES, STATUS_OPEN, STATUS_PAPER
+from .state import SOURCES, STATUS_OPEN, STATUS_PAPER, D
 
 #: measures Model 2 adds to Model 1's (issue 10 fixes these names)
 EXTRA: tuple[str, ...] = (
@@ -143,13 +143,30 @@ def measure(s, p) -> np.ndarray:
     return out
 
 
-def performance(s) -> None:
+def performance(s, compiled: bool = True) -> None:
     """Real and assessed performance by township and domain from the burden left unsolved; assessed
-    leaves out problems closed only on paper (docs/MODEL.md §4; Bevan & Hood 2006)."""
+    leaves out problems closed only on paper (docs/MODEL.md §4; Bevan & Hood 2006). `compiled`: by
+    the kernel (the NumPy path is its twin)."""
     from .problems import township_performance
 
-    s.town_perf = township_performance(s, cell_burden(s, paper_counts=True))
-    s.town_assessed = township_performance(s, cell_burden(s, paper_counts=False))
+    if compiled:
+        from .kernels import burden_performance
+
+        s.town_perf, s.town_assessed = np.empty((s.B, s.T, D)), np.empty((s.B, s.T, D))
+        burden_performance(
+            s.prob_status,
+            s.prob_cell,
+            s.prob_difficulty,
+            s.latent,
+            s.ref_cell,
+            STATUS_OPEN,
+            STATUS_PAPER,
+            s.town_perf,
+            s.town_assessed,
+        )
+    else:
+        s.town_perf = township_performance(s, cell_burden(s, paper_counts=True))
+        s.town_assessed = township_performance(s, cell_burden(s, paper_counts=False))
     if s.mean_field_rows.any():  # the mean-field twin: citizens live in the county's average township
         on = s.mean_field_rows[:, None, None]
         s.town_perf = np.where(on, s.town_perf.mean(axis=1, keepdims=True), s.town_perf)

@@ -21,7 +21,8 @@ SRC = {name: i for i, name in enumerate(SOURCES)}
 MAX_NEW = 96  # at least this many candidate new problems a month per run (a fifth of the pool if larger);
 # more are left latent and counted in `listing_overflow`, never lost
 THIRD_DEPT_SHARE = 1.0 / 3.0  # of cross-department problems, the share needing three departments
-DIFFICULTY_SHAPE = 2.0  # Gamma shape of problem difficulty (mean 1): most are routine, a few hard
+DIFFICULTY_SHAPE = 2  # Gamma shape of problem difficulty (mean 1): most are routine, a few hard; an integer,
+# so a difficulty is the mean of that many exponential draws (exact, and cheaper than an inverse CDF)
 INITIAL_LISTED_MONTHS = 1.0  # the starting list holds about a month of ordinary work orders
 LEADER_CONC = 20.0  # Beta concentration of leaders' dispositions around the scenario's resolve
 ATTR_CONC = 12.0  # Beta concentration of cadres' and departments' starting attributes
@@ -156,7 +157,7 @@ class State2:
         self.cadre_competence = beta_draw(u(N), p.initial_competence, ATTR_CONC)
         self.cadre_discipline = beta_draw(u(N), p.initial_discipline, ATTR_CONC)
         self.cadre_base_discipline = self.cadre_discipline.copy()
-        self.cadre_blame_fear = beta_draw(u(N), BLAME_FEAR_MEAN, ATTR_CONC)
+        self.cadre_blame_fear = sampled_beta(gens, BLAME_FEAR_MEAN, ATTR_CONC, N)  # a constant mean, as citizens
         self.cadre_base_blame_fear = self.cadre_blame_fear.copy()
         self.cadre_public_value = beta_draw(u(N), p.initial_public_value, ATTR_CONC)
         self.cadre_record = np.zeros((B, N))
