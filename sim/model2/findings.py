@@ -79,6 +79,93 @@ def patterns(replicates: int, steps: int | None) -> None:
         print(f"  reform_resolve {resolve}: {col(rows, 'sustained').mean():.2f}")
 
 
+def _extras(e) -> dict[str, np.ndarray]:
+    """Per-seed figures of a batch that the summaries do not hold (what tests/test_patterns2.py reads)."""
+    data = e.recorder.data
+    real = data[:, :, COL["real_performance"]]
+    T = data.shape[0] - 1
+    return {
+        "start": real[0],
+        "change_late": real[T] - real[T // 2],
+        "start_satisfaction": data[0, :, COL["satisfaction"]],
+        "late_backlog_cross": data[-12:, :, COL["backlog_cross"]].mean(axis=0),
+        "solved_single": (data[1:, :, COL["problems_solved"]] - data[1:, :, COL["solved_cross"]]).sum(axis=0),
+    }
+
+
+def pattern_figures(replicates: int, steps: int | None) -> None:
+    """The figures docs/ODD_model2.md §12 and tests/test_patterns2.py's docstrings report, pattern by pattern."""
+    print(f"\npattern figures ({replicates} seeds from root 2025)")
+    arms = {
+        "l_county": ("l_county", {}),
+        "status_quo": ("status_quo", {}),
+        "no_action_base": ("no_action_base", {}),
+        "frozen_pm": ("frozen_pm", {}),
+        "closed_channels": ("closed_channels", {}),
+        "k_ME_DI=0": ("l_county", {"k_ME_DI": 0.0}),
+        "k_CL_ME=0": ("l_county", {"k_CL_ME": 0.0}),
+    }
+    got = {}
+    for label, (name, over) in arms.items():
+        rows, e = batch(name, 2025, replicates, steps, **over)
+        got[label] = (rows, _extras(e))
+
+    def mean(label, key):
+        rows, ex = got[label]
+        return float(np.mean(ex[key] if key in ex else col(rows, key)))
+
+    base_rows, base_ex = got["l_county"]
+    real = col(base_rows, "final_real_performance")
+    gain = float(np.mean(real - base_ex["start"]))
+    sat_gain = float(np.mean(col(base_rows, "final_satisfaction") - base_ex["start_satisfaction"]))
+    rows, ex = got["status_quo"]
+    change = col(rows, "final_real_performance") - ex["start"]
+    print(
+        f"  1 status_quo: sustains {col(rows, 'sustained').mean():.2f}; mean change {change.mean():+.3f}"
+        f" (SD {change.std(ddof=1):.3f}); within 0.05 of the start {np.mean(np.abs(change) < 0.05):.2f}"
+    )
+    act = col(base_rows, "t_activate")
+    q1, q3 = np.nanpercentile(act, [25, 75])
+    print(
+        f"  2 l_county: sustains {col(base_rows, 'sustained').mean():.2f}; median start"
+        f" {_median(col(base_rows, 't_start')):.1f}; median activation {_median(act):.1f} (IQR {q3 - q1:.1f});"
+        f" median delivery {_median(col(base_rows, 't_deliver')):.1f}; final real {real.mean():.3f};"
+        f" gain over the run {gain:.3f} (satisfaction {sat_gain:.3f})"
+    )
+    many = []
+    for root in (0, 1, 7, 2025):
+        rows, _ = batch("l_county", root, replicates, steps)
+        many.append(col(rows, "sustained"))
+    print(f"    sustains {np.concatenate(many).mean():.2f} over {4 * replicates} seeds of roots 0, 1, 7, 2025")
+    for label in ("no_action_base", "frozen_pm"):
+        rows, _ = got[label]
+        print(
+            f"  {3 if label == 'no_action_base' else 4} {label}: starts {np.mean(~np.isnan(col(rows, 't_start'))):.2f};"
+            f" sustains {col(rows, 'sustained').mean():.2f}; final real {mean(label, 'final_real_performance'):.3f}"
+            f" ({real.mean() - mean(label, 'final_real_performance'):.3f} lower)"
+        )
+
+    def gap(label):
+        return mean(label, "final_assessed_performance") - mean(label, "final_real_performance")
+
+    print(
+        f"  5 closed_channels: assessed - real {gap('closed_channels'):.3f} against {gap('l_county'):.3f};"
+        f" satisfaction {mean('closed_channels', 'final_satisfaction'):.3f} against"
+        f" {mean('l_county', 'final_satisfaction'):.3f}"
+    )
+    rows, ex = got["k_ME_DI=0"]
+    print(
+        f"  6 k_ME_DI = 0: sustains {col(rows, 'sustained').mean():.2f}; final real"
+        f" {mean('k_ME_DI=0', 'final_real_performance'):.3f}; change from the middle month to the end"
+        f" {ex['change_late'].mean():+.3f} (full model {base_ex['change_late'].mean():+.3f})"
+    )
+    print(
+        f"  7 k_CL_ME = 0: open cross-department backlog in the last year {mean('k_CL_ME=0', 'late_backlog_cross'):.2f}"
+        f" against {mean('l_county', 'late_backlog_cross'):.2f}; single-department problems solved"
+        f" {mean('k_CL_ME=0', 'solved_single'):.0f} against {mean('l_county', 'solved_single'):.0f}"
+    )
+
+
 def agents(replicates: int, steps: int | None) -> None:
     print(f"\nagent experiments (l_county, {replicates} seeds from root 7)")
     for label, over in AGENT_ARMS:
@@ -133,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     r = args.replicates
     patterns(r, args.steps)
+    pattern_figures(r, args.steps)
     agents(max(2, r * 48 // 50), args.steps)
     heterogeneity(max(2, r * 24 // 50), args.steps)
     return 0
