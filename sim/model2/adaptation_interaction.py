@@ -109,6 +109,11 @@ def replace_cadres(s, p, r, gone: np.ndarray, u: dict[str, np.ndarray] | None = 
     s.cadre_public_value[b_idx, n_idx] = s.public_value_clarity[b_idx]
     s.cadre_record[b_idx, n_idx] = 0.0
     s.cadre_tenure[b_idx, n_idx] = 0.0
+    # a newcomer has not worked yet: no effort until next month's `effort` (so none of its predecessor's
+    # work shows in this month's read-outs or makes it a role model)
+    s.cadre_real_effort[b_idx, n_idx] = 0.0
+    s.cadre_gaming[b_idx, n_idx] = 0.0
+    s.cadre_effort[b_idx, n_idx] = 0.0
     head_gone = np.take_along_axis(gone, s.dept_head, axis=1)
     if head_gone.any():
         appoint_heads(s, p, r, head_gone)

@@ -149,8 +149,9 @@ def term_turnover(s, p, r) -> None:
     """A leader whose term has run out is followed at the start of the next month by a successor with
     `successor_resolve` (all at once, or one by one with `stagger_terms`) (paper §2(一))."""
     due = np.argwhere(s.leader_term_end == s.t - 1)
+    outgoing = s.leader_public_value.mean(axis=1)  # the team the successors join (before any is replaced)
     for b, leader in due:
-        pv = float(s.leader_public_value[b].mean())
+        pv = float(outgoing[b])
         new_leader(
             s, p, int(b), int(leader), float(p.successor_resolve[b, 0]), pv, SUCCESSOR_COLLABORATION, r, 1.0 - FADE
         )
