@@ -119,7 +119,12 @@ def full_sweep() -> tuple[float, float]:
     """Wall seconds of the full sobol_couplings sweep (`county-sim sweep`, 2 workers) and the peak
     RSS in MB of the largest process it started (driver or worker)."""
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "sim.cli", "sweep", "experiments/sobol_couplings.toml", "--workers", "2"]
+        experiment = ROOT / "experiments" / "sobol_couplings.toml"
+        if MODEL != 1:  # the same experiment on the engine measured
+            experiment = Path(tmp) / "sobol_couplings.toml"
+            text = (ROOT / "experiments" / "sobol_couplings.toml").read_text(encoding="utf-8")
+            experiment.write_text(text + f"\n[set]\nmodel_version = {MODEL}\n", encoding="utf-8")
+        cmd = [sys.executable, "-m", "sim.cli", "sweep", str(experiment), "--workers", "2"]
         cmd += ["--out", str(Path(tmp) / "out")]
         t = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
@@ -130,9 +135,13 @@ def full_sweep() -> tuple[float, float]:
 
 
 def reference_ms(reps: int) -> float:
-    from benchmarks.reference import run_reference
+    """One l_county run of the idiomatic-Mesa reference of the engine measured (benchmarks/reference)."""
+    if MODEL == 2:
+        from benchmarks.reference.model2 import run_reference2 as run_reference
+    else:
+        from benchmarks.reference import run_reference
 
-    sc = sim.load_scenario(SCENARIO)
+    sc = sim.load_scenario(SCENARIO, model_version=MODEL)
     return 1000 * median_time(lambda: run_reference(sc, seed=seeds(1)[0]), reps)
 
 
@@ -199,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"   this benchmark's own peak RSS so far: {driver_peak:.0f} MB")
 
     print("\n6. against the idiomatic Mesa reference (one object per agent, loops, DataCollector)")
-    if args.skip_reference or MODEL == 2:  # the reference ports Model 1 only, so far
+    if args.skip_reference:
         print("   skipped (--skip-reference)")
     else:
         ref = reference_ms(max(1, reps // 2))

@@ -342,3 +342,12 @@ def test_memory_does_not_grow_with_the_number_of_runs(tmp_path):
     # some 100 kB and its lines): 8x the runs may not cost more; all of it at once would be 37 MB
     assert large < small + 1_000_000, (small, large)
     assert large < 8 * explore_runner.SERIES_BATCH * 100_000, large
+
+
+def test_sweep_help_states_the_default_chunk_size(capsys):
+    from sim.cli import main
+    from sim.explore.runner import DEFAULT_CHUNK
+
+    with pytest.raises(SystemExit):
+        main(["sweep", "--help"])
+    assert f"default {DEFAULT_CHUNK}" in " ".join(capsys.readouterr().out.split())

@@ -43,7 +43,7 @@ def register(sub: Any) -> None:
         "--chunk-size",
         type=_int_at_least(1, "--chunk-size"),
         default=None,
-        help="runs per chunk sent to a worker (default 64)",
+        help="runs per chunk sent to a worker (default 128: sim.explore.runner.DEFAULT_CHUNK)",
     )
     sw.set_defaults(func=cmd_sweep)
 
