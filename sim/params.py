@@ -80,13 +80,14 @@ class Param:
         return float(value)  # type: ignore[arg-type]
 
 
-def _p(name, default, low, high, kind, group, unit, meaning, source, zh=""):
-    return Param(name, default, low, high, kind, group, unit, meaning, source, zh)
+def _p(name, default, low, high, kind, group, unit, meaning, source, zh="", *, reason: str = "", pattern: str = ""):
+    """A parameter read by both engines, with the reason for its value."""
+    return Param(name, default, low, high, kind, group, unit, meaning, source, zh, reason, pattern)
 
 
-def _v1(name, default, low, high, kind, group, unit, meaning, source, zh=""):
-    """A parameter read only by Model 1 (`model_version = 1`)."""
-    return Param(name, default, low, high, kind, group, unit, meaning, source, zh, models=(1,))
+def _v1(name, default, low, high, kind, group, unit, meaning, source, zh="", *, reason: str = "", pattern: str = ""):
+    """A parameter read only by Model 1 (`model_version = 1`), with the reason for its value."""
+    return Param(name, default, low, high, kind, group, unit, meaning, source, zh, reason, pattern, models=(1,))
 
 
 def _v2(name, default, low, high, group, unit, meaning, source, zh, reason, pattern="", kind="float"):
@@ -110,6 +111,10 @@ _PARAMS: list[Param] = [
         "county leadership team (top leader first)",
         "docs/MODEL.md §3; paper §3(四) 县委书记与领导班子",
         "领导班子",
+        reason=(
+            "hand-set to a small county leadership team (§3(四): the party secretary and the team); a "
+            "real unit: a team of seven differs from a team of three (docs/MODEL.md §3)"
+        ),
     ),
     _p(
         "n_departments",
@@ -122,6 +127,10 @@ _PARAMS: list[Param] = [
         "functional bureaus, round-robin over 4 domains",
         "docs/MODEL.md §3; paper §3(四) 部门",
         "职能部门",
+        reason=(
+            "hand-set: four functional bureaus in each of the four domains; a real "
+            "unit of the county, whose number changes the county (docs/MODEL.md §3)"
+        ),
     ),
     _p(
         "n_cadres",
@@ -134,6 +143,10 @@ _PARAMS: list[Param] = [
         "civil servants, spread over departments",
         "docs/MODEL.md §3; paper §3(五) 干部",
         "干部",
+        reason=(
+            "a sample of the county's staff, twenty a department; its "
+            "size should not move expected outcomes (docs/MODEL.md §3)"
+        ),
     ),
     _p(
         "n_citizens",
@@ -146,8 +159,24 @@ _PARAMS: list[Param] = [
         "residents, spread over townships",
         "docs/MODEL.md §3; paper §3(一) 群众",
         "群众",
+        reason=(
+            "a sample of the county's residents, a hundred a township; "
+            "its size should not move expected outcomes (docs/MODEL.md §3)"
+        ),
     ),
-    _p("n_townships", 10, 1, 200, "int", "size", "units", "townships citizens live in", "docs/MODEL.md §3", "乡镇"),
+    _p(
+        "n_townships",
+        10,
+        1,
+        200,
+        "int",
+        "size",
+        "units",
+        "townships citizens live in",
+        "docs/MODEL.md §3",
+        "乡镇",
+        reason="hand-set to a county of ten townships; a real unit: ten townships differ from one (docs/MODEL.md §3)",
+    ),
     _p(
         "citizen_ties",
         6,
@@ -159,6 +188,7 @@ _PARAMS: list[Param] = [
         "word-of-mouth ties per citizen (Model 2: a share `cross_township_ties` drawn county-wide)",
         "Deffuant et al. 2000 (bounded confidence)",
         "口碑联系",
+        reason="hand-set to a handful of word-of-mouth contacts per resident; not calibrated (issue 11)",
     ),
     _p(
         "term_length",
@@ -171,6 +201,9 @@ _PARAMS: list[Param] = [
         "leadership term; the team changes at its end",
         "docs/MODEL.md §3; paper §2(一) 上下两届领导班子薪火相传",
         "任期",
+        reason=(
+            "a five-year term of a county leadership team (docs/MODEL.md §3: 60 months); the paper's two teams (§2(一))"
+        ),
     ),
     # --- levers (what a county or its superiors choose) ------------------------------------
     _p(
@@ -184,6 +217,11 @@ _PARAMS: list[Param] = [
         "the new leadership's resolve to change things this term",
         "paper §3(四) '我确确实实想在这一届位置上做出一些东西'",
         "改革决心",
+        reason=(
+            "L County's reading of §3(四) '我确确实实想在这一届位置上做出一些东西': "
+            "a new team resolved to change things, near the top of the range"
+        ),
+        pattern="2 (start)",
     ),
     _p(
         "successor_resolve",
@@ -196,6 +234,10 @@ _PARAMS: list[Param] = [
         "resolve of the team that follows at the end of a term",
         "paper §2(一) 上下两届领导班子薪火相传",
         "继任者决心",
+        reason=(
+            "L County's reading of §2(一) 薪火相传: the next team keeps "
+            "course through rules, not zeal, so its own resolve is moderate"
+        ),
     ),
     _p(
         "assessment_pressure",
@@ -208,6 +250,10 @@ _PARAMS: list[Param] = [
         "pressure from higher-level assessment and competing counties",
         "paper §3(四) 竞争考核压力; §4(一) 多重竞争关系",
         "考核压力",
+        reason=(
+            "hand-set to the middle of its range: the paper names competition and "
+            "assessment (§3(四)) without their strength; not calibrated (issue 11)"
+        ),
     ),
     _p(
         "inertia",
@@ -220,6 +266,11 @@ _PARAMS: list[Param] = [
         "backward concepts: drive needed to start (等靠要)",
         "paper §3(一) 观念与认知的落后是首要因素; Emerson et al. 2012 prop. 1",
         "观念惰性",
+        reason=(
+            "L County's reading of §3(一): backward concepts (等靠要) are the "
+            "first obstacle, so above the middle; the trap and L County share it"
+        ),
+        pattern="1 (trap), 2 (start)",
     ),
     _p(
         "resource_introduction",
@@ -232,6 +283,11 @@ _PARAMS: list[Param] = [
         "effort and success in bringing in talent, funds, land, policy",
         "paper §3(二) 多种资源的引入整合",
         "资源引入",
+        reason=(
+            "L County's reading of §3(二): talent, funds, land and policy "
+            "brought in; hand-set above the middle, 0 in no_action_base"
+        ),
+        pattern="3 (action base)",
     ),
     _p(
         "fault_tolerance",
@@ -244,6 +300,11 @@ _PARAMS: list[Param] = [
         "protection of cadres who try and fail (容错纠错)",
         "paper §3(二) 激励平台 '让干事者无忧、担当者无虑'",
         "容错纠错",
+        reason=(
+            "L County's reading of §3(二) 容错纠错 '让干事者无忧、担当者无虑': "
+            "a strong protection, hand-set; 0 in no_action_base"
+        ),
+        pattern="3 (action base)",
     ),
     _p(
         "performance_pay",
@@ -256,6 +317,11 @@ _PARAMS: list[Param] = [
         "share of pay tied to assessed performance",
         "paper §3(二) '底薪+绩效奖金、绩效奖金高于底薪'; Holmström & Milgrom 1991",
         "绩效薪酬",
+        reason=(
+            "L County's reading of §3(二) '绩效奖金高于底薪': the bonus "
+            "exceeds base pay, so above half; hand-set; 0 in no_action_base"
+        ),
+        pattern="3 (action base)",
     ),
     _p(
         "promotion_by_merit",
@@ -268,6 +334,10 @@ _PARAMS: list[Param] = [
         "weight of recorded achievements in promotion",
         "paper §3(二) 凭'实绩'用人; Li & Zhou 2005; Pang, Keng & Zhang 2023",
         "凭实绩用人",
+        reason=(
+            "hand-set to the middle of its range: the paper names promotion by achievements "
+            "(§3(二) 凭'实绩'用人) without its weight; not calibrated (issue 11)"
+        ),
     ),
     _p(
         "pm_strength",
@@ -280,6 +350,11 @@ _PARAMS: list[Param] = [
         "investment in the performance-management system",
         "paper §3(六) 政府绩效管理体系的搭建; §5 第三 '利器'",
         "绩效管理投入",
+        reason=(
+            "L County's reading of §3(六): the county built a "
+            "performance-management system, the '利器' of §5 第三; hand-set"
+        ),
+        pattern="4 (PM)",
     ),
     _p(
         "channel_openness",
@@ -292,6 +367,11 @@ _PARAMS: list[Param] = [
         "openness of citizens' channels (12345, visits, proposals)",
         "paper §3(一) 12345热线、群众满意度大走访; §3(三) 人大政协",
         "民意渠道开放度",
+        reason=(
+            "L County's reading of §3(一), §3(三): the 12345 hotline, satisfaction "
+            "visits and deputies' proposals; hand-set, 0 in closed_channels"
+        ),
+        pattern="5 (public value)",
     ),
     _p(
         "learning_openness",
@@ -304,6 +384,10 @@ _PARAMS: list[Param] = [
         "learning from developed counties and outside experts",
         "paper §3(三) '带着干部省内学习…跑了发达的市'",
         "学习开放度",
+        reason=(
+            "L County's reading of §3(三) '带着干部…跑了发达的市': cadres "
+            "taken to learn in developed places; hand-set above the middle"
+        ),
     ),
     _p(
         "training",
@@ -316,6 +400,10 @@ _PARAMS: list[Param] = [
         "training and front-line postings for cadres",
         "paper §3(五) 业务培训、选派干部到一线锻炼",
         "干部培训",
+        reason=(
+            "hand-set to the middle of its range: the paper names training and "
+            "front-line postings (§3(五)) without their scale; not calibrated (issue 11)"
+        ),
     ),
     _p(
         "campaign_strength",
@@ -328,6 +416,9 @@ _PARAMS: list[Param] = [
         "strength of the campaigns leaders launch (Model 1: once the process starts; Model 2: once the diagnosis names enough problems)",
         "paper §3(一) 作风建设年 and 解放思想大讨论",
         "专项活动力度",
+        reason=(
+            "hand-set: the two campaigns of §3(一) at the events' default strength (0.6), above the middle of the range"
+        ),
     ),
     # --- conditions (what the county starts from) ---------------------------------------
     _p(
@@ -341,6 +432,7 @@ _PARAMS: list[Param] = [
         "starting fiscal and material resources",
         "paper §3(二) 财政收入有限",
         "初始资源",
+        reason="L County's reading of §3(二) 财政收入有限: a poor county, low on the scale; hand-set",
     ),
     _p(
         "initial_capacity",
@@ -353,6 +445,7 @@ _PARAMS: list[Param] = [
         "starting mean department capacity",
         "paper §3(五) 治理能力不足",
         "初始部门能力",
+        reason="L County's reading of §3(五) 治理能力不足: weak departments, low on the scale; hand-set",
     ),
     _p(
         "initial_performance",
@@ -365,6 +458,8 @@ _PARAMS: list[Param] = [
         "starting real performance in every domain",
         "paper §2(一) 绩效水平持续低迷",
         "初始绩效",
+        reason="L County's reading of §2(一) 绩效水平持续低迷: low, far below the developed neighbour (0.75); hand-set",
+        pattern="1 (trap)",
     ),
     _p(
         "initial_motivation",
@@ -377,6 +472,7 @@ _PARAMS: list[Param] = [
         "starting mean cadre motivation",
         "paper §3(一) 干部作风懒散",
         "初始积极性",
+        reason="L County's reading of §3(一) 干部作风懒散: lax cadres, low on the scale; hand-set",
     ),
     _p(
         "initial_competence",
@@ -389,6 +485,9 @@ _PARAMS: list[Param] = [
         "starting mean cadre competence",
         "paper §3(三) 干部队伍能力相对薄弱",
         "初始能力",
+        reason=(
+            "L County's reading of §3(三) 干部队伍能力相对薄弱: relatively weak, a little above motivation; hand-set"
+        ),
     ),
     _p(
         "initial_discipline",
@@ -401,6 +500,7 @@ _PARAMS: list[Param] = [
         "starting mean cadre work-style discipline",
         "paper §2(一) 领导干部的作风问题逐渐显露",
         "初始作风",
+        reason="L County's reading of §2(一) 作风问题逐渐显露: a lax work style, below the middle; hand-set",
     ),
     _p(
         "initial_pm_maturity",
@@ -413,6 +513,8 @@ _PARAMS: list[Param] = [
         "starting maturity of performance management (Model 1: each of its components)",
         "paper §3(六) 绩效管理水平明显落后",
         "初始绩效管理成熟度",
+        reason="L County's reading of §3(六) 绩效管理水平明显落后: performance management barely exists; hand-set",
+        pattern="4 (PM)",
     ),
     _p(
         "initial_openness",
@@ -425,6 +527,7 @@ _PARAMS: list[Param] = [
         "starting organisational openness",
         "paper §3(三) 行政环境较为闭塞",
         "初始开放度",
+        reason="L County's reading of §3(三) 行政环境较为闭塞: a closed administration; hand-set",
     ),
     _p(
         "initial_public_value",
@@ -437,6 +540,7 @@ _PARAMS: list[Param] = [
         "starting public-value clarity",
         "paper §4(一) 忽视公共价值",
         "初始公共价值清晰度",
+        reason="L County's reading of §4(一) 忽视公共价值: public value neglected, near the bottom; hand-set",
     ),
     _p(
         "initial_ties",
@@ -449,6 +553,7 @@ _PARAMS: list[Param] = [
         "starting mean tie strength between departments",
         "paper §3(二) 守住'一亩三分地'",
         "初始部门联系",
+        reason="L County's reading of §3(二) 守住'一亩三分地': departments barely linked; hand-set",
     ),
     _p(
         "initial_silo",
@@ -461,6 +566,7 @@ _PARAMS: list[Param] = [
         "starting silo tendency of departments",
         "paper §3(二) 一亩三分地; §3(三) 各自为政",
         "初始本位主义",
+        reason="L County's reading of §3(二) 一亩三分地 and §3(三) 各自为政: strong silos; hand-set",
     ),
     _p(
         "initial_action_base",
@@ -473,6 +579,11 @@ _PARAMS: list[Param] = [
         "starting action base (platforms, incentive system)",
         "paper §4(一) 行动基础",
         "初始行动基础",
+        reason=(
+            "L County's reading of §4(一) 行动基础: almost no platforms or "
+            "incentive system before reform; hand-set, 0 in no_action_base"
+        ),
+        pattern="3 (action base)",
     ),
     _p(
         "economy_bias",
@@ -485,6 +596,10 @@ _PARAMS: list[Param] = [
         "how far leaders' priorities start toward the economy (唯GDP)",
         "paper 引言 '唯GDP'导向和压力型体制",
         "经济偏向",
+        reason=(
+            "hand-set: leaders' priorities lean toward the economy "
+            "(引言 '唯GDP'导向) but not wholly; not calibrated (issue 11)"
+        ),
     ),
     _p(
         "benchmark_performance",
@@ -497,6 +612,10 @@ _PARAMS: list[Param] = [
         "the developed neighbour's performance at month 0",
         "paper §3(三) 与发达县区对比找出短板",
         "标杆县绩效",
+        reason=(
+            "hand-set: a developed neighbour well ahead of the county's "
+            "0.3 (§3(三) 与发达县区对比找出短板); not calibrated (issue 11)"
+        ),
     ),
     _p(
         "shock_volatility",
@@ -509,6 +628,10 @@ _PARAMS: list[Param] = [
         "volatility of the county's economic and fiscal conditions (AR(1) shock on resources)",
         "paper §3(二) 财政收入有限; persistent AR(1) shocks as in Hamilton 1994 ch. 3",
         "经济波动",
+        reason=(
+            "hand-set: modest fiscal shocks for a county of limited "
+            "revenue (§3(二) 财政收入有限); not calibrated (issue 11)"
+        ),
     ),
     _p(
         "benchmark_growth",
@@ -521,6 +644,10 @@ _PARAMS: list[Param] = [
         "how fast the benchmark county keeps improving",
         "paper §3(一) '其他兄弟县区都在不断的发展'",
         "标杆增长",
+        reason=(
+            "hand-set: the neighbour closes 5% of its remaining headroom a "
+            "year ('其他兄弟县区都在不断的发展'); not calibrated (issue 11)"
+        ),
     ),
     # --- couplings (docs/MODEL.md §5) ------------------------------------------------------
     _p(
@@ -534,6 +661,10 @@ _PARAMS: list[Param] = [
         "the action base (platforms, task forces) enables linkage",
         "paper §3(二) 工作专班、工作线; Fig. 4",
         "驱动投入→协同联动",
+        reason=(
+            "on at the strength of the paper's account (§3(二) 工作专班; Fig. "
+            "4), below full: all ten couplings are 0.7; not calibrated (issue 11)"
+        ),
     ),
     _p(
         "k_DI_ME",
@@ -546,6 +677,11 @@ _PARAMS: list[Param] = [
         "inputs reach execution and key actions",
         "paper §3(五) 关键行动带来大量资源; Fig. 4",
         "驱动投入→管理执行",
+        reason=(
+            "on at the strength of the paper's account (§3(五) 关键行动; Fig. "
+            "4), below full: all ten couplings are 0.7; not calibrated (issue 11)"
+        ),
+        pattern="3 (action base)",
     ),
     _p(
         "k_CL_ME",
@@ -558,6 +694,11 @@ _PARAMS: list[Param] = [
         "leadership and linkage carry cross-department execution",
         "paper §3(四) '一次不行两次、两次不行三次'; Fig. 4",
         "协同联动→管理执行",
+        reason=(
+            "on at the strength of the paper's account (§3(四) 一次不行两次; Fig. "
+            "4), below full: all ten couplings are 0.7; not calibrated (issue 11)"
+        ),
+        pattern="7 (linkage)",
     ),
     _p(
         "k_GC_ME",
@@ -570,6 +711,11 @@ _PARAMS: list[Param] = [
         "public value aligns indicators and prevents goal displacement",
         "paper §4(一) 公共价值 '持续纠正并预防绩效偏差'; Fig. 4",
         "指引变革→管理执行",
+        reason=(
+            "on at the strength of the paper's account (§4(一) 持续纠正并预防绩效偏差; "
+            "Fig. 4), below full: all ten are 0.7; not calibrated (issue 11)"
+        ),
+        pattern="5 (public value)",
     ),
     _p(
         "k_GC_CL",
@@ -582,6 +728,10 @@ _PARAMS: list[Param] = [
         "shared values ease coordination",
         "paper §3(一) 凝聚和构建新的'共识'; Fig. 4",
         "指引变革→协同联动",
+        reason=(
+            "on at the strength of the paper's account (§3(一) 凝聚共识; Fig. "
+            "4), below full: all ten couplings are 0.7; not calibrated (issue 11)"
+        ),
     ),
     _p(
         "k_ME_DI",
@@ -594,6 +744,11 @@ _PARAMS: list[Param] = [
         "evaluation feedback finds new problems and renews drive",
         "paper §4(二) 监督、评价…持续发现绩效差距…反馈到各阶段; Fig. 4",
         "管理执行→驱动投入",
+        reason=(
+            "on at the strength of the paper's account (§4(二) 反馈到前述各个环节; Fig. "
+            "4), below full: all ten couplings are 0.7; not calibrated (issue 11)"
+        ),
+        pattern="6 (loop)",
     ),
     _p(
         "k_ME_GC",
@@ -606,6 +761,10 @@ _PARAMS: list[Param] = [
         "results turn practices into standing rules",
         "paper §3(五) 将经验做法凝结为固定的工作机制和长效制度; Fig. 4",
         "管理执行→指引变革",
+        reason=(
+            "on at the strength of the paper's account (§3(五) 长效制度; Fig. "
+            "4), below full: all ten couplings are 0.7; not calibrated (issue 11)"
+        ),
     ),
     _p(
         "k_AI_DI",
@@ -618,6 +777,10 @@ _PARAMS: list[Param] = [
         "outside interaction brings new activation points and resources",
         "paper §4(二) 与系统环境的互动持续探寻新的绩效改进激活点; Fig. 4",
         "适应互动→驱动投入",
+        reason=(
+            "on at the strength of the paper's account (§4(二) 新的绩效改进激活点; "
+            "Fig. 4), below full: all ten are 0.7; not calibrated (issue 11)"
+        ),
     ),
     _p(
         "k_AI_GC",
@@ -630,6 +793,10 @@ _PARAMS: list[Param] = [
         "participation feeds public value",
         "paper §3(三) 代表委员…收集与'公共价值'相关的有效信息; Fig. 4",
         "适应互动→指引变革",
+        reason=(
+            "on at the strength of the paper's account (§3(三) 代表委员; Fig. "
+            "4), below full: all ten couplings are 0.7; not calibrated (issue 11)"
+        ),
     ),
     _p(
         "k_CL_AI",
@@ -642,6 +809,10 @@ _PARAMS: list[Param] = [
         "leadership opens the county to learning and participation",
         "paper §3(三) 打通…领导班子间…的沟通渠道; Fig. 4",
         "协同联动→适应互动",
+        reason=(
+            "on at the strength of the paper's account (§3(三) 打通…沟通渠道; Fig. "
+            "4), below full: all ten couplings are 0.7; not calibrated (issue 11)"
+        ),
     ),
     # --- calibrated rates (behavioural constants, exposed for screening) -------------------
     _p(
@@ -655,6 +826,11 @@ _PARAMS: list[Param] = [
         "weight of the gap to the benchmark in drive",
         "docs/MODEL.md §4 Drive a_gap; paper §3(一) 明确问题和差距",
         "差距驱动权重",
+        reason=(
+            "hand-set: the starting gap (0.6 of the benchmark) adds 0.18 and default pressure "
+            "0.15 to the reform signal, short of inertia 0.6; not calibrated (issue 11)"
+        ),
+        pattern="1 (trap)",
     ),
     _p(
         "drive_pressure_weight",
@@ -667,6 +843,11 @@ _PARAMS: list[Param] = [
         "weight of assessment pressure in drive",
         "docs/MODEL.md §4 Drive a_press",
         "压力驱动权重",
+        reason=(
+            "hand-set: default pressure (0.5) adds 0.15 and the starting gap 0.18 "
+            "to the reform signal, short of inertia 0.6; not calibrated (issue 11)"
+        ),
+        pattern="1 (trap)",
     ),
     _p(
         "drive_resolve_weight",
@@ -679,6 +860,11 @@ _PARAMS: list[Param] = [
         "weight of leaders' resolve in drive",
         "docs/MODEL.md §4 Drive a_lead; paper §2(一) 新一届领导班子",
         "决心驱动权重",
+        reason=(
+            "hand-set so that L County's resolve (0.85) clears inertia 0.6 with pressure and gap "
+            "(about 0.71) and the trap's (0.2) does not (about 0.42); not calibrated (issue 11)"
+        ),
+        pattern="1 (trap), 2 (start)",
     ),
     _v1(
         "resolve_fatigue",
@@ -691,6 +877,10 @@ _PARAMS: list[Param] = [
         "share of leaders' resolve lost each month without small wins",
         "Ansell & Gash 2008 (small wins sustain commitment)",
         "决心衰减",
+        reason=(
+            "Model 1's hand-set decay: without small wins resolve "
+            "halves in about a year and a half (Ansell & Gash 2008)"
+        ),
     ),
     _p(
         "build_rate",
@@ -703,6 +893,11 @@ _PARAMS: list[Param] = [
         "speed at which active stocks build (Model 1: action base, PM, ties; Model 2: the action base)",
         "Repenning & Sterman 2002 (capability accumulates with delay)",
         "蓄力速率",
+        reason=(
+            "hand-set: an attended stock builds over a few years (Repenning & Sterman "
+            "2002); in Model 2 it builds the action base; not calibrated (issue 11)"
+        ),
+        pattern="3 (action base)",
     ),
     _p(
         "stock_decay",
@@ -715,6 +910,10 @@ _PARAMS: list[Param] = [
         "decay of uninstitutionalised stocks when not maintained",
         "Repenning & Sterman 2002 (capability erodes)",
         "存量衰减",
+        reason=(
+            "hand-set: an unmaintained stock halves in about six years, slower "
+            "than it builds (Repenning & Sterman 2002); not calibrated (issue 11)"
+        ),
     ),
     _p(
         "peer_influence",
@@ -727,6 +926,10 @@ _PARAMS: list[Param] = [
         "pull of a cadre's motivation toward its department peers",
         "docs/MODEL.md §4 Cadre effort; paper §3(一) 营造创先争优的工作氛围",
         "同伴影响",
+        reason=(
+            "hand-set: a cadre's motivation moves about a seventh of the "
+            "way toward its peers' each month; not calibrated (issue 11)"
+        ),
     ),
     _p(
         "gaming_propensity",
@@ -739,6 +942,11 @@ _PARAMS: list[Param] = [
         "how much unwatched pressure turns into inflated reports",
         "Bevan & Hood 2006 (output distortion)",
         "数据造假倾向",
+        reason=(
+            "hand-set below half: unwatched pressure turns partly, not mostly, "
+            "into inflated reports (Bevan & Hood 2006); not calibrated (issue 11)"
+        ),
+        pattern="5 (public value)",
     ),
     _p(
         "brain_drain",
@@ -751,6 +959,10 @@ _PARAMS: list[Param] = [
         "monthly chance a competent cadre leaves an unattractive county",
         "paper §3(三) 高素质人才的流失",
         "人才流失",
+        reason=(
+            "hand-set to a small monthly hazard, the largest for competent cadres "
+            "of an unattractive county (§3(三) 高素质人才的流失); not calibrated (issue 11)"
+        ),
     ),
     _v1(
         "performance_lag",
@@ -763,6 +975,10 @@ _PARAMS: list[Param] = [
         "speed at which real performance follows output",
         "Repenning & Sterman 2002 (delay between effort and results)",
         "绩效时滞",
+        reason=(
+            "Model 1's hand-set lag: real performance follows output with "
+            "a time constant of about 16 months (Repenning & Sterman 2002)"
+        ),
     ),
     _p(
         "expectation_adaptation",
@@ -775,6 +991,10 @@ _PARAMS: list[Param] = [
         "speed at which citizens' expectations follow experience",
         "Van Ryzin 2004 (adaptive expectations)",
         "期望调整",
+        reason=(
+            "hand-set: citizens' expectations follow experience over about "
+            "twenty months (Van Ryzin 2004); not calibrated (issue 11)"
+        ),
     ),
     _p(
         "trust_loss_ratio",
@@ -787,6 +1007,10 @@ _PARAMS: list[Param] = [
         "trust is lost this many times faster than gained",
         "Slovic 1993 asymmetry; docs/MODEL.md §4 Citizens",
         "信任损失倍数",
+        reason=(
+            "hand-set to a clear asymmetry: trust is lost three times faster "
+            "than it is gained (Slovic 1993); not calibrated (issue 11)"
+        ),
     ),
     _p(
         "opinion_confidence",
@@ -799,6 +1023,10 @@ _PARAMS: list[Param] = [
         "bounded-confidence range of word of mouth",
         "Deffuant et al. 2000",
         "意见信任区间",
+        reason=(
+            "hand-set to a middling bound (Deffuant et al. 2000); in l_county it "
+            "blocks about 2% of word-of-mouth hearings; not calibrated (issue 11)"
+        ),
     ),
     # --- switches -----------------------------------------------------------------------
     _p(
@@ -812,6 +1040,10 @@ _PARAMS: list[Param] = [
         "leaders launch rectification and emancipation by their own rule (Model 1: once drive starts; Model 2: once the top leader's diagnosis names campaign_trigger problems)",
         "paper §3(一) 发起两项活动",
         "启动后开展专项活动",
+        reason=(
+            "on: in L County the leaders launched both campaigns themselves "
+            "(§3(一) 发起两项活动); off when a scenario schedules them"
+        ),
     ),
     _p(
         "freeze_pm_maturity",
@@ -824,6 +1056,8 @@ _PARAMS: list[Param] = [
         "hold PM maturity at its initial value (the frozen_pm scenario)",
         "docs/MODEL.md §7 pattern 4",
         "冻结绩效管理成熟度",
+        reason="a switch for pattern 4's experiment (the frozen_pm scenario), off by default",
+        pattern="4 (PM)",
     ),
     # --- trajectory classifier (docs/MODEL.md §6) ---------------------------------------------
     _v1(
@@ -837,6 +1071,7 @@ _PARAMS: list[Param] = [
         "rise of mean motivation that marks the start",
         "docs/MODEL.md §6 start",
         "积极性启动阈值",
+        reason="Model 1's start threshold: a small but clear rise of mean motivation; hand-set",
     ),
     _p(
         "build_gain",
@@ -849,6 +1084,10 @@ _PARAMS: list[Param] = [
         "rise of the capacity index that marks build",
         "docs/MODEL.md §6 build",
         "蓄力阈值",
+        reason=(
+            "hand-set to a small but clear rise of the capacity index; "
+            "reports show phase shares across its range (docs/MODEL.md §6)"
+        ),
     ),
     _v1(
         "activation_threshold",
@@ -861,6 +1100,7 @@ _PARAMS: list[Param] = [
         "level a subsystem must reach to count as activated",
         "docs/MODEL.md §6 activate",
         "激活阈值",
+        reason="Model 1's activation level, hand-set a little below the middle of the range",
     ),
     _v1(
         "activation_count",
@@ -873,6 +1113,7 @@ _PARAMS: list[Param] = [
         "how many subsystems must be activated together",
         "docs/MODEL.md §6 activate",
         "激活子系统数",
+        reason="Model 1: a majority (three) of the five subsystems must be activated together",
     ),
     _p(
         "deliver_share",
@@ -885,6 +1126,10 @@ _PARAMS: list[Param] = [
         "share of the gap to the benchmark closed to deliver",
         "docs/MODEL.md §6 deliver",
         "发力阈值",
+        reason=(
+            "hand-set: closing half the gap to the developed neighbour "
+            "counts as delivering (发力); shares are reported across its range"
+        ),
     ),
     _p(
         "deliver_hold",
@@ -897,6 +1142,7 @@ _PARAMS: list[Param] = [
         "months the closure must hold to count as delivered",
         "docs/MODEL.md §6 deliver",
         "发力保持期",
+        reason="hand-set to half a year, so that a passing peak does not count as delivery",
     ),
     _p(
         "relapse_margin",
@@ -909,6 +1155,10 @@ _PARAMS: list[Param] = [
         "drop below the deliver share that counts as relapse",
         "docs/MODEL.md §6 relapse",
         "回落幅度",
+        reason=(
+            "hand-set: trailing closure must fall well below deliver_share "
+            "(to 0.35 of the gap at the defaults) to count as relapse"
+        ),
     ),
 ]
 
@@ -1179,7 +1429,10 @@ _PARAMS_V2: list[Param] = [
         "share spent convening task forces for cross-department problems",
         "paper §3(四) '领导就召集相关部门…一次不行两次'",
         "协调精力",
-        "",
+        (
+            "hand-set: convening is the second use of a launched leader's "
+            "time, after supervision (0.4); not calibrated (issue 11)"
+        ),
         "7 (linkage)",
     ),
     _v2(
@@ -1192,7 +1445,10 @@ _PARAMS_V2: list[Param] = [
         "share spent on front-line diagnosis (the rest lobbies for resources)",
         "paper §3(五) 一线工作法",
         "一线调研精力",
-        "",
+        (
+            "hand-set: a fifth of a leader's time; with supervision and convening "
+            "it leaves a tenth to lobby for resources; not calibrated (issue 11)"
+        ),
     ),
     _v2(
         "task_force_cost",
@@ -1240,7 +1496,10 @@ _PARAMS_V2: list[Param] = [
         "how much recent results (problems solved in the portfolio against its backlog) add to resolve",
         "Ansell & Gash 2008 (small wins deepen commitment)",
         "小胜激励",
-        "",
+        (
+            "hand-set to one: recent results add to resolve's target one for "
+            "one (small wins, Ansell & Gash 2008); not calibrated (issue 11)"
+        ),
         "2 (start)",
     ),
     _v2(
@@ -1278,7 +1537,10 @@ _PARAMS_V2: list[Param] = [
         "weight of the supervising leader's attention x resolve in a head's engagement signal (the weights are normalised to sum to one)",
         "paper §3(四) 一把手 and 分管 leaders; Granovetter 1978",
         "领导关注权重",
-        "",
+        (
+            "hand-set: with peers the largest of the five signal weights "
+            "(0.25, 0.2, 0.25, 0.2, 0.1; sum one); not calibrated (issue 11)"
+        ),
     ),
     _v2(
         "engage_w_incentive",
@@ -1290,7 +1552,10 @@ _PARAMS_V2: list[Param] = [
         "weight of incentives (performance pay, promotion by merit)",
         "paper §3(二) 激励平台",
         "激励权重",
-        "",
+        (
+            "hand-set: one of the five signal weights (0.25, 0.2, 0.25, "
+            "0.2, 0.1), which sum to one; not calibrated (issue 11)"
+        ),
     ),
     _v2(
         "engage_w_peer",
@@ -1314,7 +1579,10 @@ _PARAMS_V2: list[Param] = [
         "weight of the department's own assessment pressure (rank, 挂号督办; k_ME_DI)",
         "paper §3(六) '有清单、有督查、有考核、有问责'",
         "考核压力权重",
-        "",
+        (
+            "hand-set: one of the five signal weights (0.25, 0.2, 0.25, "
+            "0.2, 0.1), which sum to one; not calibrated (issue 11)"
+        ),
         "6 (loop)",
     ),
     _v2(
@@ -1327,7 +1595,10 @@ _PARAMS_V2: list[Param] = [
         "weight of the department's institutionalised practices",
         "paper §3(五) 长效制度",
         "制度化权重",
-        "",
+        (
+            "hand-set: the smallest of the five signal weights (0.25, "
+            "0.2, 0.25, 0.2, 0.1; sum one); not calibrated (issue 11)"
+        ),
     ),
     _v2(
         "engage_w_fear",
@@ -1339,7 +1610,10 @@ _PARAMS_V2: list[Param] = [
         "how much blame fear not covered by fault tolerance lowers the signal",
         "paper §3(二) 容错纠错 '让干事者无忧'; 不敢为",
         "避责心理权重",
-        "",
+        (
+            "hand-set: full uncovered fear takes 0.3 off the signal, about "
+            "a typical head's threshold (0.30); not calibrated (issue 11)"
+        ),
     ),
     _v2(
         "threshold_concentration",
@@ -1377,7 +1651,10 @@ _PARAMS_V2: list[Param] = [
         "how far below the threshold the signal must fall before a head disengages",
         "docs/MODEL.md §4 (engagement has hysteresis)",
         "参与滞后",
-        "",
+        (
+            "hand-set to about a quarter of a typical head's threshold (0.30), "
+            "so that noise does not flip engagement; not calibrated (issue 11)"
+        ),
     ),
     _v2(
         "role_model_gain",
@@ -1389,7 +1666,10 @@ _PARAMS_V2: list[Param] = [
         "pull of a recognised role model's motivation on department peers",
         "paper §3(一) 明树典型 '发挥其带动作用'",
         "典型带动",
-        "",
+        (
+            "hand-set and weak: at 0.1 the role-model ablation is "
+            "equivalent within the minimum effect; its range is for issue 11"
+        ),
         "8 (role models)",
     ),
     _v2(
@@ -1426,7 +1706,10 @@ _PARAMS_V2: list[Param] = [
         "practice an engaged department gains from each problem it solves",
         "paper §3(五) 经验做法",
         "实践积累",
-        "",
+        (
+            "hand-set: each solved problem closes a twentieth of an engaged "
+            "department's remaining headroom in practice; not calibrated (issue 11)"
+        ),
     ),
     _v2(
         "practice_fade",
@@ -1438,7 +1721,10 @@ _PARAMS_V2: list[Param] = [
         "how fast practices not yet rules fade in a department not engaged",
         "paper §2(一) 薪火相传 (what only people carry is lost)",
         "实践消退",
-        "",
+        (
+            "hand-set: practices not made rules halve in about two "
+            "years in a department not engaged; not calibrated (issue 11)"
+        ),
     ),
     _v2(
         "institution_rate",
@@ -1450,7 +1736,10 @@ _PARAMS_V2: list[Param] = [
         "speed at which results turn practices into standing rules (k_ME_GC x PM maturity)",
         "paper §3(五) 凝结为固定的工作机制和长效制度",
         "制度化速度",
-        "",
+        (
+            "hand-set; scaled by k_ME_GC and PM maturity, so practices "
+            "become rules only where PM has matured; not calibrated (issue 11)"
+        ),
     ),
     _v2(
         "resource_gain",
@@ -1462,7 +1751,10 @@ _PARAMS_V2: list[Param] = [
         "extra work capacity per unit of resources above the starting level (k_DI_ME)",
         "paper §3(二) 资源引入整合 '保障有限资金被…落实在重点项目上'",
         "资源转化率",
-        "",
+        (
+            "hand-set to one: a unit of resources above the start multiplies work "
+            "capacity by 1 + k_DI_ME (1.7 at the default); not calibrated (issue 11)"
+        ),
         "3 (action base)",
     ),
     _v2(
@@ -1487,7 +1779,10 @@ _PARAMS_V2: list[Param] = [
         "hazard a closure on paper is caught, at full PM maturity",
         "Bevan & Hood 2006; paper §3(六) 重点督查",
         "监控发现率",
-        "",
+        (
+            "hand-set: a mature PM system catches about a twentieth "
+            "of closures on paper a month; not calibrated (issue 11)"
+        ),
         "5 (public value)",
     ),
     _v2(
@@ -1526,7 +1821,10 @@ _PARAMS_V2: list[Param] = [
         "speed at which a launched leadership builds the PM system (x pm_strength)",
         "paper §3(六) 政府绩效管理体系的搭建",
         "绩效体系建设速度",
-        "",
+        (
+            "hand-set: a launched leadership at the default pm_strength "
+            "builds PM over several years; not calibrated (issue 11)"
+        ),
         "4 (PM)",
     ),
     _v2(
@@ -1539,7 +1837,10 @@ _PARAMS_V2: list[Param] = [
         "cost of voice with channels closed (open channels halve it or more)",
         "Epstein 2002 (grievance against a cost); paper §3(一) 12345",
         "表达成本",
-        "",
+        (
+            "hand-set: with channels closed voice costs most of a full grievance "
+            "(Epstein 2002); open channels halve it or more; not calibrated (issue 11)"
+        ),
     ),
     _v2(
         "cross_township_ties",
@@ -1551,7 +1852,7 @@ _PARAMS_V2: list[Param] = [
         "share of citizens' word-of-mouth ties that cross townships",
         "Deffuant et al. 2000; docs/MODEL.md §4 Citizens",
         "跨乡镇联系",
-        "",
+        "hand-set: a fifth of word-of-mouth ties cross townships, most stay local; not calibrated (issue 11)",
         "confidence bound binds",
     ),
     _v2(
@@ -1649,7 +1950,7 @@ _PARAMS_V2: list[Param] = [
         "departments that must be engaged, with reform launched, for the start",
         "docs/MODEL.md §6 start",
         "启动参与部门数",
-        "",
+        "hand-set: two engaged departments, so that one department alone does not make a start",
         kind="int",
     ),
     _v2(
@@ -1662,7 +1963,7 @@ _PARAMS_V2: list[Param] = [
         "engaged share of departments that marks activation (the cascade tips)",
         "docs/MODEL.md §6 activate",
         "激活参与比例",
-        "",
+        "a majority of departments engaged, as docs/MODEL.md §6 states (the cascade tips)",
     ),
     _v2(
         "relapse_engaged",
@@ -1674,7 +1975,7 @@ _PARAMS_V2: list[Param] = [
         "after delivery, an engaged share below this for `relapse_months` is a relapse",
         "docs/MODEL.md §6 relapse",
         "回落参与比例",
-        "",
+        "hand-set: a quarter of departments engaged, half the activation share, marks a relapse",
     ),
     _v2(
         "relapse_months",
@@ -1686,7 +1987,7 @@ _PARAMS_V2: list[Param] = [
         "months the engaged share must stay low to count as relapse",
         "docs/MODEL.md §6 relapse",
         "回落持续月数",
-        "",
+        "hand-set to a year, so that a passing dip does not count as relapse",
         kind="int",
     ),
 ]

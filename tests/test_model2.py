@@ -530,3 +530,48 @@ def test_every_package_of_sim_is_a_regular_package():
         if d.is_dir() and any(d.glob("*.py")) and not (d / "__init__.py").exists()
     ]
     assert not missing, missing
+
+
+def test_every_parameter_states_the_reason_for_its_value():
+    # issue 10: every coefficient is a registry parameter with a reason for its value (or a named
+    # constant the ODD lists with a range and a reason, below)
+    missing = [name for name, p in sim.PARAMS.items() if not p.reason.strip()]
+    assert missing == []
+
+
+def test_every_model2_constant_is_in_the_odd_with_a_range_and_a_reason():
+    import ast
+
+    root = Path(__file__).resolve().parent.parent
+    constants = set()
+    for path in (root / "sim" / "model2").glob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign)
+                else []
+            )
+            for target in targets:
+                names = target.elts if isinstance(target, ast.Tuple) else [target]
+                constants |= {
+                    n.id for n in names if isinstance(n, ast.Name) and n.id.isupper() and not n.id.startswith("_")
+                }
+    odd = (root / "docs" / "ODD_model2.md").read_text(encoding="utf-8")
+    section = odd[odd.index("## 9. Named constants") : odd.index("## 10. Parameters")]
+    listed: dict[str, tuple[str, str]] = {}
+    header: list[str] = []
+    for line in section.splitlines():
+        if not line.startswith("|") or set(line) <= set("|- :"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells[0] == "constant":
+            header = [c.lower() for c in cells]
+            continue
+        rng = cells[next(i for i, h in enumerate(header) if "range" in h)]
+        why = cells[next(i for i, h in enumerate(header) if "reason" in h)]
+        for name in re.findall(r"`([A-Z][A-Z0-9_]*)`", cells[0]):
+            listed[name] = (rng, why)
+    assert sorted(constants - set(listed)) == []
+    assert [n for n, (rng, why) in listed.items() if not rng or not why] == []
