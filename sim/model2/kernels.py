@@ -20,6 +20,14 @@ JIT = {"cache": True, "nogil": True}
 
 
 @njit(**JIT)
+def priority(from_complaint, is_key, age, w_key, w_age, w_complaint, complaint_weight, months_per_year):
+    """One listed problem's priority: the twin of coordination_linkage.priority (work and convening
+    both use it)."""
+    complaint = (1.0 if from_complaint else 0.0) * complaint_weight
+    return 1.0 + w_key * (1.0 if is_key else 0.0) + w_age * age / months_per_year + w_complaint * complaint
+
+
+@njit(**JIT)
 def citizens_month(
     town_perf,  # (B, T, D)
     township,  # (C,)
@@ -93,9 +101,8 @@ def citizens_month(
         for c in range(C):
             if k > 0:
                 if abs(diff[c]) < opinion_confidence[b]:
-                    satisfaction[b, c] += word_of_mouth * diff[c] * 1.0
+                    satisfaction[b, c] += word_of_mouth * diff[c]
                 else:
-                    satisfaction[b, c] += word_of_mouth * diff[c] * 0.0
                     blocked += 1
             dt = satisfaction[b, c] - trust[b, c]
             w = 1.0 if dt > 0 else trust_loss_ratio[b]
@@ -187,12 +194,15 @@ def work_pool(
         # priority, joint factor and each department's total priority
         for i in range(P):
             is_open = status[b, i] == status_open
-            complaint = (1.0 if source[b, i] == complaint_source else 0.0) * complaint_weight[b]
-            pr = (
-                1.0
-                + priority_key[b] * (1.0 if key[b, i] else 0.0)
-                + priority_age[b] * age[b, i] / months_per_year
-                + priority_complaint[b] * complaint
+            pr = priority(
+                source[b, i] == complaint_source,
+                key[b, i],
+                age[b, i],
+                priority_key[b],
+                priority_age[b],
+                priority_complaint[b],
+                complaint_weight[b],
+                months_per_year,
             )
             pr = pr * (1.0 if is_open else 0.0)
             priority_used[b, i] = pr
@@ -442,12 +452,15 @@ def convene_pool(
             if random_priority[b]:
                 pr = u_random[b, i]
             else:
-                complaint = (1.0 if source[b, i] == complaint_source else 0.0) * complaint_weight[b]
-                pr = (
-                    1.0
-                    + priority_key[b] * (1.0 if key[b, i] else 0.0)
-                    + priority_age[b] * age[b, i] / months_per_year
-                    + priority_complaint[b] * complaint
+                pr = priority(
+                    source[b, i] == complaint_source,
+                    key[b, i],
+                    age[b, i],
+                    priority_key[b],
+                    priority_age[b],
+                    priority_complaint[b],
+                    complaint_weight[b],
+                    months_per_year,
                 )
             cand[n_cand] = i
             group[n_cand] = g
