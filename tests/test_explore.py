@@ -465,6 +465,23 @@ def test_prim_finds_the_planted_box():
     assert discover(x, np.zeros(3000, bool), ["a", "b", "c", "d"], ["float"] * 4) == []
 
 
+def test_prim_reports_a_dense_box_when_the_outcome_is_common():
+    """A common outcome (base rate about 0.67) that one parameter makes likelier: P(y) = 0.9 for
+    a >= 0.5, 0.45 below. The box with the best F1 is nearly the whole space (coverage near 1,
+    density near the base rate), which no rule may be (it must reach base + (1 - base) / 3, about
+    0.79); the rule to report bounds a alone, from below, where the density reaches 0.79: a >= 0.35
+    (a >= 0.5 is denser, 0.9, but explains less of the outcome)."""
+    rng = np.random.default_rng(1)
+    x = rng.random((4000, 3))
+    y = rng.random(4000) < np.where(x[:, 0] >= 0.5, 0.9, 0.45)
+    boxes = discover(x, y, ["a", "b", "c"], ["float"] * 3)
+    assert boxes, "a rule exists: a >= 0.5"
+    top = boxes[0]
+    base = y.mean()
+    assert set(top.limits) == {"a"} and 0.25 < top.limits["a"][0] < 0.55, top.rule
+    assert top.density >= base + (1 - base) / 3 and top.coverage > 0.6
+
+
 def test_analyze_and_report_commands(tmp_path, capsys):
     path = write_exp(
         tmp_path,

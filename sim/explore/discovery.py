@@ -45,15 +45,16 @@ def _inside(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.all((x >= lo) & (x <= hi), axis=1)
 
 
-def _score(y: np.ndarray, mask: np.ndarray, total_pos: float) -> tuple[float, float, float]:
+def _score(y: np.ndarray, mask: np.ndarray, total_pos: float, need: float = 0.0) -> tuple[float, float, float]:
     """(objective, coverage, density) of a box: the objective is the harmonic mean of coverage and
-    density (F1), which trades a rule's precision against how much of the outcome it explains."""
+    density (F1), which trades a rule's precision against how much of the outcome it explains; 0
+    for a box below the density `need` that a reported rule must reach."""
     n = mask.sum()
     if n == 0 or total_pos == 0:
         return 0.0, 0.0, 0.0
     pos = y[mask].sum()
     cov, den = pos / total_pos, pos / n
-    f1 = 0.0 if pos == 0 else 2 * cov * den / (cov + den)
+    f1 = 0.0 if pos == 0 or den < need else 2 * cov * den / (cov + den)
     return f1, cov, den
 
 
@@ -97,12 +98,13 @@ def peel(x: np.ndarray, y: np.ndarray, total_pos: float) -> list[tuple[np.ndarra
 
 
 def paste(
-    x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, total_pos: float
+    x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, total_pos: float, need: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """PRIM's pasting: widen a bound by ALPHA of the box's runs while that raises the objective."""
+    """PRIM's pasting: widen a bound by ALPHA of the box's runs while that raises the objective
+    (and keeps the density at least `need`)."""
     lo, hi = lo.copy(), hi.copy()
     full_lo, full_hi = x.min(axis=0), x.max(axis=0)
-    score = _score(y, _inside(x, lo, hi), total_pos)[0]
+    score = _score(y, _inside(x, lo, hi), total_pos, need)[0]
     improved = True
     while improved:
         improved = False
@@ -122,7 +124,7 @@ def paste(
                     lo2[j] = new
                 else:
                     hi2[j] = new
-                s = _score(y, _inside(x, lo2, hi2), total_pos)[0]
+                s = _score(y, _inside(x, lo2, hi2), total_pos, need)[0]
                 if s > score + 1e-12:
                     score, lo, hi, improved = s, lo2, hi2, True
     return lo, hi
@@ -165,17 +167,19 @@ def simplify(
     full_lo: np.ndarray,
     full_hi: np.ndarray,
     total_pos: float,
+    need: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Drop restrictions whose removal does not lower the objective: shorter rules read better."""
+    """Drop restrictions whose removal does not lower the objective (nor the density below `need`):
+    shorter rules read better."""
     lo, hi = lo.copy(), hi.copy()
-    score = _score(y, _inside(x, lo, hi), total_pos)[0]
+    score = _score(y, _inside(x, lo, hi), total_pos, need)[0]
     for j in np.argsort([-(hi[k] - lo[k]) / max(full_hi[k] - full_lo[k], 1e-12) for k in range(len(lo))]):
         if lo[j] <= full_lo[j] and hi[j] >= full_hi[j]:
             continue
         lo2, hi2 = lo.copy(), hi.copy()
         lo2[j], hi2[j] = full_lo[j], full_hi[j]
-        s = _score(y, _inside(x, lo2, hi2), total_pos)[0]
-        if s >= score - 0.005:
+        s = _score(y, _inside(x, lo2, hi2), total_pos, need)[0]
+        if s > 0.0 and s >= score - 0.005:
             lo, hi, score = lo2, hi2, max(s, score)
     # still too long to read: drop the restrictions that cost least, one at a time
     while True:
@@ -186,7 +190,7 @@ def simplify(
         for k in cut:
             lo2, hi2 = lo.copy(), hi.copy()
             lo2[k], hi2[k] = full_lo[k], full_hi[k]
-            s = _score(y, _inside(x, lo2, hi2), total_pos)[0]
+            s = _score(y, _inside(x, lo2, hi2), total_pos, need)[0]
             if best is None or s > best[0]:
                 best = (s, lo2, hi2)
         _, lo, hi = best
@@ -205,19 +209,28 @@ def discover(x: np.ndarray, y: np.ndarray, names: list[str], kinds: list[str]) -
         return []
     full_lo, full_hi = x.min(axis=0), x.max(axis=0)
     base = total_pos / len(y)
+    need = min(base + (1 - base) / 3, 3 * base)  # the density a rule must reach to be reported
     remaining = np.ones(len(y), dtype=bool)
     boxes: list[Box] = []
     while len(boxes) < MAX_BOXES and y[remaining].sum() > 0:
         xr, yr = x[remaining], y[remaining]
         traj = peel(xr, yr, yr.sum())
-        scored = [(_score(yr, _inside(xr, lo, hi), yr.sum())[0], lo, hi) for lo, hi in traj]
+        # the best box by F1 among those a rule may be (dense enough, covering enough of all runs'
+        # positives): the unconstrained best is often the nearly whole space, which is then rejected
+        scored = []
+        for lo, hi in traj:
+            f1, _, _ = _score(yr, inside := _inside(xr, lo, hi), yr.sum(), need)
+            if f1 > 0.0 and yr[inside].sum() / total_pos >= MIN_COVERAGE:
+                scored.append((f1, lo, hi))
+        if not scored:
+            break
         _, lo, hi = max(scored, key=lambda t: t[0])
-        lo, hi = paste(xr, yr, lo, hi, yr.sum())
-        lo, hi = simplify(xr, yr, lo, hi, full_lo, full_hi, yr.sum())
+        lo, hi = paste(xr, yr, lo, hi, yr.sum(), need)
+        lo, hi = simplify(xr, yr, lo, hi, full_lo, full_hi, yr.sum(), need)
         in_box = _inside(x, lo, hi)
         _, cov, den = _score(y, in_box & remaining, total_pos)
         # a rule worth reading triples the base rate or closes a third of the way to certainty
-        if cov < MIN_COVERAGE or den < min(base + (1 - base) / 3, 3 * base):
+        if cov < MIN_COVERAGE or den < need:
             break
         limits, rule = describe(lo, hi, full_lo, full_hi, names, kinds)
         if not limits:
