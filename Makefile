@@ -37,7 +37,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Rewrite tests/data/l_county_pin.json: only when the model changes on purpose.
+# Rewrite tests/data/l_county_pin.json (Model 2) and l_county_model1_pin.json: only when a model changes on purpose.
 pin: $(VENV)/.installed
 	$(BIN)/python -m tests.update_pin
 

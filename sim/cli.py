@@ -23,6 +23,8 @@ from .scenario import Scenario, ScenarioError, load_scenario, parse_set
 PROG = "county-sim"
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 OUTPUT_FILES: tuple[str, ...] = ("series.csv", "summary.csv", "trajectory.png", "manifest.json")
+#: What a Model 2 run (the default engine) writes beside them: every problem of every replicate.
+PROBLEM_FILE = "problems.csv"
 #: Modules that add subcommands: each has `register(subparsers)` that adds its parsers and sets
 #: `func=handler(args, argv) -> exit code`. Handlers raise ScenarioError for bad input.
 COMMAND_MODULES: tuple[str, ...] = ("sim.explore.cli", "sim.app.cli", "sim.whatif.cli", "sim.whatif.ablate")
@@ -108,7 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="apply a policy file's interventions and overrides (repeatable; e.g. what_if/learning_visits)",
     )
-    run.add_argument("--out", type=Path, default=None, help="output folder (default results/<scenario name>/)")
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output folder (default results/<scenario name>/; results/<scenario name>_model1/ for Model 1)",
+    )
     run.add_argument(
         "--lang", choices=("en", "zh"), default="en", help="figure labels (Chinese needs a CJK font; default en)"
     )
@@ -157,8 +164,8 @@ def prepare_run(args: argparse.Namespace) -> tuple[Scenario, dict[str, Any], Pat
         scenario = scenario.with_overrides(where=f"--set on {scenario.path}", **overrides)
     if args.exact_seed is not None and args.replicates != 1:
         raise ScenarioError("--exact-seed runs one replicate: leave out --replicates (or give 1)")
-    default = scenario.name if int(scenario.params.get("model_version", 1)) == 1 else f"{scenario.name}_model2"
-    out = args.out if args.out is not None else Path("results") / default  # Model 2 beside, not over, Model 1
+    default = scenario.name if int(scenario.params["model_version"]) == 2 else f"{scenario.name}_model1"
+    out = args.out if args.out is not None else Path("results") / default  # Model 1 beside, not over, Model 2
     check_output_dir(out)
     return scenario, overrides, out
 
@@ -215,14 +222,14 @@ def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
 
     out.mkdir(parents=True, exist_ok=True)
     files = write_results(out, series_df, summary_df, lang=args.lang, title=scenario.name)
-    if not problems and (out / "problems.csv").exists():  # a Model 2 run's, replaced by this run's results
-        (out / "problems.csv").unlink()
+    if not problems and (out / PROBLEM_FILE).exists():  # a Model 2 run's, replaced by a Model 1 run's results
+        (out / PROBLEM_FILE).unlink()
     if problems:  # Model 2: every problem of every replicate, and a line on how long they took
         frame = pd.concat(problems, ignore_index=True)
         frame = frame[["replicate", "seed", *[c for c in frame.columns if c not in ("replicate", "seed")]]]
-        with mf.atomic_open(out / "problems.csv", "w", encoding="utf-8", newline="") as f:
+        with mf.atomic_open(out / PROBLEM_FILE, "w", encoding="utf-8", newline="") as f:
             frame.to_csv(f, index=False, lineterminator="\n")
-        files.append("problems.csv")
+        files.append(PROBLEM_FILE)
         print(problems_line(frame))
     manifest = mf.build_manifest(
         scenario=scenario,

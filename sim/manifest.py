@@ -123,7 +123,7 @@ def build_manifest(
     return {
         "package": "county-sim",
         "version": __version__,
-        "model_version": int(scenario.params.get("model_version", 1)),
+        "model_version": int(scenario.params["model_version"]),
         "git_commit": git_commit(),
         "git_dirty": git_dirty(),
         "scenario": scenario_record(scenario),

@@ -203,7 +203,7 @@ class Engine(BatchEngine):
 
 def make_engine(scenarios: Sequence[Scenario], seeds: Sequence[int], steps: int | None = None):
     """The engine the scenarios ask for (`model_version`: 1, or 2 for Model 2); a batch shares it."""
-    versions = {int(sc.params.get("model_version", 1)) for sc in scenarios}
+    versions = {int(sc.params["model_version"]) for sc in scenarios}
     if len(versions) != 1:
         raise ValueError(f"a batch must share 'model_version' (got {sorted(versions)})")
     if versions == {2}:

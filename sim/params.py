@@ -1165,18 +1165,19 @@ _PARAMS: list[Param] = [
 #: Model 2 (docs/MODEL.md): the engine switch and the parameters only its rules read. Each
 #: has a plausible range, the reason for its default and, where one does, the pattern that bounds it.
 _PARAMS_V2: list[Param] = [
-    _v2(
+    _p(
         "model_version",
-        1,
+        2,
         1,
         2,
+        "int",
         "size",
         "engine",
-        "which engine runs: 1 (version 1) or 2 (Model 2: problems, engagement cascades, couplings as channels)",
-        "issue 10 (a new engine beside the old behind a switch until the cut-over)",
+        "which engine runs: 2 (Model 2, the default: problems, engagement cascades, couplings as channels)"
+        " or 1 (Model 1, kept for users of results made before the cut-over)",
+        "issue 10 (Model 2 replaced Model 1 as the default at the cut-over)",
         "模型版本",
-        "1 until the cut-over; a batch must share it, as it shares the agent counts",
-        kind="int",
+        reason="2 since the cut-over; a batch must share it, as it shares the agent counts",
     ),
     _v2(
         "problem_slots",

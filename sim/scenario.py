@@ -237,7 +237,7 @@ def _build(name, params, steps, events, description, paper, path, overrides, whe
             raise ScenarioError(
                 f"{where}: an event ({e.kind}) at month {e.month} is beyond the horizon of {steps} months"
             )
-    engine = int(full.get("model_version", 1))
+    engine = int(full["model_version"])
     for key, spec in PARAMS.items():  # a name the engine does not read: say what replaces it
         if engine not in spec.models and full[key] != spec.default:
             raise ScenarioError(

@@ -115,19 +115,28 @@ def test_the_app_in_chromium(server):
             slider.press("ArrowLeft")
         page.get_by_text("Performance-management strength: 0.50").wait_for(timeout=10_000)
 
-        # step five months: the month and the plotted values change
+        # step month by month up to the month this run starts: the month and the plotted values change
+        # (what is plotted is the model `county-sim run` runs, with the slider's value)
+        ref_run = sim.run(sim.load_scenario("l_county", pm_strength=0.5), seed=0)
+        ref, months = ref_run.series, ref_run.summary["t_start"]
+        assert months is not None and months >= 2, "the reference run starts after month 1"
         step = page.get_by_role("button", name="Step")
-        for month in range(1, 6):
+        for month in range(1, months + 1):
             step.click()
             month_is(page, month)
-        page.locator('.chart-performance[data-points="6"]').wait_for(timeout=10_000)
+            if month == months - 1:  # the month before the start: nothing reached yet
+                assert page.locator('.phase-cell[data-reached="true"]').count() == 0
+        page.locator(f'.chart-performance[data-points="{months + 1}"]').wait_for(timeout=10_000)
         last = float(perf.get_attribute("data-last"))
         assert last != first
-        assert page.locator(".month-label").inner_text() == "Month 5 of 120"
-        # what is plotted is the model `county-sim run` runs, with the slider's value
-        ref = sim.run(sim.load_scenario("l_county", pm_strength=0.5), seed=0).series
-        assert last == pytest.approx(ref["real_performance"][5], abs=1e-6)
+        assert page.locator(".month-label").inner_text() == f"Month {months} of 120"
+        assert last == pytest.approx(ref["real_performance"][months], abs=1e-6)
         assert page.locator('.phase-cell[data-phase="start"][data-reached="true"]').count() == 1
+        # the start needs departments that engage: the monitor shows how many (at least start_engaged)
+        engaged = round(ref["engaged_share"][months] * 16)
+        assert engaged >= 2
+        monitor = page.locator(".monitor", has_text="Departments engaged in reform")
+        assert monitor.inner_text().endswith(f"{engaged} of 16")
 
         # the other views render: Mesa's plot, the network, the distributions, the info tab
         page.get_by_role("tab", name="Subsystems").click()
@@ -150,11 +159,11 @@ def test_the_app_in_chromium(server):
         month_is(other, 0)
         other.get_by_role("button", name="Step").click()
         month_is(other, 1)
-        month_is(page, 5)
+        month_is(page, months)
 
         # switch to Chinese
         page.get_by_role("button", name="中文").click()
-        page.get_by_text("第 5 个月 / 共 120 个月").wait_for(timeout=10_000)
+        page.get_by_text(f"第 {months} 个月 / 共 120 个月").wait_for(timeout=10_000)
         page.get_by_role("button", name="单步").wait_for(timeout=10_000)
         assert "启动" in page.locator(".phase-banner").inner_text()
         page.get_by_text("绩效管理投入: 0.50").wait_for(timeout=10_000)

@@ -22,6 +22,7 @@ import pytest
 import sim
 from sim import cli
 from sim.manifest import atomic_open
+from sim.record import SUMMARY_EXTRA
 from sim.report import plots
 from tests.contract import FIXED_SERIES_COLUMNS
 
@@ -80,9 +81,22 @@ def scenario_file(tmp_path) -> Path:
 # --- run: the happy path -------------------------------------------------------------------
 
 
-def test_run_writes_four_files_and_nothing_else(run_dir):
-    assert sorted(os.listdir(run_dir)) == sorted(cli.OUTPUT_FILES)
+def test_run_writes_its_files_and_nothing_else(run_dir):
+    """The four files every run writes, and (Model 2, the default engine) the problems of every replicate."""
+    assert sorted(os.listdir(run_dir)) == sorted([*cli.OUTPUT_FILES, cli.PROBLEM_FILE])
     assert (run_dir / "trajectory.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    problems = pd.read_csv(run_dir / cli.PROBLEM_FILE)
+    assert list(problems.columns[:2]) == ["replicate", "seed"] and set(problems["replicate"]) == {0, 1}
+
+
+def test_a_model1_run_writes_the_four_files_beside_the_default_engines(capsys, tmp_path, monkeypatch):
+    """Model 1 (kept for old results) writes the four files to results/<scenario>_model1/, so it never
+    overwrites a Model 2 run's folder."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "run", "l_county", "--replicates", "1", *SMALL, "--set", "model_version=1")
+    assert code == 0, err
+    assert sorted(os.listdir(tmp_path / "results" / "l_county_model1")) == sorted(cli.OUTPUT_FILES)
+    assert not (tmp_path / "results" / "l_county").exists()
 
 
 def test_series_csv_columns_and_rows(run_dir):
@@ -98,11 +112,11 @@ def test_series_csv_columns_and_rows(run_dir):
 
 def test_summary_csv_columns_and_integer_months(run_dir):
     df = pd.read_csv(run_dir / "summary.csv")
-    assert list(df.columns) == ["replicate", *sim.SUMMARY_COLUMNS]
+    assert list(df.columns) == ["replicate", *sim.SUMMARY_COLUMNS, *SUMMARY_EXTRA]  # Model 2 adds three
     assert len(df) == 2
     with open(run_dir / "summary.csv", newline="") as f:
         for row in csv.DictReader(f):
-            for col in ("t_start", "t_build", "t_activate", "t_deliver"):
+            for col in ("t_start", "t_build", "t_activate", "t_deliver", "t_relapse"):
                 assert re.fullmatch(r"\d*", row[col]), (col, row[col])  # 12 or empty, never 12.0
             assert re.fullmatch(r"\d+", row["seed"])
 
@@ -150,7 +164,8 @@ def test_manifest_records_provenance(run_dir):
     assert m["scenario"]["content_hash"] == expected
     assert m["started"] <= m["finished"]
     assert m["git_commit"] is None or re.fullmatch(r"[0-9a-f]{40}", m["git_commit"])
-    assert set(m["files"]) == {"series.csv", "summary.csv", "trajectory.png"}
+    assert set(m["files"]) == {"series.csv", "summary.csv", "trajectory.png", "problems.csv"}
+    assert m["model_version"] == 2
 
 
 def test_run_prints_the_table(capsys, tmp_path):
@@ -189,7 +204,7 @@ def test_default_out_is_results_scenario_name(capsys, tmp_path, scenario_file, m
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(capsys, "run", scenario_file.name)
     assert code == 0, err
-    assert sorted(os.listdir(tmp_path / "results" / "tmp")) == sorted(cli.OUTPUT_FILES)
+    assert sorted(os.listdir(tmp_path / "results" / "tmp")) == sorted([*cli.OUTPUT_FILES, cli.PROBLEM_FILE])
 
 
 # --- bad input: one line, exit 2, nothing written --------------------------------------------

@@ -1,8 +1,9 @@
-"""Docking (issue 4): the vectorised model and the idiomatic-Mesa reference implementation
-(benchmarks/reference, one Python object per agent, written independently from the same rules) give
-statistically indistinguishable outputs. Docking (Axtell, Axelrod, Epstein & Cohen 1996) is what
-shows that the fast model is the model the spec describes: a porting slip on either side, or an
-artefact of updating whole arrays at once, shifts a distribution and fails here.
+"""Docking of Model 1 (issue 4; Model 2's is test_docking2.py): the vectorised model and the
+idiomatic-Mesa reference implementation (benchmarks/reference, one Python object per agent, written
+independently from the same rules) give statistically indistinguishable outputs. Docking (Axtell,
+Axelrod, Epstein & Cohen 1996) is what shows that the fast model is the model the spec describes: a
+porting slip on either side, or an artefact of updating whole arrays at once, shifts a distribution
+and fails here.
 
 The slow test compares distributions over seeds (the two implementations draw their random numbers
 in different orders, so single runs are not comparable); the fast tests check the port's structure
@@ -25,6 +26,7 @@ import sim
 from benchmarks.reference import RULES, ReferenceModel, run_reference
 from sim.model import STEP_RULES
 from sim.record import MEASURES
+from tests.model1 import load_scenario
 
 # Sizes do not change the rules, only the noise: docking at a fifth of the default agents (8
 # departments, two per domain; 8 cadres per department; 50 citizens per township) keeps the reference
@@ -69,7 +71,7 @@ TRAP = "status_quo"
 
 
 def dock_scenario(name: str = SCENARIO) -> sim.Scenario:
-    return sim.load_scenario(name, **DOCK_SIZES)
+    return load_scenario(name, **DOCK_SIZES)  # Model 1 (tests/model1.py)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Docking of Model 2: the vectorised engine (`sim.model2`: arrays with a batch axis and numba
 kernels) and the idiomatic-Mesa reference implementation (benchmarks/reference/model2: one Python
-object per agent, written from docs/ODD_model2.md and not from the engine's code) give statistically
+object per agent, written from docs/ODD.md and not from the engine's code) give statistically
 indistinguishable outputs. Docking (Axtell, Axelrod, Epstein & Cohen 1996) is what shows that the
 fast engine is the model its ODD describes: a porting slip on either side, an artefact of updating
 whole arrays at once, or a rule the ODD describes differently from the code shifts a distribution and

@@ -510,48 +510,41 @@ def test_analyze_and_report_commands(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_pattern6_couplings_interact(tmp_path):
-    """Synergy (MODEL_SPEC §6, pattern 6) on sobol_couplings_ci (N = 128, 2 replicates, 5,632 runs
-    of the real L County): the couplings interact.
+def test_pattern6_which_couplings_sustain_the_trajectory(tmp_path):
+    """Which couplings sustain L County's trajectory (MODEL_SPEC §6, pattern 6), on sobol_couplings_ci
+    (N = 128, 2 replicates, 5,632 runs of the real L County on Model 2).
 
-    The indices are the pipeline's, corrected for replicate noise (see `sobol_indices`); without
-    the correction noise alone would make every ST exceed its S1 (by eta: 0.13 for `sustained`
-    here), and an ST > S1 test could not fail. The full design (sobol_couplings, N = 1024 x 4
-    replicates, root seed 20250401), measured once, for comparison:
+    The indices are the pipeline's, corrected for replicate noise (see `sobol_indices`). Model 2's
+    runs are noisy: within-point noise is 65% of the variance of `sustained` over all runs (the
+    engagement cascade tips or not), 32% of the variance of 4-replicate means on the full design.
+    The full design (sobol_couplings, N = 1024 x 4 replicates, root seed 20250401), measured once:
 
-    | 95% bootstrap                  | sustained, N=128 / full   | trajectory_score, N=128 / full |
-    | sum S1                         | 0.59 ± 0.79 / 0.70 ± 0.22 | 0.76 ± 0.44 / 0.96 ± 0.13      |
-    | sum ST                         | 1.18 ± 0.47 / 1.25 ± 0.13 | 1.06 ± 0.26 / 1.09 ± 0.08      |
-    | sum (ST - S1)                  | 0.59 ± 0.89 / 0.56 ± 0.20 | 0.30 ± 0.43 / 0.12 ± 0.11      |
-    | ST - S1 of k_ME_DI             | 0.40 ± 0.26 / 0.18 ± 0.07 | 0.14 ± 0.18 / 0.05 ± 0.06      |
-    | ST - S1 of k_DI_ME             | 0.27 ± 0.23 / 0.14 ± 0.06 | 0.13 ± 0.11 / 0.02 ± 0.03      |
+    | ST (95% bootstrap)   | sustained     | trajectory_score | final_real_performance |
+    | k_ME_GC              | 0.76 ± 0.10   | 0.74 ± 0.09      | 0.70 ± 0.09            |
+    | k_ME_DI              | 0.26 ± 0.08   | 0.29 ± 0.06      | 0.32 ± 0.06            |
+    | k_AI_GC              | -0.02 ± 0.05  | 0.03 ± 0.04      | 0.07 ± 0.04            |
+    | the other seven      | 0.03 or less  | 0.03 or less     | 0.03 or less           |
 
-    So whether a run sustains the trajectory is where the couplings interact: the improvement loop
-    k_ME_DI and the inputs-to-execution channel k_DI_ME act partly together, and at N = 128 that is
-    already outside the bootstrap intervals. Sums of indices are not: at N = 128 their intervals are
-    0.4-0.9 wide, so a test on them would pass or fail by chance. The continuous trajectory_score
-    is nearly additive (interactions 4-12% of its variance on the full design), so issue #3's
-    "sum of S1 of trajectory_score clearly below 1" is not asserted: the model does not show it
-    at any N we ran. Only the robust part is asserted for the score: k_ME_DI dominates it.
+    Institutionalisation (practices made rules, k_ME_GC) carries the county past the handover at
+    month 61, where the successor does not commit on its own and only rules keep leaders' attention
+    and heads' engagement; the evaluation loop (k_ME_DI) keeps heads engaged. Interactions are not
+    detectable at this noise level (every ST - S1 interval includes 0, on the full design too), and
+    the sums of S1 are not reliable: every S1 shares the same f_A and f_B samples, so their errors
+    move together (the full design's sum of S1 for `sustained` is 1.8 ± 0.5). So the test asserts
+    the ranking, which the full design gives by a wide margin and which the half design repeats:
+    k_ME_GC first and k_ME_DI second for both outputs, and k_ME_GC beyond its own interval.
     """
     exp = load_experiment("sobol_couplings_ci")
     sweep(exp, tmp_path / "s", workers=2, progress=False)
     analyze_dir(tmp_path / "s", resamples=200)
     outputs = json.loads((tmp_path / "s" / "analysis" / "analysis.json").read_text())["outputs"]
 
-    def read(output: str) -> tuple[dict, pd.DataFrame]:
+    for output in ("sustained", "trajectory_score"):
         info = outputs[output]
         assert info["noise_corrected"]  # 2 replicates per point: S1, ST are the mean response's
-        return info, pd.DataFrame(info["sobol"]).set_index("parameter")
-
-    _, table = read("sustained")
-    main = table["ST"].sort_values(ascending=False).index[:2]
-    assert set(main) == {"k_ME_DI", "k_DI_ME"}, main  # the same two on the full design
-    for k in main:  # each acts through interactions, beyond the 95% bootstrap interval
-        assert table.loc[k, "ST_minus_S1"] > table.loc[k, "ST_minus_S1_conf"], table.loc[k]
-
-    _, table = read("trajectory_score")
-    # the evaluation-feedback loop dominates the score: ST 0.77 against 0.13 for the next coupling
-    # on the full design, so this ranking cannot flip by sampling error at N = 128
-    assert table["ST"].idxmax() == "k_ME_DI", table["ST"]
-    assert table.loc["k_ME_DI", "ST"] > 2 * table["ST"].drop("k_ME_DI").max(), table["ST"]
+        table = pd.DataFrame(info["sobol"]).set_index("parameter")
+        ranked = list(table["ST"].sort_values(ascending=False).index)
+        assert ranked[:2] == ["k_ME_GC", "k_ME_DI"], (output, table["ST"])
+        assert table.loc["k_ME_GC", "ST"] > table.loc["k_ME_GC", "ST_conf"], (output, table.loc["k_ME_GC"])
+        # k_ME_GC's effect is at least twice any coupling's but the loop's (0.76 against 0.03 at full N)
+        assert table.loc["k_ME_GC", "ST"] > 2 * table["ST"].drop(["k_ME_GC", "k_ME_DI"]).max(), table["ST"]

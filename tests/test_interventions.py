@@ -3,7 +3,9 @@ its month on, moving the state it touches in the documented direction, and valid
 scenario key (ODD §3 scheduling, §7.1 interventions).
 
 Runs are small (200 citizens, 64 cadres) and short; each test steps a batch of two runs, base and
-variant, on the same seed, so a difference between them is the intervention's.
+variant, on the same seed, so a difference between them is the intervention's. Every kind is checked
+on both engines: Model 2 (the default) and Model 1 (kept for old results), each with its own rules
+(sim/model2/events.py and sim/rules/turnover.py).
 """
 
 from __future__ import annotations
@@ -16,20 +18,26 @@ import pytest
 
 import sim
 from sim.interventions import GROUPS, INTERVENTIONS, LEVERS, START_ONLY, STATE_LEVERS
-from sim.model import Engine
+from sim.model import Engine, make_engine
 from sim.record import MEASURES
 from sim.rules.turnover import EVENT_RULES
 from sim.scenario import EVENT_KINDS, Event, default_scenario
+from tests import model1
 
 SMALL = {"n_citizens": 200, "n_cadres": 64, "n_departments": 8, "n_townships": 4, "n_leaders": 3}
 SEED = 7
 T = 8  # the month interventions are scheduled in the tests
-# A county that starts late: low resolve and pressure until a higher-level visit at month 10, so that
-# interventions at month 8 act before the start and its campaigns (months 11 and 12).
-LATE = default_scenario(**SMALL, steps=24, reform_resolve=0.3, assessment_pressure=0.3).with_interventions(
+# Model 1: a county that starts late: low resolve and pressure until a higher-level visit at month 10,
+# so that interventions at month 8 act before the start and its campaigns (months 11 and 12).
+LATE = model1.default_scenario(**SMALL, steps=24, reform_resolve=0.3, assessment_pressure=0.3).with_interventions(
     [Event(10, "higher_level_visit", (("strength", 0.5),))]
 )
-EARLY = default_scenario(**SMALL, steps=24)  # starts in month 1
+EARLY = model1.default_scenario(**SMALL, steps=24)  # Model 1: starts in month 1
+# Model 2 at these sizes and this seed: the first departments engage in month 18 and the leaders'
+# campaigns follow when their diagnosis has listed enough problems (month 20), so month 8 is before both.
+EARLY2 = default_scenario(**SMALL, steps=24)
+#: the scenario each engine's generic tests run
+BASE = {1: LATE, 2: EARLY2}
 
 
 def event(month: int, kind: str, **values) -> Event:
@@ -120,32 +128,38 @@ def test_levers_are_the_float_parameters_rules_read():
 # --- timing: nothing changes before month t ----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("engine", sorted(BASE))
 @pytest.mark.parametrize("kind", list(INTERVENTIONS))
-def test_intervention_leaves_every_series_identical_before_its_month(kind):
+def test_intervention_leaves_every_series_identical_before_its_month(kind, engine):
     """Every recorded measure equals the base's up to month t - 1 (the state before month t), and the
     intervention changes something from month t on; the two runs share one batch."""
     values = dict(INTERVENTIONS[kind].example)
-    results = sim.run_batch([LATE, LATE.with_interventions([event(T, kind, **values)])], [SEED, SEED], with_series=True)
+    base = BASE[engine]
+    results = sim.run_batch([base, base.with_interventions([event(T, kind, **values)])], [SEED, SEED], with_series=True)
     a = results[0].series[list(MEASURES)].to_numpy()
     b = results[1].series[list(MEASURES)].to_numpy()
     np.testing.assert_array_equal(a[:T], b[:T])
     assert np.abs(a[T:] - b[T:]).max() > 0.0, f"{kind} at month {T} changed nothing"
 
 
-def test_a_run_with_interventions_is_the_same_alone_and_in_a_batch():
-    sc = LATE.with_interventions(
+@pytest.mark.parametrize("engine", sorted(BASE))
+def test_a_run_with_interventions_is_the_same_alone_and_in_a_batch(engine):
+    base = BASE[engine]
+    sc = base.with_interventions(
         [
             event(T, "ramp_lever", lever="performance_pay", value=0.9, months=5),
             event(T, "learning_visit", strength=1.0),
+            event(T, "rectification_campaign", strength=1.0),
             event(12, "leadership_change", resolve=0.2),
         ]
     )
     alone = sim.run(sc, seed=SEED).series[list(MEASURES)].to_numpy()
-    batch = sim.run_batch([LATE, sc, EARLY], [3, SEED, 5], with_series=True)[1].series[list(MEASURES)].to_numpy()
+    other = base.with_interventions([event(T + 2, "stop_campaigns")])
+    batch = sim.run_batch([base, sc, other], [3, SEED, 5], with_series=True)[1].series[list(MEASURES)].to_numpy()
     np.testing.assert_array_equal(alone, batch)
 
 
-# --- direction of each kind's effect on the state it touches ------------------------------------------------------
+# --- Model 1: direction of each kind's effect on the state it touches -------------------------------------------
 
 
 def test_higher_level_visit_raises_drive():
@@ -299,6 +313,89 @@ def test_institutionalise_turns_practices_into_rules():
     e = paired(EARLY, event(T, "institutionalise", share=1.0), months=T)
     assert e.s.institutionalisation[1] > e.s.institutionalisation[0] + 0.05
     assert e.s.institutionalisation[1] <= e.s.dept_practices[1].mean() + 1e-9
+
+
+# --- Model 2: direction of each kind's effect on the state it touches -------------------------------------------
+
+
+def paired2(*events: Event, months: int, base: sim.Scenario = EARLY2):
+    """Model 2's engine: a batch of two runs on one seed, row 0 the base and row 1 with the events."""
+    engine = make_engine([base, base.with_interventions(list(events))], [SEED, SEED])
+    for _ in range(months):
+        engine.step()
+    return engine
+
+
+def test_model2_higher_level_visit_is_a_pulse_of_drive():
+    e = paired2(event(T, "higher_level_visit", strength=0.4), months=T)
+    # the pulse is 0.4 at the start of the month and has faded by one month's retention at its end
+    assert e.s.event_drive[0] == 0.0 and e.s.event_drive[1] > 0.3
+
+
+def test_model2_rectification_replaces_the_laxest_and_raises_discipline():
+    e = paired2(event(T, "rectification_campaign", strength=1.0), months=T)
+    d = e.s.cadre_discipline.mean(axis=1)
+    # at full strength everyone's discipline closes 30% of its headroom (RECTIFY_DISCIPLINE), so the
+    # mean rises by at least 0.3 x (1 - 0.41) = 0.18 at a mean of about 0.41
+    assert d[1] > d[0] + 0.15
+
+
+def test_model2_emancipation_lowers_thresholds_and_fear_and_opens():
+    e = paired2(event(T, "emancipation_campaign", strength=1.0), months=T)
+    s = e.s
+    # thresholds and fear fall by 30% at full strength (EMANCIPATE_*), less what faded within the month
+    assert s.cadre_threshold[1].mean() < 0.8 * s.cadre_threshold[0].mean()
+    assert s.inertia_threshold[1] < 0.8 * s.inertia_threshold[0]
+    assert s.cadre_blame_fear[1].mean() < 0.8 * s.cadre_blame_fear[0].mean()
+    assert s.openness[1] > s.openness[0] + 0.1
+
+
+def test_model2_stop_campaigns_calls_off_the_campaigns_the_base_runs_later():
+    e = paired2(event(T, "stop_campaigns"), months=T)
+    assert not e.s.campaigns_done[0] and e.s.campaigns_done[1]
+    assert e.p.campaigns_follow_start[0, 0] == 1.0 and e.p.campaigns_follow_start[1, 0] == 0.0
+    e = paired2(event(T, "stop_campaigns"), months=24)
+    # the base ran its rectification by month 24 (discipline up by about 0.1); the variant never did
+    assert e.s.cadre_discipline[0].mean() > e.s.cadre_discipline[1].mean() + 0.05
+
+
+def test_model2_learning_visit_brings_back_skills_practices_and_openness():
+    e = paired2(event(T, "learning_visit", strength=1.0), months=T)
+    s = e.s
+    assert s.cadre_competence[1].mean() > s.cadre_competence[0].mean()
+    assert s.dept_capacity[1].mean() > s.dept_capacity[0].mean()
+    assert s.dept_practices[1].mean() > s.dept_practices[0].mean() + 0.03
+    assert s.openness[1] > s.openness[0] + 0.05
+
+
+def test_model2_institutionalise_turns_practices_into_rules():
+    e = paired2(event(T, "institutionalise", share=1.0), months=T)
+    # share 1 closes the whole gap: rules reach the practices (then both age together within the month)
+    np.testing.assert_allclose(e.s.dept_rules[1], e.s.dept_practices[1], rtol=0, atol=1e-12)
+    assert e.s.dept_rules[1].mean() > e.s.dept_rules[0].mean() + 0.01
+
+
+def test_model2_leadership_change_puts_in_a_new_team():
+    m = 14
+    e = paired2(event(m, "leadership_change", resolve=0.1, public_value=0.9, keeps_practices=1.0), months=m)
+    # dispositions are Beta draws around the asked resolve; the base team's stays near reform_resolve
+    assert abs(e.s.leader_disposition[1].mean() - 0.1) < 0.1 and e.s.leader_disposition[0].mean() > 0.6
+    assert e.s.leader_tenure[1].max() <= 1.0
+
+
+@pytest.mark.parametrize("size", [-0.6, 0.6])
+def test_model2_resource_shock_and_windfall(size):
+    e = paired2(event(T, "resource_shock", size=size), months=T)
+    assert np.sign(e.s.resources[1] - e.s.resources[0]) == np.sign(size)
+    e = paired2(event(T, "resource_shock", size=size), months=T + 60)
+    assert abs(e.s.resources[1] - e.s.resources[0]) < 0.1, "resources return toward what the economy sustains"
+
+
+def test_model2_open_channel_sets_the_lever():
+    closed = EARLY2.with_overrides(channel_openness=0.1)
+    e = paired2(event(T, "open_channel", openness=0.9), months=T + 12, base=closed)
+    assert e.p.channel_openness[0, 0] == 0.1 and e.p.channel_openness[1, 0] == 0.9
+    assert e.s.voice_rate[1] > e.s.voice_rate[0]
 
 
 # --- validation: interventions in scenario files ------------------------------------------------------------------

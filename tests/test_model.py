@@ -17,8 +17,9 @@ import pytest
 import sim
 from sim.model import BOUNDED, STEP_RULES, Cadre, Citizen, CountyModel, Department, Leader
 from sim.record import MEASURES
-from sim.scenario import EVENT_KINDS, Event, default_scenario
+from sim.scenario import EVENT_KINDS, Event
 from tests.contract import FIXED_SERIES_COLUMNS
+from tests.model1 import default_scenario, load_scenario  # Model 1 is tested on Model 1
 
 SMALL = {"n_citizens": 200, "n_cadres": 64, "n_departments": 8, "n_townships": 4, "n_leaders": 3}
 
@@ -389,7 +390,7 @@ def test_higher_level_visit_from_a_file(tmp_path: Path):
         'n_cadres = 64\nn_departments = 8\n[[events]]\nmonth = 5\nkind = "higher_level_visit"\nstrength = 0.3\n',
         encoding="utf-8",
     )
-    sc = sim.load_scenario(path)
+    sc = load_scenario(path)
     a = sim.run(sc, seed=32).series["drive"].to_numpy()
     b = sim.run(dataclasses.replace(sc, events=()), seed=32).series["drive"].to_numpy()
     np.testing.assert_array_equal(a[:5], b[:5])

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
@@ -54,7 +55,7 @@ def test_model2_run_alone_equals_run_in_a_batch():
 
 def test_a_batch_must_share_the_engine():
     with pytest.raises(ValueError, match="model_version"):
-        make_engine([V2, sim.load_scenario("l_county")], [1, 2], 12)
+        make_engine([V2, sim.load_scenario("l_county", model_version=1)], [1, 2], 12)
 
 
 def test_levels_are_read_outs_that_no_rule_reads(monkeypatch):
@@ -490,17 +491,17 @@ def test_a_name_the_engine_does_not_read_is_one_error_naming_its_replacement(tmp
     with pytest.raises(sim.ScenarioError, match=r"resolve_fatigue.*model_version 1.*resolve_adjust"):
         V2.with_overrides(resolve_fatigue=0.1)
     with pytest.raises(sim.ScenarioError, match=r"work_rate.*model_version 2"):
-        sim.load_scenario("l_county", work_rate=30.0)
-    assert sim.load_scenario("l_county", model_version=2, economy_bias=0.9)  # read by both engines
+        sim.load_scenario("l_county", model_version=1, work_rate=30.0)
+    assert sim.load_scenario("l_county", economy_bias=0.9)  # read by both engines
     exp = tmp_path / "e.toml"
     exp.write_text(
         'name = "e"\nscenario = "l_county"\nsteps = 12\nreplicates = 1\nseed = 1\n'
-        '[design]\nmethod = "grid"\nlevels = 2\n[vary.work_rate]\nrange = [20.0, 40.0]\n',
+        '[design]\nmethod = "grid"\nlevels = 2\n[vary.resolve_fatigue]\nrange = [0.01, 0.05]\n',
         encoding="utf-8",
     )
     assert main(["validate", str(exp)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "vary.work_rate" in err[0] and "model_version 1" in err[0]
+    assert len(err) == 1 and "vary.resolve_fatigue" in err[0] and "model_version 2" in err[0]
 
 
 def test_the_findings_script_measures_every_section(capsys):
@@ -558,7 +559,7 @@ def test_every_model2_constant_is_in_the_odd_with_a_range_and_a_reason():
                 constants |= {
                     n.id for n in names if isinstance(n, ast.Name) and n.id.isupper() and not n.id.startswith("_")
                 }
-    odd = (root / "docs" / "ODD_model2.md").read_text(encoding="utf-8")
+    odd = (root / "docs" / "ODD.md").read_text(encoding="utf-8")
     section = odd[odd.index("## 9. Named constants") : odd.index("## 10. Parameters")]
     listed: dict[str, tuple[str, str]] = {}
     header: list[str] = []
@@ -575,3 +576,53 @@ def test_every_model2_constant_is_in_the_odd_with_a_range_and_a_reason():
             listed[name] = (rng, why)
     assert sorted(constants - set(listed)) == []
     assert [n for n, (rng, why) in listed.items() if not rng or not why] == []
+
+
+def test_the_odd_parameter_tables_are_the_registry():
+    """docs/ODD.md §10 lists every parameter Model 2 reads, with the registry's default and range (a
+    change of default or range that the ODD does not follow fails here)."""
+    from sim.params import PARAMS
+
+    root = Path(__file__).resolve().parent.parent
+    odd = (root / "docs" / "ODD.md").read_text(encoding="utf-8")
+    section = odd[odd.index("## 10. Parameters") : odd.index("## 11.")]
+    rows = {}
+    for line in section.splitlines():
+        m = re.match(r"\| `(\w+)` \| ([^|]+) \| ([^|]+) \|", line)
+        if m:
+            rows[m.group(1)] = (m.group(2).strip(), m.group(3).strip())
+
+    def fmt(v):
+        return ("true" if v else "false") if isinstance(v, bool) else f"{v:g}" if isinstance(v, float) else str(v)
+
+    want = {
+        n: (fmt(p.default), "—" if p.kind == "bool" else f"{fmt(p.low)}–{fmt(p.high)}")
+        for n, p in PARAMS.items()
+        if 2 in p.models
+    }
+    assert rows == want
+
+
+def test_experiments_can_analyse_model2_outputs_and_model1_refuses_them(tmp_path, capsys):
+    """`t_relapse`, `final_engaged_share` and `final_backlog` are experiment outputs; a Model 1
+    experiment asking for one (it would be empty in every run) is one error naming the engine."""
+    from sim.cli import main
+    from sim.explore.experiment import load_experiment
+    from sim.explore.runner import sweep
+
+    body = (
+        'name = "e"\nscenario = "l_county"\nsteps = 12\nreplicates = 1\nseed = 1\n'
+        'outputs = ["final_backlog", "final_engaged_share", "t_relapse"]\n{set}'
+        '[design]\nmethod = "grid"\nlevels = 2\n[vary.reform_resolve]\nrange = [0.2, 0.9]\n'
+    )
+    good = tmp_path / "good.toml"
+    good.write_text(body.format(set="[set]\nn_citizens = 100\nn_cadres = 32\n"), encoding="utf-8")
+    sweep(load_experiment(good), tmp_path / "out", workers=1, progress=False)
+    runs = pd.read_csv(tmp_path / "out" / "runs.csv")
+    assert runs["final_backlog"].notna().all() and (runs["final_backlog"] >= 0).all()
+    assert runs["final_engaged_share"].between(0, 1).all()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(body.format(set="[set]\nmodel_version = 1\n"), encoding="utf-8")
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "final_backlog" in err[0] and "model_version 2" in err[0]

@@ -1,5 +1,6 @@
-"""Pattern-oriented validation (MODEL_SPEC §6; issue #2): each pattern is a statistical claim over
-replicate seeds of the default sizes and 120 months.
+"""Pattern-oriented validation of Model 1 (`model_version = 1`; MODEL_SPEC §6; issue #2): each
+pattern is a statistical claim over replicate seeds of the default sizes and 120 months. Model 2's
+patterns are in test_patterns2.py.
 
 Seeds: every scenario runs the same 50 replicate seeds spawned from ROOT_SEED (common random
 numbers), so paired comparisons compare the same draws. 50 replicates is the issue's minimum; with
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 import sim
+from tests.model1 import load_scenario
 
 ROOT_SEED = 2025
 REPLICATES = 50
@@ -26,7 +28,7 @@ def runs():
     def get(name, **overrides):
         key = (name, tuple(sorted(overrides.items())))
         if key not in cache:
-            sc = sim.load_scenario(name, **overrides)
+            sc = load_scenario(name, **overrides)  # Model 1 (tests/model1.py)
             cache[key] = sim.run_replicates(sc, seed=ROOT_SEED, replicates=REPLICATES)
         return cache[key]
 

@@ -8,7 +8,7 @@ binomial interval at p = 0.5), so a share threshold is asserted only where the m
 that margin. Values measured with these seeds on 2026-11-30 are in each docstring
 (`python -m sim.model2.findings` prints them).
 
-Not asserted because Model 2 does not yet reproduce them at its defaults (docs/ODD_model2.md §12
+Not asserted because Model 2 does not yet reproduce them at its defaults (docs/ODD.md §12
 says by how much): pattern 1's "within 0.05 of the start in 95% of seeds" (76%); pattern 5's
 absolute gap of 0.05 (0.033) and the quarter-of-L-County's-gain half of "clearly lower" for
 satisfaction (0.070 against 0.080). Patterns 6-8 are findings, not calibration targets; 6 and 7

@@ -21,7 +21,8 @@ import sim
 from sim.model import BOUNDED, Cadre, Citizen, CountyModel, Department, Leader
 from sim.params import PARAMS
 from sim.record import MEASURES
-from sim.scenario import EVENT_KINDS, Event, default_scenario
+from sim.scenario import EVENT_KINDS, Event
+from tests.model1 import default_scenario  # Model 1 is tested on Model 1
 
 STEPS = 36
 SIZES = {
@@ -101,29 +102,14 @@ def check_run(model: CountyModel) -> None:
         assert x.min() >= 0.0 and x.max() <= 1.0, name
 
 
-@settings(max_examples=600, **PROPERTY_SETTINGS)
-@given(params=PARAM_DRAWS, evs=events(), seed=st.integers(0, 2**32 - 1))
-def test_state_bounded_and_finite_across_parameter_ranges(params, evs, seed):
-    sc = dataclasses.replace(default_scenario(**SIZES, **params, steps=STEPS), events=evs)
-    model = CountyModel(sc, seed=seed, build_agents=False)
-    for _ in range(STEPS):
-        model.step()
-    check_run(model)
-
-
-@settings(max_examples=150, **PROPERTY_SETTINGS)
-@given(params=draws(2), evs=events(), seed=st.integers(0, 2**32 - 1))
-def test_model2_state_bounded_and_finite_across_parameter_ranges(params, evs, seed):
-    """The same for Model 2: every measure finite, levels and shares in [0, 1], counts non-negative,
-    every float state array finite and the bounded ones in [0, 1]."""
+def check_run2(model: CountyModel) -> None:
+    """Model 2: every measure finite, levels and shares in [0, 1], counts non-negative, every float
+    state array finite and the bounded ones in [0, 1]."""
     from sim.model2.engine import BOUNDED as BOUNDED2
     from sim.model2.readout import EXTRA, NAMES
 
-    sc = dataclasses.replace(default_scenario(**SIZES2, **params, steps=STEPS), events=evs)
-    model = CountyModel(sc, seed=seed, build_agents=False)
-    for _ in range(STEPS):
-        model.step()
     data = model.engine.recorder.data[: model.engine.recorder.n, 0]
+    assert data.shape[0] == STEPS + 1
     assert np.isfinite(data).all(), [NAMES[i] for i in np.flatnonzero(~np.isfinite(data).all(axis=0))]
     shares = data[:, : len(MEASURES)]
     assert shares.min() >= 0.0 and shares.max() <= 1.0, [
@@ -140,6 +126,27 @@ def test_model2_state_bounded_and_finite_across_parameter_ranges(params, evs, se
     assert (s.latent >= 0).all()
 
 
+@settings(max_examples=600, **PROPERTY_SETTINGS)
+@given(params=PARAM_DRAWS, evs=events(), seed=st.integers(0, 2**32 - 1))
+def test_state_bounded_and_finite_across_parameter_ranges(params, evs, seed):
+    sc = dataclasses.replace(default_scenario(**SIZES, **params, steps=STEPS), events=evs)
+    model = CountyModel(sc, seed=seed, build_agents=False)
+    for _ in range(STEPS):
+        model.step()
+    check_run(model)
+
+
+@settings(max_examples=150, **PROPERTY_SETTINGS)
+@given(params=draws(2), evs=events(), seed=st.integers(0, 2**32 - 1))
+def test_model2_state_bounded_and_finite_across_parameter_ranges(params, evs, seed):
+    """The same for Model 2 (see check_run2)."""
+    sc = dataclasses.replace(default_scenario(**SIZES2, **params, steps=STEPS), events=evs)
+    model = CountyModel(sc, seed=seed, build_agents=False)
+    for _ in range(STEPS):
+        model.step()
+    check_run2(model)
+
+
 def test_every_non_size_parameter_is_drawn():
     drawn = set(DRAWN)
     assert {n for n, p in PARAMS.items() if p.group != "size"} <= drawn
@@ -154,12 +161,13 @@ EXTREME_SIZES = [
 ]
 
 
+@pytest.mark.parametrize("engine", [1, 2])
 @pytest.mark.parametrize("sizes", EXTREME_SIZES, ids=lambda d: "-".join(f"{k[2:]}{v}" for k, v in d.items()))
-def test_extreme_small_sizes_run(sizes):
-    sc = default_scenario(**sizes, term_length=12, steps=STEPS)
+def test_extreme_small_sizes_run(sizes, engine):
+    sc = default_scenario(**sizes, term_length=12, steps=STEPS, model_version=engine)
     res = sim.run(sc, seed=3)
     assert len(res.series) == STEPS + 1
-    check_run(res.model)
+    (check_run if engine == 1 else check_run2)(res.model)
     for cls, key in (
         (Leader, "n_leaders"),
         (Department, "n_departments"),

@@ -1,18 +1,23 @@
-"""Regression pin of the baseline (ENGINEERING.md conventions): l_county, one fixed seed.
+"""Regression pins of the baseline (ENGINEERING.md conventions): l_county, one fixed seed, on the
+default engine (Model 2) and on Model 1.
 
 A failure here means the model's numbers changed. If that was meant, run `make pin` and commit the
-new tests/data/l_county_pin.json with a message that says why; if not, it is a bug.
+new tests/data/*_pin.json with a message that says why; if not, it is a bug.
 """
 
 import json
 import math
 
-from tests.update_pin import PIN, pinned_summary
+import pytest
+
+from tests.update_pin import PINS, pinned_summary
 
 
-def test_l_county_summary_matches_pin():
-    pin = json.loads(PIN.read_text())
-    got = pinned_summary()
+@pytest.mark.parametrize("version", sorted(PINS))
+def test_l_county_summary_matches_pin(version):
+    pin = json.loads(PINS[version].read_text())
+    assert pin["model_version"] == version
+    got = pinned_summary(version)
     assert set(got) == set(pin["summary"])
     for key, want in pin["summary"].items():
         value = got[key]

@@ -233,10 +233,18 @@ def test_bootstrap_pairing_narrows_the_interval_of_correlated_arms():
     assert uhi - ulo > 0.02
 
 
+#: 40 paired replicates: the paired 95% intervals of final real performance are then about +-0.01
+#: wide (measured at 100 replicates: +-0.005 to +-0.015), well inside the margins asserted below.
+WORKED_REPLICATES = 40
+
+
 @pytest.fixture(scope="module")
 def worked():
-    """The four shipped comparisons as they ship (full county, 120 months), 10 replicates each."""
-    return {name: compare(build_variants(specs), seed=0, replicates=10, n_boot=500) for name, specs in WORKED.items()}
+    """The four shipped comparisons as they ship (full county, 120 months), 40 replicates each."""
+    return {
+        name: compare(build_variants(specs), seed=0, replicates=WORKED_REPLICATES, n_boot=500)
+        for name, specs in WORKED.items()
+    }
 
 
 def test_paired_intervals_are_narrower_than_unpaired_on_the_shipped_comparisons(worked):
@@ -253,12 +261,22 @@ def test_worked_comparisons_point_the_way_the_readme_says(worked):
         d = r.differences
         return d[(d["variant"] == r.variants[variant].label) & (d["outcome"] == outcome)].iloc[0]
 
-    assert diff("hotline", 1)["ci_low"] > 0 and diff("hotline", 1, "t_deliver")["difference"] < 0
-    assert diff("fault_tolerance", 1)["ci_high"] < 0 and diff("fault_tolerance", 1, "t_deliver")["difference"] > 0
-    assert diff("learning", 1)["ci_low"] > 0 and diff("learning", 2)["ci_low"] > 0
+    # Effect sizes measured at 100 replicates (README table); the margins below are a third to a half
+    # of them, so that an effect of the sign the README states but half its size still passes.
+    # The hotline's year moves where the county ends by less than 0.01 (measured -0.002 [-0.008, +0.003]):
+    # complaints list problems a year sooner, but ten years of listing wash the head start out.
+    hotline = diff("hotline", 1)
+    assert -0.02 < hotline["ci_low"] and hotline["ci_high"] < 0.02
+    # Pay without fault tolerance: blame fear keeps departments out (measured -0.117, delivery +12.5 months)
+    pay = diff("fault_tolerance", 1)
+    assert pay["ci_high"] < -0.05 and diff("fault_tolerance", 1, "t_deliver")["difference"] > 5
+    # Learning: six visits and the standing culture each add about 0.058 (measured)
+    assert diff("learning", 1)["ci_low"] > 0.02 and diff("learning", 2)["ci_low"] > 0.02
+    # Successor: dropping the practices costs 0.033 (measured); rules made at month 49 recover more than
+    # three quarters of it (measured: all of it and 0.021 more, since rules do not fade as practices do)
     drops, ruled = diff("successor", 1), diff("successor", 2)
-    assert drops["ci_high"] < 0
-    assert abs(ruled["difference"]) < 0.25 * abs(drops["difference"]), "rules made before the handover keep most"
+    assert drops["ci_high"] < -0.01
+    assert ruled["difference"] - drops["difference"] > 0.75 * abs(drops["difference"]), "rules keep most"
 
 
 # --- the command line -----------------------------------------------------------------------------------------------

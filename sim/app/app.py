@@ -107,10 +107,14 @@ def PhaseBanner(snap, lang: str):
 
 @solara.component
 def Monitors(snap, lang: str):
-    """Drive vs inertia threshold, resources, PM maturity, gaming share and the coupling degree D."""
+    """Drive vs inertia threshold, engaged departments (Model 2), resources, PM maturity, gaming share
+    and the coupling degree D."""
     m = snap.monitors
-    items = [
-        (t("drive_vs_threshold", lang), f"{m['drive']:.2f} / {m['inertia_threshold']:.2f}"),
+    items = [(t("drive_vs_threshold", lang), f"{m['drive']:.2f} / {m['inertia_threshold']:.2f}")]
+    if "engaged_share" in m:  # the start needs the top leader's launch and departments that engage
+        J = len(snap.dept_output)
+        items.append((t("engaged_departments", lang), t("k_of_n", lang, k=round(m["engaged_share"] * J), n=J)))
+    items += [
         (measure_label("resources", lang), f"{m['resources']:.2f}"),
         (measure_label("pm_maturity", lang), f"{m['pm_maturity']:.2f}"),
         (measure_label("gaming_share", lang), f"{m['gaming_share']:.1%}"),

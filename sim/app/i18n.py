@@ -53,6 +53,8 @@ UI: dict[str, tuple[str, str]] = {
     "tab_info": ("Info", "说明"),
     "monitors": ("Monitors", "监测"),
     "drive_vs_threshold": ("Drive vs inertia threshold", "驱动力与惰性阈值"),
+    "engaged_departments": ("Departments engaged in reform", "投身改革的部门"),
+    "k_of_n": ("{k} of {n}", "{n} 个中的 {k} 个"),
     "plot_performance": ("Real vs assessed performance, satisfaction, trust", "真实与考核绩效、满意度、信任"),
     "plot_subsystems": ("Five subsystem levels and coupling coordination degree D", "五个子系统水平与耦合协调度D"),
     "plot_drive": ("Drive vs inertia threshold", "驱动力与惰性阈值"),
@@ -210,13 +212,18 @@ SUBSYSTEM_INFO: dict[str, Info] = {
             "土地、政策,激励平台,工作专班)构成必要投入,二者形成“驱动—投入”子系统,迈出改进的第一步。",
         ),
         (
-            "Drive adds up the gap to the benchmark county, assessment pressure, leaders' resolve, events "
-            "(a higher-level visit) and, through couplings, evaluation feedback (k_ME_DI) and outside signals "
-            "(k_AI_DI). The process starts only when drive exceeds the inertia threshold (等靠要). Once "
-            "started, problems are identified, the action base grows and resources are brought in.",
-            "驱动力由与标杆县的差距、考核压力、领导改革决心、事件(上级视察)以及经耦合传来的评价反馈"
-            "(k_ME_DI)和外部信号(k_AI_DI)相加而成;只有超过惰性阈值(“等靠要”)才会启动。启动后,问题被"
-            "识别,行动基础积累,外部资源被引入。",
+            "Each leader compares its reform signal (its own resolve, the top leader's if that one has committed, "
+            "assessment pressure, the gap to the benchmark county, and pulses such as a higher-level visit) with "
+            "the launch threshold (等靠要) and commits or not; the top leader's commitment is the county's start. A "
+            "committed leadership diagnoses problems at the front line (hidden problems are listed), builds the "
+            "action base and brings in resources. Resources raise departments' work capacity (k_DI_ME), the "
+            "action base lets leaders hold more task forces (k_DI_CL), and outside comparison lists problems and "
+            "brings resources (k_AI_DI).",
+            "每位领导把自己的改革信号(个人决心、一把手已投身时一把手的决心、考核压力、与标杆县的差距,以及上级视"
+            "察等冲击)与启动阈值(“等靠要”)比较,决定是否投身改革;一把手投身即全县启动。投身改革的领导班子深"
+            "入一线诊断问题(隐藏的问题被列入清单),搭建行动基础并引入资源。资源提高部门的工作能"
+            "力(k_DI_ME),行动基础让领导能同时召集更多专班(k_DI_CL),对外比较找出问题并带来资"
+            "源(k_AI_DI)。",
         ),
         (
             (
@@ -240,14 +247,16 @@ SUBSYSTEM_INFO: dict[str, Info] = {
             "使有限资源得到最大化利用。",
         ),
         (
-            "Leaders convene task forces on cross-department problems; each meeting strengthens the ties "
-            "between the departments involved, and ties decay otherwise. Silo tendency rises with "
-            "competition and falls with ties and shared values (k_GC_CL). A department's output gains "
-            "synergy from its neighbours in proportion to tie strength, and linkage carries execution "
-            "(k_CL_ME). The Departments tab draws this network.",
-            "领导就跨部门问题召集专班,每次协调都加强相关部门之间的联系,否则联系会衰减。部门本位倾向随"
-            "竞争上升、随联系和共同价值(k_GC_CL)下降。部门产出按联系强度从相邻部门获得协同增益,联动"
-            "能力支撑执行(k_CL_ME)。“部门网络”页画出这张网络。",
+            "A problem that needs several departments moves at a slow solo pace unless a task force works it. "
+            "Leaders, whose attention is limited, convene task forces on the most pressing cross-department "
+            "problems; joint work strengthens the ties between the departments involved, and unused ties fade. "
+            "Task forces and strong ties speed cross-department problems up (k_CL_ME); the lead department's silo "
+            "slows them, less so where cadres share public values (k_GC_CL). Leaders who convene also open the "
+            "county up (k_CL_AI). The Departments tab draws the network.",
+            "需要多个部门的问题,若没有专班推进,只能按单个部门的慢节奏前进。领导注意力有限,就最紧迫的跨部门问题"
+            "召集专班;共同工作加强相关部门之间的联系,不用的联系会衰减。专班和强联系加快跨部门问题的解"
+            "决(k_CL_ME);牵头部门的本位主义拖慢进度,干部共享公共价值时拖累较小(k_GC_CL)。善于"
+            "召集的领导也使全县更开放(k_CL_AI)。“部门网络”页画出这张网络。",
         ),
         (
             (
@@ -271,13 +280,17 @@ SUBSYSTEM_INFO: dict[str, Info] = {
             "树立标杆;一线工作法、经验做法制度化带来行动变革,形成“引领—变革”子系统。",
         ),
         (
-            "Public-value clarity grows from citizens' voice through open channels and from participation "
-            "(k_AI_GC). Cadres internalise public value from role models and leaders. Clear public value "
-            "moves the assessment indicators toward what citizens need (k_GC_ME), which limits gaming and "
-            "goal displacement. Departments adopt front-line practices; results make them standing rules (k_ME_GC).",
-            "公共价值清晰度来自经开放渠道表达的民意和有效参与(k_AI_GC);干部从典型和领导身上内化公共价值。"
-            "清晰的公共价值使考核指标向群众需求靠拢(k_GC_ME),抑制数据注水和目标替代。部门采纳一线工作法,"
-            "成效使其固化为长效制度(k_ME_GC)。",
+            "Citizens complain about their own township's problems through open channels, and complaints put "
+            "those problems on the list; participation (deputies' proposals) lists more and makes public value "
+            "clearer (k_AI_GC). Clear public value makes the indicators count citizens: complaint problems get "
+            "priority, solved complaints score, and closures on paper that citizens expose cost the department "
+            "and deter gaming (k_GC_ME). Cadres internalise public value from role models and leaders. Practices "
+            "that keep solving problems become standing rules (k_ME_GC), which outlast the leaders who began "
+            "them.",
+            "群众通过开放的渠道投诉本乡镇的问题,投诉把这些问题列入清单;有效参与(代表委员提案)列出更多问题,并"
+            "使公共价值更清晰(k_AI_GC)。清晰的公共价值让考核指标把群众算进去:投诉问题优先处理,解决投诉"
+            "得分,被群众揭穿的纸面销号扣分并抑制数据注水(k_GC_ME)。干部从典型和领导身上内化公共价值。持"
+            "续解决问题的做法固化为长效制度(k_ME_GC),比开创它们的领导更长久。",
         ),
         (
             (
@@ -302,14 +315,18 @@ SUBSYSTEM_INFO: dict[str, Info] = {
             "职责清单、人岗相适)承载关键行动;评价不断发现差距并反馈到各个阶段。",
         ),
         (
-            "While the county is active, PM maturity (indicator alignment, monitoring, incentive linkage, "
-            "feedback) grows at a rate set by PM strength. Cadres' effort is motivation times the part of blame "
-            "fear that fault tolerance covers, times incentive, internalised value and discipline; monitoring "
-            "limits gaming. Department output combines capacity, resources, effort and competence. "
-            "Evaluation feedback renews drive (k_ME_DI): the improvement loop.",
-            "县处于行动状态时,绩效管理成熟度(指标一致性、监控、激励挂钩、反馈)按绩效管理投入的速度增长。"
-            "干部努力=积极性×(1−未被容错覆盖的问责顾虑)×激励、内化价值与纪律的组合;监控抑制数据注水。"
-            "部门产出由能力、资源、努力与胜任力共同决定。评价反馈重新激发驱动力(k_ME_DI),形成改进循环。",
+            "A department's head engages in reform when its signal passes the head's own threshold: its "
+            "supervising leader's attention backed by the top leader's resolve, incentives (pay, promotion by "
+            "merit), engaged departments among its ties, assessment pressure (k_ME_DI) and standing rules, less "
+            "the blame fear that fault tolerance does not cover. Engagement spreads as a cascade, or stalls. "
+            "Cadres split effort between real work, gaming and idleness; departments work the listed problems by "
+            "priority, and some closures are on paper only. Performance management ranks departments; the ranking "
+            "presses heads (k_ME_DI) and evaluation lists the problems it finds: the improvement loop.",
+            "部门负责人的改革信号超过其自身阈值时,部门投身改革。信号包括:分管领导的注意力(以一把手的决心为后"
+            "盾)、激励(绩效薪酬、择优提拔)、有联系的部门中已投身的部门、考核压力(k_ME_DI)和长效制"
+            "度,减去容错纠错未覆盖的问责顾虑。投身由此像连锁反应一样扩散,或者停滞。干部在实干、数据注水和懈怠之"
+            "间分配精力;部门按优先级处理清单上的问题,有些销号只在纸面上。绩效管理对部门排名,排名给负责人施"
+            "压(k_ME_DI),评价发现的问题被列入清单:形成改进循环。",
         ),
         (
             (
@@ -333,14 +350,16 @@ SUBSYSTEM_INFO: dict[str, Info] = {
             "有效参与,为绩效改进带来外部的信息、资源和支持,形成“适应—互动”子系统。",
         ),
         (
-            "Openness follows learning openness while the county is active and rises with leadership that "
-            "opens channels (k_CL_AI). Learning visits lift cadres' competence and departments' capacity "
-            "toward the benchmark county's. When progress stalls, an open leadership re-diagnoses. Competent "
-            "cadres leave an unattractive county. Outside interaction renews drive (k_AI_DI) and participation "
-            "feeds public value (k_AI_GC).",
-            "县处于行动状态时,开放度随学习开放度提高,并随打通渠道的协同领导提高(k_CL_AI)。学习考察使干部"
-            "能力和部门能力向标杆县靠拢;进展停滞时,开放的领导班子重新诊断问题;缺乏吸引力的县会流失能干"
-            "的干部。外部互动重新激发驱动力(k_AI_DI),有效参与充实公共价值(k_AI_GC)。",
+            "Departments visit developed counties, more often in an open county that values learning: cadres' "
+            "competence and departments' capacity move toward the benchmark county's and practices are brought "
+            "back, while comparison lists problems at home and brings outside resources (k_AI_DI). Openness rises "
+            "with learning, campaigns and leaders who convene (k_CL_AI). Citizens' participation feeds public "
+            "value (k_AI_GC). Competent cadres leave an unattractive county; newcomers bring their own "
+            "thresholds.",
+            "开放且重视学习的县,部门更常赴发达县区学习考察:干部能力和部门能力向标杆县靠拢,带回经验做法;对比找"
+            "出的问题被列入清单,并带来外部资源(k_AI_DI)。开放度随学习、专项活动和善于召集的领导提"
+            "高(k_CL_AI)。群众的有效参与充实公共价值(k_AI_GC)。缺乏吸引力的县会流失能干的干"
+            "部,新来的干部带着各自的阈值。",
         ),
         (
             (
@@ -372,11 +391,13 @@ SCENARIO_INFO: dict[str, Info] = {
         ),
         (
             "The baseline: a trapped county (low performance, inertia 0.6) gets a higher-level visit in month "
-            "1 and a team with resolve 0.85; campaigns follow the start; the successor team after 60 months "
-            "has less personal resolve. In most seeds the county starts within months and reaches all four "
-            "phases.",
-            "基线情景:处于陷阱中的县(低绩效,惰性0.6)在第1个月迎来上级视察,领导班子改革决心0.85;启动后"
-            "开展两项活动;60个月后接任班子的个人决心较弱。大多数随机种子下,县在几个月内启动并走完四个阶段。",
+            "1 and a team with resolve 0.85; the two campaigns follow once the top leader's diagnosis has "
+            "named enough problems; the successor team after 60 months has less personal resolve. In most "
+            "seeds the county starts within months, departments engage one after another, and it reaches all "
+            "four phases.",
+            "基线情景:处于陷阱中的县(低绩效,惰性0.6)在第1个月迎来上级视察,领导班子改革决心0.85;一把手的"
+            "诊断找出足够多的问题后开展两项活动;60个月后接任班子的个人决心较弱。大多数随机种子下,县在几个月内"
+            "启动,各部门相继投身改革,走完四个阶段。",
         ),
         (
             (

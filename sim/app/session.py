@@ -22,7 +22,7 @@ from ..params import DOMAINS
 from ..record import SUMMARY_COLUMNS, RunResult
 from ..runner import run_batch
 from ..scenario import SCENARIO_DIR, Scenario, load_scenario
-from ..trajectory import PHASES, classify
+from ..trajectory import PHASES
 from .i18n import SLIDERS
 
 DEFAULT_SCENARIO = "l_county"
@@ -171,7 +171,7 @@ def snapshot(model: ClassroomModel) -> Snapshot:
     with model.lock:
         s = model.engine.s
         series = {k: v.copy() for k, v in model.series().items()}
-        tr = classify(series, model.county_scenario.params)
+        tr = model.engine.classify(series, model.county_scenario.params)  # each engine's own phases
         months = dict(zip(PHASES[1:], (tr.t_start, tr.t_build, tr.t_activate, tr.t_deliver), strict=True))
         return Snapshot(
             month=model.month,
@@ -189,7 +189,16 @@ def snapshot(model: ClassroomModel) -> Snapshot:
             n_townships=int(model.county_scenario.params["n_townships"]),
             monitors={
                 k: float(series[k][-1])
-                for k in ("drive", "inertia_threshold", "resources", "pm_maturity", "gaming_share", "coupling_D")
+                for k in (
+                    "drive",
+                    "inertia_threshold",
+                    "engaged_share",  # Model 2: departments engaged in reform (Model 1 has no such column)
+                    "resources",
+                    "pm_maturity",
+                    "gaming_share",
+                    "coupling_D",
+                )
+                if k in series
             },
         )
 

@@ -380,6 +380,7 @@ def parse_experiment(data: dict[str, Any], where: str, default_name: str = "expe
     if scenario is not None:
         _check_size_combinations(where, scenario, varied, spec)
         _check_engine_reads(where, scenario, varied)
+        _check_engine_outputs(where, scenario, outputs, varied)
 
     exp = Experiment(
         name=name,
@@ -414,13 +415,26 @@ def _check_engine_reads(where: str, scenario: Scenario, varied: list[Varied]) ->
 
     if any(v.name == "model_version" for v in varied):
         return
-    engine = int(scenario.params.get("model_version", 1))
+    engine = int(scenario.params["model_version"])
     for v in varied:
         spec = PARAMS.get(v.name)
         if spec is not None and engine not in spec.models:
             raise ScenarioError(
                 f"{where}: key 'vary.{v.name}' is read only by model_version {','.join(map(str, spec.models))};"
                 f" the runs use model_version {engine}: {REPLACED_BY.get(v.name, 'nothing reads it there')}"
+            )
+
+
+def _check_engine_outputs(where: str, scenario: Scenario, outputs: list[str], varied: list[Varied]) -> None:
+    """Model 1 does not compute Model 2's extra outputs (they would be empty for every run)."""
+    from ..record import SUMMARY_EXTRA
+
+    if any(v.name == "model_version" for v in varied) or int(scenario.params["model_version"]) != 1:
+        return
+    for o in outputs:
+        if o in SUMMARY_EXTRA:
+            raise ScenarioError(
+                f"{where}: key 'outputs': '{o}' is computed only by model_version 2; the runs use model_version 1"
             )
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..params import PARAMS, Param
-from ..record import COLUMN, SUMMARY_COLUMNS
+from ..record import COLUMN, SUMMARY_COLUMNS, SUMMARY_EXTRA
 
 #: Test-only hook: when this variable names a file that does not exist yet, the first worker to
 #: evaluate a chunk creates the file and dies with os._exit, as a crashed worker would (the tests
@@ -99,7 +99,8 @@ def _maybe_die() -> None:
 # The county model
 # ---------------------------------------------------------------------------------------------
 
-COUNTY_OUTPUTS: tuple[str, ...] = tuple(c for c in SUMMARY_COLUMNS if c != "seed")
+#: Every summary column but the seed; the last three only Model 2 computes (Model 1 leaves them empty).
+COUNTY_OUTPUTS: tuple[str, ...] = tuple(c for c in SUMMARY_COLUMNS if c != "seed") + SUMMARY_EXTRA
 COUNTY_DEFAULT_OUTPUTS: tuple[str, ...] = (
     "trajectory_score",
     "sustained",
@@ -143,7 +144,7 @@ def evaluate_county(task: ChunkTask) -> ChunkResult:
     out = np.full((len(results), len(COUNTY_OUTPUTS)), np.nan)
     for i, (_, summary) in enumerate(results):
         for j, col in enumerate(COUNTY_OUTPUTS):
-            v = summary[col]
+            v = summary.get(col)
             if v is not None:
                 out[i, j] = float(v)
     perf = np.ascontiguousarray(engine.recorder.data[:, :, COLUMN["real_performance"]].T, dtype=np.float32)
@@ -226,7 +227,7 @@ MODELS: dict[str, ModelSpec] = {
         name="county",
         params=PARAMS,
         outputs=COUNTY_OUTPUTS,
-        int_outputs=frozenset({"t_start", "t_build", "t_activate", "t_deliver"}),
+        int_outputs=frozenset({"t_start", "t_build", "t_activate", "t_deliver", "t_relapse"}),
         bool_outputs=frozenset({"sustained"}),
         default_outputs=COUNTY_DEFAULT_OUTPUTS,
         evaluate=evaluate_county,

@@ -1,4 +1,4 @@
-"""Measure again every Model 2 figure that docs/ODD_model2.md §12 and the README's Model 2 section
+"""Measure again every Model 2 figure that docs/ODD.md §12 and the README's Model 2 section
 report: `python -m sim.model2.findings [--replicates R] [--steps T]`.
 
 Prints the scenario table of the patterns (50 common seeds from root 2025 by default), the share
@@ -94,7 +94,7 @@ def _extras(e) -> dict[str, np.ndarray]:
 
 
 def pattern_figures(replicates: int, steps: int | None) -> None:
-    """The figures docs/ODD_model2.md §12 and tests/test_patterns2.py's docstrings report, pattern by pattern."""
+    """The figures docs/ODD.md §12 and tests/test_patterns2.py's docstrings report, pattern by pattern."""
     print(f"\npattern figures ({replicates} seeds from root 2025)")
     arms = {
         "l_county": ("l_county", {}),

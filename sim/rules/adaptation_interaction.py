@@ -27,7 +27,7 @@ def learning(s, p, r) -> None:
 
 def rediagnose(s, p, r) -> None:
     """When progress stalls, an open leadership re-diagnoses: problems are found again and drive is
-    renewed (paper §3(四) '看看哪些方面还没有破题…找准症结'; docs/ODD.md §7 Adaptation)."""
+    renewed (paper §3(四) '看看哪些方面还没有破题…找准症结'; docs/ODD_model1.md §7 Adaptation)."""
     stalled = (s.perf_history[:, -1] - s.perf_history[:, 0] < STALL_GROWTH) & s.started
     s.problems_identified += stalled * 0.05 * s.openness * (1.0 - s.problems_identified)
     s.event_drive += stalled * 0.02 * s.openness

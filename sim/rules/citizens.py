@@ -1,5 +1,5 @@
 """Citizens: expectation–disconfirmation satisfaction, asymmetric trust, word of mouth, voice and
-participation (paper §3(一) 群众满意度; §3(三) 有效参与; docs/ODD.md §7 Citizens)."""
+participation (paper §3(一) 群众满意度; §3(三) 有效参与; docs/ODD_model1.md §7 Citizens)."""
 
 import numpy as np
 

@@ -12,7 +12,7 @@ SHOCK_PERSISTENCE = 0.9  # monthly persistence of economic conditions (half-life
 
 def drive(s, p, r) -> None:
     """Drive from gap, pressure, resolve, events, evaluation feedback and outside signals; gated by
-    inertia (docs/ODD.md §7 Drive; Emerson, Nabatchi & Balogh 2012, proposition 1)."""
+    inertia (docs/ODD_model1.md §7 Drive; Emerson, Nabatchi & Balogh 2012, proposition 1)."""
     real = overall(s.need_mean, s.real_perf)
     gap = np.clip((s.benchmark - real) / s.benchmark, 0.0, 1.0)
     d = (
@@ -57,7 +57,7 @@ def inputs(s, p, r) -> None:
 
 def resources(s, p, r) -> None:
     """Own revenue follows the economy; outside resources follow the action base, leaders' lobbying
-    and outside interaction (paper §3(二) '一遍一遍跑'; docs/ODD.md §7 Resources)."""
+    and outside interaction (paper §3(二) '一遍一遍跑'; docs/ODD_model1.md §7 Resources)."""
     econ = s.real_perf[:, 0] / p.initial_performance[:, 0]
     lobby = leaders_mean(s, s.leader_collaboration)[:, 0] * s.active
     target = (

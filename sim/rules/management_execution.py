@@ -8,7 +8,7 @@ from . import col, dept_mean, domain_mean, fault_tolerance_effective, leaders_me
 
 # Output elasticities of the Cobb–Douglas form capacity^a resources^b execution^c clarity^d; their sum
 # below 1 gives decreasing returns to the county's own stocks:
-# Model 1's conceptual model (docs/ODD.md §7):
+# Model 1's conceptual model (docs/ODD_model1.md §7):
 # "capacity x resources^r x mean(effort x competence) x responsibility clarity".
 ELASTICITY = {"capacity": 0.2, "resources": 0.25, "execution": 0.25, "clarity": 0.1}
 TIE_SYNERGY = 0.2  # full ties with full linkage raise output by 20%
@@ -50,7 +50,7 @@ def performance_management(s, p, r) -> None:
 
 def allocate(s, p, r) -> None:
     """Leaders allocate budget among departments by inertia, priorities and performance information,
-    focused on key actions (docs/ODD.md §7 Resources; paper §3(五) 关键行动)."""
+    focused on key actions (docs/ODD_model1.md §7 Resources; paper §3(五) 关键行动)."""
     info = col(pm_maturity(s)) * np.clip(s.need_mean - s.real_perf * s.need_mean, 0.0, None)
     wanted = np.take((s.priorities + info) / s.domain_size, s.dept_domain, axis=1)  # a domain's share split evenly
     wanted /= wanted.sum(axis=1, keepdims=True)
@@ -67,7 +67,7 @@ def capacity(s, p, r) -> None:
 
 def cadres(s, p, r) -> None:
     """Cadres' blame fear, discipline, motivation and competence, then effort: motivation times
-    uncovered fear times a mix of incentive, public value and discipline (docs/ODD.md §7 Cadre effort;
+    uncovered fear times a mix of incentive, public value and discipline (docs/ODD_model1.md §7 Cadre effort;
     Holmström & Milgrom 1991; paper §3(二) 激励平台; §3(五) 培训)."""
     g = col(s.active)
     ft = fault_tolerance_effective(s, p)
@@ -120,7 +120,7 @@ def effort(s, p, incentive=None, ft=None) -> None:
 def raw_output(s, p) -> np.ndarray:
     """Department output before the county-level scale, shape (B, J): capacity, resources, execution
     and clarity in a Cobb–Douglas product, times key-action focus, tie synergy less silo waste, and
-    citizens' support (docs/ODD.md §7 Department output; paper §3(四)–(五))."""
+    citizens' support (docs/ODD_model1.md §7 Department output; paper §3(四)–(五))."""
     J = s.dept_capacity.shape[1]
     execution = np.maximum(dept_mean(s, s.cadre_real_effort * s.cadre_competence), 1e-4)
     res = np.maximum(col(s.resources) * s.dept_budget_share * J, 1e-4)
@@ -146,7 +146,7 @@ def saturate(ratio: np.ndarray, start: np.ndarray) -> np.ndarray:
 
 def output(s, p, r) -> None:
     """Real and reported output of departments, and the domain performance stocks they feed
-    (docs/ODD.md §7 Department output; Bevan & Hood 2006 gaming; Repenning & Sterman 2002 delay)."""
+    (docs/ODD_model1.md §7 Department output; Bevan & Hood 2006 gaming; Repenning & Sterman 2002 delay)."""
     s.dept_output = saturate(s.output_scale * raw_output(s, p), p.initial_performance)
     pv = dept_mean(s, s.cadre_public_value)
     watch = col(s.pm_monitoring)

@@ -63,7 +63,7 @@ def leadership_change(
 ) -> None:
     """A new team takes over: its own resolve and values; of what was only carried by the leaders the
     successor keeps `keeps_practices` (0.5 at the end of a term), what was institutionalised stays
-    (paper §2(一) 薪火相传; docs/ODD.md §7 Turnover)."""
+    (paper §2(一) 薪火相传; docs/ODD_model1.md §7 Turnover)."""
     L = s.leader_resolve.shape[1]
     g = r.gens[b]
     s.leader_resolve[b] = np.clip(resolve + g.normal(0.0, 0.05, L), 0.0, 1.0)

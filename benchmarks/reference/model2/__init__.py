@@ -1,8 +1,8 @@
-"""The reference implementation of Model 2: docs/ODD_model2.md written the idiomatic Mesa way.
+"""The reference implementation of Model 2: docs/ODD.md written the idiomatic Mesa way.
 
 One `mesa.Agent` per leader, department, cadre and citizen with plain attributes; problems are plain
 objects in the county's pool of slots; county-level state lives on the model. Each rule of the month
-(docs/ODD_model2.md §3, the order of `sim.model2.engine.NUMPY_RULES`) is a model method that computes
+(docs/ODD.md §3, the order of `sim.model2.engine.NUMPY_RULES`) is a model method that computes
 what is county-wide once and then lets the agents act (`AgentSet.shuffle_do`); the measures are Mesa
 `DataCollector` model reporters. It shares with `sim` only the scenario registry and the pure
 functions of the outputs (`sim.model2.readout.classify` and its column names, `sim.record.summarise`,

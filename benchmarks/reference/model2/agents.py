@@ -1,7 +1,7 @@
 """Model 2's agents, one `mesa.Agent` each with plain attributes: Leader, Department, Cadre, Citizen;
-and the Problem, a plain object on the model's problem list (not an agent in docs/ODD_model2.md §2.1).
+and the Problem, a plain object on the model's problem list (not an agent in docs/ODD.md §2.1).
 
-Each method is one agent's part of a rule of docs/ODD_model2.md §7; what the rule computes once for
+Each method is one agent's part of a rule of docs/ODD.md §7; what the rule computes once for
 the county is computed by the model (model.py) and passed in. The equations and constants are
 written from the ODD (§7, §9), not imported from `sim.model2`, so that docking tests them.
 """

@@ -1,4 +1,4 @@
-"""ReferenceModel2: Model 2 (docs/ODD_model2.md) written the idiomatic Mesa way, the docking twin of
+"""ReferenceModel2: Model 2 (docs/ODD.md) written the idiomatic Mesa way, the docking twin of
 the vectorised engine `sim.model2` (arrays with a batch axis and compiled kernels).
 
 County-level state (the latent burden by township and domain, the stocks, the problem list) lives on
@@ -100,7 +100,7 @@ VISION_WEIGHT = 0.5
 #: levers that seed a state at month 0: a lever event moves the state by the same amount (§7.1)
 STATE_LEVERS = {"reform_resolve": ("resolve", "disposition"), "inertia": ("inertia_threshold",)}
 
-#: The rules of a month in the order of docs/ODD_model2.md §3 (and of `sim.model2.engine.NUMPY_RULES`),
+#: The rules of a month in the order of docs/ODD.md §3 (and of `sim.model2.engine.NUMPY_RULES`),
 #: as (subsystem, name); each is the method `rule_<name>`.
 RULES: tuple[tuple[str, str], ...] = (
     ("problems", "arrive"),
