@@ -214,6 +214,19 @@ def main(argv: list[str] | None = None) -> int:
         ref = reference_ms(max(1, reps // 2))
         print(f"   reference: {ref:8.0f} ms/run")
         print(f"   ratio reference / alone: {ref / one:6.0f}x   reference / batch: {ref / many:6.0f}x")
+
+    print("\n7. the function interface for other tools (sim.evaluate, sim.evaluate_many; one core)")
+    params = {"model_version": MODEL}
+    sim.evaluate(params, seed=1)  # warm: the scenario file and compiled kernels are loaded
+    ev = 1000 * median_time(lambda: sim.evaluate(params, seed=2), reps)
+    print(f"   sim.evaluate, one run at a time:          {ev:8.1f} ms  (sim.run alone / evaluate: {one / ev:.1f}x)")
+    rows = [{"model_version": MODEL, "k_ME_DI": (i % 11) / 10} for i in range(BATCH * 2)]
+    t = median_time(lambda: sim.evaluate_many(rows, seeds(len(rows))), max(1, reps // 2))
+    rate = len(rows) / t
+    line = f"   sim.evaluate_many, {len(rows)} rows:             {rate:8.1f} runs/s"
+    if 1 in rates:
+        line += f"  ({rate / rates[1]:.2f} of the sweep's rate on one worker)"
+    print(line)
     return 0
 
 

@@ -1,6 +1,7 @@
 """county-sim: an agent-based model of how an underdeveloped county government escapes a
 low-performance trap (Bao Guoxian & Liu Ying 2025, the practice of L County)."""
 
+from .evaluate import evaluate, evaluate_many
 from .model import CountyModel, Engine, replicate_seed
 from .params import COUPLINGS, DOMAINS, PARAMS, SUBSYSTEMS
 from .record import MEASURES, SUMMARY_COLUMNS, RunResult
@@ -25,6 +26,8 @@ __all__ = [
     "ScenarioError",
     "classify",
     "coupling_degree",
+    "evaluate",
+    "evaluate_many",
     "iter_replicates",
     "load_scenario",
     "replicate_seed",
