@@ -11,10 +11,14 @@ and exits with code 2 before anything is written.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
 import importlib
 import os
+import re
 import sys
 import warnings
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -114,7 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=None,
-        help="output folder (default results/<scenario name>/; results/<scenario name>_model1/ for Model 1)",
+        help="output folder (default results/<scenario>[+<policy>][--<key>=<value>,...]/, naming what differs"
+        " from the scenario file; _model1 added for Model 1)",
+    )
+    run.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace another run's results in --out (without it such a folder is refused; the same run"
+        " again may always rewrite its own)",
     )
     run.add_argument(
         "--lang", choices=("en", "zh"), default="en", help="figure labels (Chinese needs a CJK font; default en)"
@@ -164,10 +175,75 @@ def prepare_run(args: argparse.Namespace) -> tuple[Scenario, dict[str, Any], Pat
         scenario = scenario.with_overrides(where=f"--set on {scenario.path}", **overrides)
     if args.exact_seed is not None and args.replicates != 1:
         raise ScenarioError("--exact-seed runs one replicate: leave out --replicates (or give 1)")
-    default = scenario.name if int(scenario.params["model_version"]) == 2 else f"{scenario.name}_model1"
-    out = args.out if args.out is not None else Path("results") / default  # Model 1 beside, not over, Model 2
+    out = args.out if args.out is not None else default_run_dir(scenario, overrides, args.policies, args.steps)
     check_output_dir(out)
     return scenario, overrides, out
+
+
+def claim_output_dir(
+    out: Path, files: Iterable[str], same_job: Callable[[dict], bool], overwrite: bool = False
+) -> bool:
+    """Called once everything else is validated: refuse a folder that holds another job's results
+    (any of `files` present, and its manifest.json not `same_job`) unless `overwrite`, then create
+    the folder and check that it takes a file, so that an uncreatable --out fails before any run.
+    The same job again (same scenario content, seeds and horizon) may write over its own results:
+    they come out byte-identical. Returns whether the folder was created here (see `release_output_dir`)."""
+    import json
+
+    check_output_dir(out)
+    present = sorted(f for f in files if (out / f).exists())
+    if present and not overwrite:
+        try:
+            manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = None
+        if not isinstance(manifest, dict) or not same_job(manifest):
+            what = "results without a readable manifest.json"
+            if isinstance(manifest, dict):
+                name = (manifest.get("scenario") or {}).get("name") or manifest.get("kind") or "another job"
+                what = f"the results of another job ({name}, started {manifest.get('started', '?')})"
+            raise ScenarioError(
+                f"--out {out}: holds {what} ({', '.join(present)}); give --overwrite to replace them,"
+                " or choose another --out"
+            )
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".county-sim-probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise ScenarioError(f"--out {out}: cannot write there ({e.strerror or e})") from None
+    return created
+
+
+def release_output_dir(out: Path, created: bool) -> None:
+    """After a run that wrote nothing (interrupted, failed): remove the folder if it was created for
+    it and is still empty, so that an interrupted run leaves nothing behind."""
+    if created:
+        with contextlib.suppress(OSError):
+            out.rmdir()  # only if empty
+
+
+def default_run_dir(scenario: Scenario, overrides: dict[str, Any], policies: list[str], steps: int | None) -> Path:
+    """results/<scenario>[+<policy>...][--<key>=<value>,...][_model1]: the name says what differs from
+    the scenario file, so that runs with other settings do not land in the same folder."""
+
+    def fmt(v: Any) -> str:
+        return ("true" if v else "false") if isinstance(v, bool) else f"{v:g}" if isinstance(v, float) else str(v)
+
+    name = scenario.name + "".join(f"+{Path(p).stem}" for p in policies)
+    parts = [f"{k}={fmt(v)}" for k, v in overrides.items() if k != "model_version"]
+    if steps is not None:
+        parts.append(f"steps={steps}")
+    if parts:
+        name += "--" + ",".join(parts)
+    if int(scenario.params["model_version"]) != 2:
+        name += f"_model{int(scenario.params['model_version'])}"  # Model 1 beside, not over, Model 2
+    name = re.sub(r"[^A-Za-z0-9_.,=+-]+", "_", name)
+    if len(name) > 100:
+        name = f"{name[:80]}-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
+    return Path("results") / name
 
 
 def check_output_dir(out: Path) -> None:
@@ -186,7 +262,34 @@ def check_output_dir(out: Path) -> None:
 
 
 def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
-    """`county-sim run`: validate, run the replicates with a progress bar, print the table, write files."""
+    """`county-sim run`: validate, claim the output folder, run the replicates with a progress bar,
+    print the table, write files."""
+    from .model import replicate_seed
+
+    scenario, overrides, out = prepare_run(args)
+    seeds = (
+        [replicate_seed(args.seed, r) for r in range(args.replicates)]
+        if args.exact_seed is None
+        else [int(args.exact_seed)]
+    )
+
+    def same_run(m: dict) -> bool:  # the same scenario content, seeds, horizon and engine
+        return (
+            (m.get("scenario") or {}).get("content_hash") == scenario.content_hash()
+            and m.get("replicate_seeds") == seeds
+            and m.get("steps") == scenario.steps
+            and m.get("model_version") == int(scenario.params["model_version"])
+        )
+
+    created = claim_output_dir(out, [*OUTPUT_FILES, PROBLEM_FILE], same_run, args.overwrite)
+    try:
+        return _run_and_write(args, argv, scenario, overrides, out)
+    except BaseException:
+        release_output_dir(out, created)
+        raise
+
+
+def _run_and_write(args: argparse.Namespace, argv: list[str] | None, scenario, overrides, out: Path) -> int:
     import pandas as pd
     from tqdm import tqdm
 
@@ -194,7 +297,6 @@ def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
     from .report import run_table, summary_frame
     from .runner import iter_exact, iter_replicates
 
-    scenario, overrides, out = prepare_run(args)
     started = mf.now_iso()
     series, rows, problems = [], [], []
     with tqdm(
@@ -220,8 +322,8 @@ def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
         print("overrides: " + ", ".join(f"{k}={v!r}" for k, v in overrides.items()))
     print(run_table(summary_df))
 
-    out.mkdir(parents=True, exist_ok=True)
-    files = write_results(out, series_df, summary_df, lang=args.lang, title=scenario.name)
+    title = default_run_dir(scenario, overrides, args.policies, args.steps).name  # says what differs
+    files = write_results(out, series_df, summary_df, lang=args.lang, title=title)
     if not problems and (out / PROBLEM_FILE).exists():  # a Model 2 run's, replaced by a Model 1 run's results
         (out / PROBLEM_FILE).unlink()
     if problems:  # Model 2: every problem of every replicate, and a line on how long they took

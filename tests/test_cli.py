@@ -95,8 +95,9 @@ def test_a_model1_run_writes_the_four_files_beside_the_default_engines(capsys, t
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(capsys, "run", "l_county", "--replicates", "1", *SMALL, "--set", "model_version=1")
     assert code == 0, err
-    assert sorted(os.listdir(tmp_path / "results" / "l_county_model1")) == sorted(cli.OUTPUT_FILES)
-    assert not (tmp_path / "results" / "l_county").exists()
+    (folder,) = os.listdir(tmp_path / "results")
+    assert folder == "l_county--n_citizens=200,n_cadres=64,steps=24_model1"
+    assert sorted(os.listdir(tmp_path / "results" / folder)) == sorted(cli.OUTPUT_FILES)
 
 
 def test_series_csv_columns_and_rows(run_dir):
@@ -205,6 +206,79 @@ def test_default_out_is_results_scenario_name(capsys, tmp_path, scenario_file, m
     code, _, err = run_cli(capsys, "run", scenario_file.name)
     assert code == 0, err
     assert sorted(os.listdir(tmp_path / "results" / "tmp")) == sorted([*cli.OUTPUT_FILES, cli.PROBLEM_FILE])
+
+
+# --- results are never lost or silently replaced (issue 12) -----------------------------------
+
+
+def test_a_second_run_with_overrides_does_not_touch_the_first(capsys, tmp_path, monkeypatch):
+    """The default folder names what differs from the scenario file, so a run with --set lands
+    beside the plain run, whose files stay byte for byte as they were."""
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(capsys, "run", "l_county", "-r", "2", "--steps", "12")[0] == 0
+    first = tmp_path / "results" / "l_county--steps=12"
+    before = {f: (first / f).read_bytes() for f in os.listdir(first)}
+    code, _, err = run_cli(capsys, "run", "l_county", "--steps", "12", "--set", "k_ME_DI=0", "--set", "n_cadres=64")
+    assert code == 0, err
+    assert sorted(os.listdir(tmp_path / "results")) == [
+        "l_county--k_ME_DI=0,n_cadres=64,steps=12",
+        "l_county--steps=12",
+    ]
+    assert {f: (first / f).read_bytes() for f in os.listdir(first)} == before
+    # the same run again rewrites its own folder (make demo stays repeatable) with the same bytes
+    assert run_cli(capsys, "run", "l_county", "-r", "2", "--steps", "12")[0] == 0
+    for name in ("series.csv", "summary.csv", "problems.csv"):
+        assert (first / name).read_bytes() == before[name]
+
+
+def test_another_runs_folder_is_refused_without_overwrite(capsys, tmp_path):
+    out = tmp_path / "o"
+    assert run_cli(capsys, "run", "l_county", "-r", "2", *SMALL, "--out", out)[0] == 0
+    before = (out / "summary.csv").read_bytes()
+    code, stdout, err = run_cli(capsys, "run", "l_county", "-r", "3", *SMALL, "--out", out)
+    assert code == 2 and stdout == ""
+    assert_one_error_line(err, str(out), "another job", "--overwrite")
+    assert (out / "summary.csv").read_bytes() == before
+    code, _, err = run_cli(capsys, "run", "l_county", "-r", "3", *SMALL, "--out", out, "--overwrite")
+    assert code == 0, err
+    assert len(pd.read_csv(out / "summary.csv")) == 3
+    # a compare into a run's folder is refused too (it would replace summary.csv with another layout)
+    code, _, err = run_cli(capsys, "compare", "l_county", ":k_ME_DI=0", "-r", "2", *SMALL, "--out", out)
+    assert code == 2
+    assert_one_error_line(err, "another job", "--overwrite")
+
+
+def test_an_uncreatable_out_fails_before_any_run(capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    for bad in ("/proc/county-sim-test/x", str(blocker / "sub")):
+        code, stdout, err = run_cli(capsys, "run", "l_county", "-r", "2", *SMALL, "--out", bad)
+        assert code == 2 and stdout == "", (bad, stdout)  # no table: nothing ran
+        assert_one_error_line(err, "--out")
+
+
+def test_a_sweep_into_another_experiments_folder_is_refused(capsys, tmp_path):
+    def exp(name: str) -> Path:
+        path = tmp_path / f"{name}.toml"
+        path.write_text(
+            f'name = "{name}"\nscenario = "l_county"\nsteps = 6\nreplicates = 1\nseed = 1\n'
+            '[set]\nn_citizens = 100\nn_cadres = 32\n[design]\nmethod = "grid"\nlevels = 2\n'
+            "[vary.reform_resolve]\nrange = [0.2, 0.9]\n",
+            encoding="utf-8",
+        )
+        return path
+
+    out = tmp_path / "sweep"
+    assert run_cli(capsys, "sweep", exp("one"), "--workers", "1", "--out", out)[0] == 0
+    assert run_cli(capsys, "sweep", exp("one"), "--workers", "1", "--out", out)[0] == 0  # resumes its own
+    before = (out / "runs.csv").read_bytes()
+    code, _, err = run_cli(capsys, "sweep", exp("two"), "--workers", "1", "--out", out)
+    assert code == 2
+    assert_one_error_line(err, "experiment 'one'", "--fresh")
+    assert (out / "runs.csv").read_bytes() == before
+    code, _, err = run_cli(capsys, "sweep", exp("two"), "--workers", "1", "--out", "/proc/county-sim-test/x")
+    assert code == 2  # an unwritable folder fails before any run
+    assert_one_error_line(err, "--out", "cannot write")
 
 
 # --- bad input: one line, exit 2, nothing written --------------------------------------------

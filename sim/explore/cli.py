@@ -82,9 +82,34 @@ def results_dir(target: str, must_be_dir: bool = False) -> Path:
     return out
 
 
+def _refuse_another_experiments_store(out: Path, name: str, fresh: bool) -> None:
+    """A sweep resumes into its own experiment's store; a folder holding another experiment's
+    sweep is refused unless --fresh (which discards that store)."""
+    import json
+
+    from .store import STORE_NAME, Store
+
+    if fresh or not (out / STORE_NAME).exists():
+        return
+    try:
+        store = Store(out / STORE_NAME, readonly=True)
+        try:
+            info = json.loads(store.meta("experiment") or "{}")
+        finally:
+            store.close()
+    except Exception:  # an unreadable store is the runner's to report
+        return
+    other = info.get("name")
+    if other and other != name:
+        raise ScenarioError(
+            f"--out {out}: holds the sweep of experiment '{other}', not '{name}'; choose another --out,"
+            " or give --fresh to discard it"
+        )
+
+
 def cmd_sweep(args: argparse.Namespace, argv: list[str] | None) -> int:
     """`county-sim sweep`: validate everything, then run what the store lacks."""
-    from ..cli import check_output_dir
+    from ..cli import check_output_dir, claim_output_dir
     from .backends import ChunkFailed
     from .experiment import load_experiment
     from .runner import DEFAULT_CHUNK, sweep
@@ -99,6 +124,8 @@ def cmd_sweep(args: argparse.Namespace, argv: list[str] | None) -> int:
             raise ScenarioError("--backend dask needs dask.distributed: pip install 'county-sim[dask]'") from None
     out = args.out if args.out is not None else Path("results") / exp.name
     check_output_dir(out)
+    _refuse_another_experiments_store(out, exp.name, args.fresh)
+    claim_output_dir(out, (), lambda m: True)  # create it now: an unwritable folder fails before any run
     workers = args.workers or os.cpu_count() or 1
     try:
         res = sweep(

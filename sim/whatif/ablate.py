@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..cli import EXIT_OK, _int_at_least, check_output_dir
+from ..cli import EXIT_OK, _int_at_least, check_output_dir, claim_output_dir
 from ..scenario import ScenarioError
 
 #: (label, switch, what it removes, the paper's term)
@@ -180,6 +180,7 @@ def register(sub) -> None:
         "--set", dest="sets", action="append", default=[], metavar="KEY=VALUE", help="override (repeatable)"
     )
     ab.add_argument("--out", type=Path, default=None, help="output folder (default results/ablate/<scenario>/)")
+    ab.add_argument("--overwrite", action="store_true", help="replace another job's results in --out")
     ab.set_defaults(func=cmd_ablate)
 
 
@@ -196,12 +197,23 @@ def cmd_ablate(args: argparse.Namespace, argv: list[str] | None) -> int:
     # everything is validated (and the folder checked) before the first run
     from .variants import build_variants
 
-    build_variants([f"{args.scenario}:model_version=2"], sets=args.sets, steps=args.steps)
+    (base,) = build_variants([f"{args.scenario}:model_version=2"], sets=args.sets, steps=args.steps)
+    from ..model import replicate_seed
+
+    seeds = [replicate_seed(args.seed, r) for r in range(args.replicates)]
+
+    def same_ablation(m: dict) -> bool:  # the same scenario content and seeds
+        return (
+            m.get("kind") == "ablate"
+            and (m.get("scenario") or {}).get("content_hash") == base.scenario.content_hash()
+            and m.get("replicate_seeds") == seeds
+        )
+
+    claim_output_dir(out, OUTPUT_FILES, same_ablation, args.overwrite)
     started = mf.now_iso()
     total = (len(ABLATIONS) + 1) * args.replicates
     with tqdm(total=total, desc="ablate", unit="run", file=sys.stderr, disable=None, dynamic_ncols=True) as bar:
         result, table = ablate(args.scenario, args.seed, args.replicates, args.sets, args.steps, progress=bar.update)
-    out.mkdir(parents=True, exist_ok=True)
     with mf.atomic_open(out / "ablation.csv", "w", encoding="utf-8", newline="") as f:
         table.to_csv(f, index=False, lineterminator="\n")
     with mf.atomic_open(out / "summary.csv", "w", encoding="utf-8", newline="") as f:

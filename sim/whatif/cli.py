@@ -18,7 +18,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from ..cli import EXIT_OK, PROG, _int_at_least, check_output_dir
+from ..cli import EXIT_OK, PROG, _int_at_least, claim_output_dir
 from ..scenario import ScenarioError
 
 OUTPUT_FILES: tuple[str, ...] = (
@@ -95,6 +95,7 @@ def register(sub) -> None:
     )
     cmp.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the report and figures")
     cmp.add_argument("--out", type=Path, default=None, help="output folder (default results/compare/<variants>/)")
+    cmp.add_argument("--overwrite", action="store_true", help="replace another job's results in --out")
     cmp.set_defaults(func=cmd_compare)
 
     iv = sub.add_parser(
@@ -125,7 +126,20 @@ def cmd_compare(args: argparse.Namespace, argv: list[str] | None) -> int:
         raise ScenarioError("--question: empty; write the question the report answers")
     variants = build_variants([args.base, *args.alts], sets=args.sets, steps=args.steps)
     out = args.out if args.out is not None else default_out([v.label for v in variants])
-    check_output_dir(out)
+    from ..model import replicate_seed
+
+    seeds = [replicate_seed(args.seed, r) for r in range(args.replicates)]
+
+    def same_comparison(m: dict) -> bool:  # the same variants (labels and content), seeds and horizon
+        done = [(v.get("label"), (v.get("scenario") or {}).get("content_hash")) for v in m.get("variants") or []]
+        return (
+            m.get("kind") == "compare"
+            and done == [(v.label, v.scenario.content_hash()) for v in variants]
+            and m.get("replicate_seeds") == seeds
+            and m.get("bootstrap_resamples") == args.bootstrap
+        )
+
+    claim_output_dir(out, OUTPUT_FILES, same_comparison, args.overwrite)
 
     started = mf.now_iso()
     total = len(variants) * args.replicates
@@ -135,7 +149,6 @@ def cmd_compare(args: argparse.Namespace, argv: list[str] | None) -> int:
     from .report import print_tables
 
     # files first, so that a closed pipe (`county-sim compare ... | head`) does not lose them
-    out.mkdir(parents=True, exist_ok=True)
     files = write_outputs(out, result, args, argv)
     manifest = build_manifest(result, args, argv, started, {name: mf.file_sha256(out / name) for name in files})
     mf.write_json(out / "manifest.json", manifest)
