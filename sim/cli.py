@@ -29,6 +29,9 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 OUTPUT_FILES: tuple[str, ...] = ("series.csv", "summary.csv", "trajectory.png", "manifest.json")
 #: What a Model 2 run (the default engine) writes beside them: every problem of every replicate.
 PROBLEM_FILE = "problems.csv"
+#: The data dictionary every run writes: each column of its CSV files, its meaning, unit and how it
+#: is computed (`sim.columns`).
+COLUMNS_FILE = "columns.csv"
 #: Modules that add subcommands: each has `register(subparsers)` that adds its parsers and sets
 #: `func=handler(args, argv) -> exit code`. Handlers raise ScenarioError for bad input.
 COMMAND_MODULES: tuple[str, ...] = ("sim.explore.cli", "sim.app.cli", "sim.whatif.cli", "sim.whatif.ablate")
@@ -140,6 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="scenario, policy or experiment TOML file(s), or names from scenarios/ or experiments/",
     )
     val.set_defaults(func=cmd_validate)
+
+    exp = sub.add_parser(
+        "explain", help="what a column of the results (or a parameter) means, its unit and how it is computed"
+    )
+    exp.add_argument(
+        "names", nargs="+", metavar="NAME", help="a column of series.csv, summary.csv or problems.csv, or a parameter"
+    )
+    exp.set_defaults(func=cmd_explain)
 
     par = sub.add_parser("params", help="print the parameter table (default, range, unit, meaning, source)")
     par.add_argument("--markdown", action="store_true", help="print a Markdown table")
@@ -261,6 +272,38 @@ def check_output_dir(out: Path) -> None:
         raise ScenarioError(f"--out {out}: no permission to write in {probe}")
 
 
+def cmd_explain(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """`county-sim explain NAME ...`: the data dictionary's entry of a column, or a parameter's."""
+    from .columns import _ENTRIES, lookup
+    from .params import PARAMS
+    from .scenario import suggest
+
+    known = sorted({c.name for c in _ENTRIES} | set(PARAMS))
+    for name in args.names:  # validate every name first: one error, nothing printed
+        if not lookup(name) and name not in PARAMS:
+            raise ScenarioError(
+                f"explain: '{name}' is neither a results column nor a parameter." + suggest(name, known)
+            )
+    blocks = []
+    for name in args.names:
+        lines = [name]
+        for c in lookup(name):
+            lines.append(f"  {c.file}: {c.meaning}")
+            lines.append(f"    unit: {c.unit}")
+            lines.append(f"    how: {c.how}")
+        if name in PARAMS:
+            p = PARAMS[name]
+            rng = "true/false" if p.kind == "bool" else f"[{p.low}, {p.high}]"
+            lines.append(f"  parameter ({p.group}): {p.meaning}")
+            engines = ", ".join(map(str, p.models))
+            lines.append(f"    default {p.default}, range {rng}, unit {p.unit}; read by model_version {engines}")
+            if p.reason:
+                lines.append(f"    why this value: {p.reason}")
+        blocks.append("\n".join(lines))
+    print("\n\n".join(blocks))
+    return EXIT_OK
+
+
 def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
     """`county-sim run`: validate, claim the output folder, run the replicates with a progress bar,
     print the table, write files."""
@@ -281,7 +324,7 @@ def cmd_run(args: argparse.Namespace, argv: list[str] | None) -> int:
             and m.get("model_version") == int(scenario.params["model_version"])
         )
 
-    created = claim_output_dir(out, [*OUTPUT_FILES, PROBLEM_FILE], same_run, args.overwrite)
+    created = claim_output_dir(out, [*OUTPUT_FILES, PROBLEM_FILE, COLUMNS_FILE], same_run, args.overwrite)
     try:
         return _run_and_write(args, argv, scenario, overrides, out)
     except BaseException:
@@ -333,6 +376,14 @@ def _run_and_write(args: argparse.Namespace, argv: list[str] | None, scenario, o
             frame.to_csv(f, index=False, lineterminator="\n")
         files.append(PROBLEM_FILE)
         print(problems_line(frame))
+    from .columns import dictionary_csv
+
+    written = {"series.csv": list(series_df.columns), "summary.csv": list(summary_df.columns)}
+    if problems:
+        written[PROBLEM_FILE] = list(frame.columns)
+    with mf.atomic_open(out / COLUMNS_FILE, "w", encoding="utf-8", newline="") as f:
+        f.write(dictionary_csv(written))
+    files.append(COLUMNS_FILE)
     manifest = mf.build_manifest(
         scenario=scenario,
         root_seed=args.seed if args.exact_seed is None else None,

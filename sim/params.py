@@ -741,7 +741,7 @@ _PARAMS: list[Param] = [
         "float",
         "coupling",
         "weight 0–1",
-        "evaluation feedback finds new problems and renews drive",
+        "evaluation feedback presses department heads and finds new problems (Model 1: renews drive)",
         "paper §4(二) 监督、评价…持续发现绩效差距…反馈到各阶段; Fig. 4",
         "管理执行→驱动投入",
         reason=(
@@ -774,7 +774,7 @@ _PARAMS: list[Param] = [
         "float",
         "coupling",
         "weight 0–1",
-        "outside interaction brings new activation points and resources",
+        "outside comparison names problems at home and brings resources (Model 1: activation points)",
         "paper §4(二) 与系统环境的互动持续探寻新的绩效改进激活点; Fig. 4",
         "适应互动→驱动投入",
         reason=(

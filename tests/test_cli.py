@@ -83,7 +83,7 @@ def scenario_file(tmp_path) -> Path:
 
 def test_run_writes_its_files_and_nothing_else(run_dir):
     """The four files every run writes, and (Model 2, the default engine) the problems of every replicate."""
-    assert sorted(os.listdir(run_dir)) == sorted([*cli.OUTPUT_FILES, cli.PROBLEM_FILE])
+    assert sorted(os.listdir(run_dir)) == sorted([*cli.OUTPUT_FILES, cli.PROBLEM_FILE, cli.COLUMNS_FILE])
     assert (run_dir / "trajectory.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     problems = pd.read_csv(run_dir / cli.PROBLEM_FILE)
     assert list(problems.columns[:2]) == ["replicate", "seed"] and set(problems["replicate"]) == {0, 1}
@@ -97,7 +97,9 @@ def test_a_model1_run_writes_the_four_files_beside_the_default_engines(capsys, t
     assert code == 0, err
     (folder,) = os.listdir(tmp_path / "results")
     assert folder == "l_county--n_citizens=200,n_cadres=64,steps=24_model1"
-    assert sorted(os.listdir(tmp_path / "results" / folder)) == sorted(cli.OUTPUT_FILES)
+    assert sorted(os.listdir(tmp_path / "results" / folder)) == sorted([*cli.OUTPUT_FILES, cli.COLUMNS_FILE])
+    columns = pd.read_csv(tmp_path / "results" / folder / cli.COLUMNS_FILE)
+    assert set(columns["file"]) == {"series.csv", "summary.csv"}  # no problems.csv on Model 1
 
 
 def test_series_csv_columns_and_rows(run_dir):
@@ -165,7 +167,7 @@ def test_manifest_records_provenance(run_dir):
     assert m["scenario"]["content_hash"] == expected
     assert m["started"] <= m["finished"]
     assert m["git_commit"] is None or re.fullmatch(r"[0-9a-f]{40}", m["git_commit"])
-    assert set(m["files"]) == {"series.csv", "summary.csv", "trajectory.png", "problems.csv"}
+    assert set(m["files"]) == {"series.csv", "summary.csv", "trajectory.png", "problems.csv", "columns.csv"}
     assert m["model_version"] == 2
 
 
@@ -205,7 +207,40 @@ def test_default_out_is_results_scenario_name(capsys, tmp_path, scenario_file, m
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(capsys, "run", scenario_file.name)
     assert code == 0, err
-    assert sorted(os.listdir(tmp_path / "results" / "tmp")) == sorted([*cli.OUTPUT_FILES, cli.PROBLEM_FILE])
+    assert sorted(os.listdir(tmp_path / "results" / "tmp")) == sorted(
+        [*cli.OUTPUT_FILES, cli.PROBLEM_FILE, cli.COLUMNS_FILE]
+    )
+
+
+# --- outcomes explained where they are read (issue 12) ----------------------------------------
+
+
+def test_columns_csv_explains_every_column_written(run_dir):
+    """The data dictionary beside the results has one row per column of each CSV, in the file's
+    order, each with a meaning, a unit and how it is computed."""
+    columns = pd.read_csv(run_dir / cli.COLUMNS_FILE, keep_default_na=False)
+    assert list(columns.columns) == ["file", "column", "meaning", "unit", "how"]
+    for name in ("series.csv", "summary.csv", "problems.csv"):
+        header = list(pd.read_csv(run_dir / name, nrows=0).columns)
+        assert list(columns.loc[columns["file"] == name, "column"]) == header, name
+    assert (columns[["meaning", "unit", "how"]] != "").all().all()
+
+
+def test_explain_prints_a_column_and_a_parameter_and_refuses_a_typo(capsys):
+    code, out, _ = run_cli(capsys, "explain", "trajectory_score", "k_ME_DI")
+    assert code == 0
+    assert "summary.csv: one number for how far" in out and "0.6 x mean gap_closure" in out
+    assert "parameter (coupling)" in out and "default 0.7" in out
+    code, out, err = run_cli(capsys, "explain", "gap_closure", "trajectry_score")
+    assert code == 2 and out == ""  # every name is checked before anything is printed
+    assert_one_error_line(err, "trajectry_score", "Did you mean 'trajectory_score'")
+
+
+def test_the_printed_table_says_what_its_columns_are(capsys, tmp_path):
+    code, out, _ = run_cli(capsys, "run", "l_county", "-r", "2", *SMALL, "--out", tmp_path / "o")
+    assert code == 0
+    assert "gap_closed: share of the starting gap" in out and "score: 0.1 a phase reached" in out
+    assert "county-sim explain NAME" in out
 
 
 # --- results are never lost or silently replaced (issue 12) -----------------------------------

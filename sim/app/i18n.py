@@ -137,7 +137,7 @@ def param_label(name: str, lang: str = "en") -> str:
         _, src, dst = name.split("_")
         if lang == "zh":
             return f"{src}→{dst} {p.zh}"
-        return f"{src}→{dst}: {p.meaning}"
+        return f"{src}→{dst}: {p.meaning.split(' (Model 1')[0]}"  # the app runs Model 2
     if lang == "zh":
         return p.zh
     return _LEVER_EN.get(name, name.replace("_", " ").capitalize())

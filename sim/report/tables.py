@@ -141,7 +141,13 @@ def run_table(summary: pd.DataFrame) -> str:
     n = len(summary)
     k = int(summary["sustained"].sum())
     share = f"Sustained the trajectory (start–build–activate–deliver, no relapse): {k} of {n} replicates ({k / n:.0%})"
-    note = "Months are the month each phase began ('-': never reached); final values at the last month."
+    note = (
+        "Months are the month each phase began ('-': never reached); final values at the last month.\n"
+        "real, assessed: performance 0-1 (assessed counts closures made only on paper); satisf.: citizens'"
+        " satisfaction 0-1;\ngap_closed: share of the starting gap to the benchmark county closed; score:"
+        " 0.1 a phase reached + 0.6 x gap closed (last 12 months) - 0.2 if it relapsed.\n"
+        "Every column: columns.csv in the results folder, or `county-sim explain NAME`."
+    )
     return f"{table}\n{note}\n{share}"
 
 
