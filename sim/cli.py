@@ -144,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     val.set_defaults(func=cmd_validate)
 
+    scn = sub.add_parser("scenarios", help="list the scenario files and the what-if policy files")
+    scn.set_defaults(func=cmd_scenarios)
+
     exp = sub.add_parser(
         "explain", help="what a column of the results (or a parameter) means, its unit and how it is computed"
     )
@@ -270,6 +273,27 @@ def check_output_dir(out: Path) -> None:
         raise ScenarioError(f"--out {out}: {probe} is not a folder")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise ScenarioError(f"--out {out}: no permission to write in {probe}")
+
+
+def cmd_scenarios(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """`county-sim scenarios`: every scenario file and policy file, with what it is and its passage."""
+    from .report.tables import text_table
+    from .scenario import SCENARIO_DIR
+    from .whatif.variants import WHAT_IF_DIR, load_policy
+
+    rows = []
+    for path in sorted(SCENARIO_DIR.glob("*.toml")):
+        sc = load_scenario(path)
+        rows.append([path.stem, sc.description, sc.paper])
+    print(f"Scenarios ({SCENARIO_DIR}): county-sim run NAME")
+    print(text_table(("name", "what it is", "paper"), rows))
+    rows = []
+    for path in sorted(WHAT_IF_DIR.glob("*.toml")):
+        policy = load_policy(path)
+        rows.append([f"what_if/{path.stem}", policy.description])
+    print(f"\nPolicy files ({WHAT_IF_DIR}): county-sim run NAME --policy FILE, or county-sim compare")
+    print(text_table(("file", "what it does"), rows))
+    return EXIT_OK
 
 
 def cmd_explain(args: argparse.Namespace, argv: list[str] | None) -> int:

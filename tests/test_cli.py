@@ -243,6 +243,19 @@ def test_the_printed_table_says_what_its_columns_are(capsys, tmp_path):
     assert "county-sim explain NAME" in out
 
 
+def test_scenarios_lists_every_scenario_and_policy_file(capsys):
+    from sim.scenario import SCENARIO_DIR
+
+    code, out, _ = run_cli(capsys, "scenarios")
+    assert code == 0
+    lines = out.splitlines()
+    for path in SCENARIO_DIR.glob("*.toml"):
+        desc = sim.load_scenario(path).description
+        assert any(line.startswith(path.stem + " ") and desc in line for line in lines), path.stem
+    for path in (SCENARIO_DIR / "what_if").glob("*.toml"):
+        assert any(line.startswith(f"what_if/{path.stem} ") for line in lines), path.stem
+
+
 # --- results are never lost or silently replaced (issue 12) -----------------------------------
 
 

@@ -492,7 +492,11 @@ def test_analyze_and_report_commands(tmp_path, capsys):
     )
     out = tmp_path / "o"
     assert cli.main(["sweep", str(path), "--workers", "1", "--out", str(out)]) == 0
+    capsys.readouterr()
     assert cli.main(["analyze", str(out), "--resamples", "50"]) == 0
+    printed = capsys.readouterr().out
+    # the headline: each output's most influential parameters by mu*, and the discovery rules
+    assert "trajectory_score: mu* " in printed and "runs sustaining the trajectory:" in printed
     assert cli.main(["report", str(out)]) == 0
     capsys.readouterr()
     a = out / "analysis"

@@ -162,8 +162,47 @@ def cmd_analyze(args: argparse.Namespace, argv: list[str] | None) -> int:
 
     folder = results_dir(args.target)
     files = analyze_dir(folder, resamples=args.resamples)
+    summary = analysis_summary(folder / "analysis" / "analysis.json")
+    if summary:
+        print(summary)
     print(f"wrote {len(files)} files to {folder / 'analysis'}{os.sep}")
     return EXIT_OK
+
+
+def analysis_summary(path: Path, top: int = 3) -> str:
+    """The headline of an analysis: per output its noise share and the parameters that matter most
+    (Sobol' ST or Morris mu*, with 95% intervals), the discovery rules, and how to read the numbers."""
+    import json
+
+    try:
+        a = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    lines = [f"{a.get('experiment')}: {a.get('method')}, {a.get('points')} points x {a.get('replicates')} replicates"]
+    negative = False
+    for output, e in a.get("outputs", {}).items():
+        if "sobol" in e:
+            rows = sorted(e["sobol"], key=lambda r: -r["ST"])
+            negative |= any(r["ST"] < 0 or r["S1"] < 0 for r in e["sobol"])
+            best = ", ".join(f"{r['parameter']} {r['ST']:.2f} ± {r['ST_conf']:.2f}" for r in rows[:top])
+            lines.append(f"  {output}: noise {e.get('noise_share_of_means', float('nan')):.2f} of the means; ST {best}")
+        elif "morris" in e:
+            rows = e["morris"][:top]
+            best = ", ".join(f"{r['parameter']} {r['mu_star']:.3g} ± {r['mu_star_conf']:.2g}" for r in rows)
+            lines.append(f"  {output}: mu* {best}")
+        elif e.get("note"):
+            lines.append(f"  {output}: {e['note']}")
+    if a.get("sustained_share") is not None:
+        rules = "; ".join(
+            f"{b['rule']} (coverage {b['coverage']:.2f}, density {b['density']:.2f})" for b in a.get("discovery") or []
+        )
+        lines.append(f"  runs sustaining the trajectory: {a['sustained_share']:.0%}; rules: {rules or 'none found'}")
+    if negative:
+        lines.append(
+            "  Indices below zero are estimates of zero within their sampling and noise error"
+            " (corrected for replicate noise; see noise.csv)."
+        )
+    return "\n".join(lines)
 
 
 def cmd_report(args: argparse.Namespace, argv: list[str] | None) -> int:
