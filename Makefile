@@ -7,18 +7,25 @@ BIN := $(VENV)/bin
 
 .PHONY: install demo test test-fast lint format pin bench clean
 
-# The venv is (re)built when pyproject.toml changes; the stamp file marks a finished install.
-$(VENV)/.installed: pyproject.toml
+# The venv is (re)built when pyproject.toml changes; stamp files mark finished installs.
+# The core is what `county-sim run` needs (make demo); everything adds the test suite, the
+# classroom app and Dask (make test, make install).
+$(VENV)/.core: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@$(BIN)/python -c 'import sys, mesa; print(f"installed the core into $(VENV): python {sys.version.split()[0]}, mesa {mesa.__version__}")'
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.core
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@$(BIN)/python -c 'import sys, mesa; print(f"installed into $(VENV): python {sys.version.split()[0]}, mesa {mesa.__version__}")'
+	@echo "installed the test suite, the app and Dask into $(VENV)"
 	touch $@
 
 install: $(VENV)/.installed
 
-# Run the L County scenario with 20 replicates; results go to results/l_county/.
-demo: $(VENV)/.installed
+# Run the L County scenario with 20 replicates on the core install; results go to results/l_county/.
+demo: $(VENV)/.core
 	$(BIN)/county-sim run l_county --replicates 20
 
 # The whole suite (including the slow statistical pattern tests).
@@ -42,7 +49,7 @@ pin: $(VENV)/.installed
 	$(BIN)/python -m tests.update_pin
 
 # Speed benchmarks (issue #4): prints timings, never asserts them; see benchmarks/README.md.
-bench: $(VENV)/.installed
+bench: $(VENV)/.core
 	$(BIN)/python -m benchmarks.run
 
 clean:
