@@ -291,6 +291,8 @@ def test_compare_writes_the_report_and_prints_the_table(capsys, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
     assert "no fault tolerance vs l_county (4 paired replicates)" in stdout
     assert "final real performance" in stdout and "CI width paired / unpaired" in stdout
+    # the console says which numbers are medians and which are means (issue 12)
+    assert "Phase columns: median month" in stdout and "Base and variant: means over replicates" in stdout
     md = (out / "report.md").read_text(encoding="utf-8")
     for heading in ("# Policy what-if:", "## Variants", "## Interventions and when", "## Differences from the base"):
         assert heading in md

@@ -85,7 +85,8 @@ TEXT: dict[str, dict[str, str]] = {
         "mo": "mo",
         "na": "n/a",
         "vs": "{alt} vs {base} ({n} paired replicates)",
-        "better_note": "Better / worse in: shares of replicates (seeds) in which the variant does better or"
+        "better_note": "Base and variant: means over replicates (phase months over those that reached it)."
+        " Better / worse in: shares of replicates (seeds) in which the variant does better or"
         " worse than the base, the rest being ties. Better means higher performance, satisfaction, gap closure"
         " and share sustaining, earlier phases, and a smaller assessed-minus-real gap. Phase months are"
         " compared over the replicates in which both runs reached the phase (n when not all did).",
@@ -174,7 +175,8 @@ TEXT: dict[str, dict[str, str]] = {
         "mo": "个月",
         "na": "无",
         "vs": "{alt} 对比 {base} ({n} 对配对重复)",
-        "better_note": "更优 / 更差比例: 方案优于或劣于基准的重复 (随机种子) 所占比例, 其余为持平。更优指绩效、"
+        "better_note": "基准与方案: 各重复的均值 (阶段月份只计达到该阶段的重复)。"
+        "更优 / 更差比例: 方案优于或劣于基准的重复 (随机种子) 所占比例, 其余为持平。更优指绩效、"
         "满意度、差距缩小比例和持续比例更高, 阶段更早, 考核与实际之差更小。阶段月份只在两者都达到该阶段的"
         "重复上比较 (并非全部达到时注明 n)。",
         "runs_text": "{V} 个方案 x {R} 次重复 = {N} 次运行, 每次 {T} 个月。所有方案使用相同的 {R} 个重复种子"
@@ -340,7 +342,7 @@ GLANCE_ALIGN = ["<", ">", ">", ">", ">", ">", ">", ">", ">"]
 def print_tables(result: Comparison, lang: str = "en") -> str:
     """The text the command prints: the variants at a glance, then one table per variant."""
     t = TEXT[lang]
-    parts = [text_table(glance_headers(lang), glance_rows(result, lang), GLANCE_ALIGN)]
+    parts = [text_table(glance_headers(lang), glance_rows(result, lang), GLANCE_ALIGN), t["glance_note"]]
     for v in result.variants[1:]:
         parts.append("")
         parts.append(t["vs"].format(alt=v.label, base=result.base.label, n=result.replicates))
