@@ -170,7 +170,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def prepare_run(args: argparse.Namespace) -> tuple[Scenario, dict[str, Any], Path]:
-    """Validate everything a run needs (scenario, overrides, steps, output folder) before any work."""
+    """Validate everything a run needs (scenario, overrides, steps) and choose its output folder."""
     overrides = parse_set("command line", args.sets)
     if args.steps is None:
         scenario = load_scenario(args.scenario)
@@ -190,8 +190,7 @@ def prepare_run(args: argparse.Namespace) -> tuple[Scenario, dict[str, Any], Pat
     if args.exact_seed is not None and args.replicates != 1:
         raise ScenarioError("--exact-seed runs one replicate: leave out --replicates (or give 1)")
     out = args.out if args.out is not None else default_run_dir(scenario, overrides, args.policies, args.steps)
-    check_output_dir(out)
-    return scenario, overrides, out
+    return scenario, overrides, out  # the folder is claimed next (claim_output_dir), before any run
 
 
 def claim_output_dir(
@@ -243,11 +242,10 @@ def default_run_dir(scenario: Scenario, overrides: dict[str, Any], policies: lis
     """results/<scenario>[+<policy>...][--<key>=<value>,...][_model1]: the name says what differs from
     the scenario file, so that runs with other settings do not land in the same folder."""
 
-    def fmt(v: Any) -> str:
-        return ("true" if v else "false") if isinstance(v, bool) else f"{v:g}" if isinstance(v, float) else str(v)
+    from .report.tables import format_value
 
     name = scenario.name + "".join(f"+{Path(p).stem}" for p in policies)
-    parts = [f"{k}={fmt(v)}" for k, v in overrides.items() if k != "model_version"]
+    parts = [f"{k}={format_value(v)}" for k, v in overrides.items() if k != "model_version"]
     if steps is not None:
         parts.append(f"steps={steps}")
     if parts:
@@ -298,11 +296,11 @@ def cmd_scenarios(args: argparse.Namespace, argv: list[str] | None) -> int:
 
 def cmd_explain(args: argparse.Namespace, argv: list[str] | None) -> int:
     """`county-sim explain NAME ...`: the data dictionary's entry of a column, or a parameter's."""
-    from .columns import _ENTRIES, lookup
+    from .columns import NAMES, lookup
     from .params import PARAMS
     from .scenario import suggest
 
-    known = sorted({c.name for c in _ENTRIES} | set(PARAMS))
+    known = sorted(set(NAMES) | set(PARAMS))
     for name in args.names:  # validate every name first: one error, nothing printed
         if not lookup(name) and name not in PARAMS:
             raise ScenarioError(

@@ -349,6 +349,8 @@ _ENTRIES: list[Column] = [
 #: (file, name) -> Column
 COLUMNS: dict[tuple[str, str], Column] = {(c.file, c.name): c for c in _ENTRIES}
 FILES: tuple[str, ...] = (_S, _Y, _P)
+#: every column name the dictionary explains (some, such as `seed`, in several files)
+NAMES: tuple[str, ...] = tuple(dict.fromkeys(c.name for c in _ENTRIES))
 
 
 def lookup(name: str) -> list[Column]:

@@ -22,20 +22,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .params import PARAMS
+from .params import SIZE_PARAMS
 from .record import SUMMARY_COLUMNS, SUMMARY_EXTRA
-from .runner import run_batch
-from .scenario import Scenario, ScenarioError, load_scenario
+from .runner import DEFAULT_CHUNK, _scenario, run_batch
+from .scenario import Scenario, ScenarioError
 
-#: Runs stepped together at most (the sweep's chunk: `sim.explore.runner.DEFAULT_CHUNK`).
-CHUNK = 128
 #: The outputs `evaluate` returns, in order: `seed`, then every summary column.
 OUTPUTS: tuple[str, ...] = (*SUMMARY_COLUMNS, *SUMMARY_EXTRA)
-_SHAPE_KEYS = tuple(name for name, p in PARAMS.items() if p.group == "size")
-
-
-def _base(scenario: Scenario | str | Path) -> Scenario:
-    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
 
 
 def plain(summary: Mapping[str, Any]) -> dict[str, float | int]:
@@ -76,7 +69,7 @@ def evaluate(
     """One run of `scenario` with `params` (overrides, validated like a scenario's) and `seed`: its
     summary as plain numbers (NaN for a phase never reached). Number for number what `sim.run`
     gives for the same scenario and seed, without building agents."""
-    sc = _scenario_for(_base(scenario), params, steps, "evaluate(params)")
+    sc = _scenario_for(_scenario(scenario), params, steps, "evaluate(params)")
     return plain(run_batch([sc], [int(seed)])[0].summary)
 
 
@@ -85,13 +78,13 @@ def evaluate_many(
     seeds: Sequence[int] | int = 0,
     scenario: Scenario | str | Path = "l_county",
     steps: int | None = None,
-    chunk: int = CHUNK,
+    chunk: int = DEFAULT_CHUNK,
 ) -> list[dict[str, float | int]]:
     """Many runs at once: row i's parameters (overrides of `scenario`) with `seeds[i]`, or with the
     one int `seeds` for every row (common random numbers). Runs are grouped by agent counts and
     horizon and stepped together in chunks of `chunk`; each gives exactly what `evaluate` gives
     alone. Returns the summaries in the rows' order."""
-    base = _base(scenario)
+    base = _scenario(scenario)
     n = len(rows)
     if isinstance(seeds, int):
         seed_list = [seeds] * n
@@ -104,7 +97,7 @@ def evaluate_many(
     scenarios = [_scenario_for(base, row, steps, f"evaluate_many(rows[{i}])") for i, row in enumerate(rows)]
     groups: dict[tuple, list[int]] = defaultdict(list)
     for i, sc in enumerate(scenarios):
-        groups[(sc.steps, *(sc.params[k] for k in _SHAPE_KEYS))].append(i)
+        groups[(sc.steps, *(sc.params[k] for k in SIZE_PARAMS))].append(i)
     out: list[dict[str, float | int]] = [{} for _ in range(n)]
     for members in groups.values():
         for start in range(0, len(members), chunk):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -10,9 +11,17 @@ from .model import CountyModel, make_engine, replicate_seed
 from .record import RunResult
 from .scenario import Scenario, load_scenario
 
+#: Runs stepped together in one batch: a sweep's chunk (`county-sim sweep --chunk-size`) and
+#: `sim.evaluate_many`'s. At ~12-20 ms a run a chunk of 128 is two to three seconds of work, against
+#: ~0.7 ms of scheduling per chunk on a process pool and ~6 ms on a Dask LocalCluster (measured with
+#: no-op chunks: 0.1% and 0.6%); Model 1's batched engine is at its best from 64 runs a batch (16 cost
+#: 19 ms a run, 64 cost 12), Model 2's gains another 5% at 128 (benchmarks/README.md).
+DEFAULT_CHUNK = 128
 
-def _scenario(scenario: Scenario | str) -> Scenario:
-    return load_scenario(scenario) if isinstance(scenario, str) else scenario
+
+def _scenario(scenario: Scenario | str | Path) -> Scenario:
+    """A scenario as given, or loaded from a name in scenarios/ or a path."""
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
 
 
 def run(scenario: Scenario | str, seed: int | None = None, steps: int | None = None) -> RunResult:

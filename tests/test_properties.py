@@ -77,6 +77,24 @@ def events(draw) -> tuple[Event, ...]:
     return tuple(sorted(out, key=lambda e: e.month))
 
 
+def check_state(s, bounded) -> None:
+    """Every float state array is finite, and the `bounded` ones stay in [0, 1]."""
+    for name, x in vars(s).items():
+        if isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating):
+            assert np.all(np.isfinite(x)), f"state array {name} is not finite"
+    for name in bounded:
+        x = getattr(s, name)
+        assert x.min() >= 0.0 and x.max() <= 1.0, f"{name} in [{x.min()}, {x.max()}]"
+
+
+def stepped(sc, seed: int) -> CountyModel:
+    """The scenario's model (no Mesa agents) stepped to its horizon."""
+    model = CountyModel(sc, seed=seed, build_agents=False)
+    for _ in range(sc.steps):
+        model.step()
+    return model
+
+
 def check_run(model: CountyModel) -> None:
     data = model.engine.recorder.data[: model.engine.recorder.n, 0]
     assert data.shape == (STEPS + 1, len(MEASURES))
@@ -87,13 +105,7 @@ def check_run(model: CountyModel) -> None:
     high = [MEASURES[i] for i in np.flatnonzero(data.max(axis=0) > 1.0)]
     assert not low and not high, f"below 0: {low}; above 1: {high}"
     s = model.engine.s
-    for name in BOUNDED:
-        x = getattr(s, name)
-        assert np.all(np.isfinite(x)), name
-        assert x.min() >= 0.0 and x.max() <= 1.0, f"{name} in [{x.min()}, {x.max()}]"
-    for name, x in vars(s).items():
-        if isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating):
-            assert np.all(np.isfinite(x)), f"state array {name} is not finite"
+    check_state(s, BOUNDED)
     # budget shares stay a distribution; effort and the leaders' vision stay levels
     np.testing.assert_allclose(s.dept_budget_share.sum(axis=1), 1.0, rtol=1e-9)
     assert s.dept_budget_share.min() >= 0.0
@@ -117,34 +129,21 @@ def check_run2(model: CountyModel) -> None:
     ]
     assert data[:, len(MEASURES) :].min() >= 0.0, EXTRA
     s = model.engine.s
-    for name in BOUNDED2:
-        x = getattr(s, name)
-        assert x.min() >= 0.0 and x.max() <= 1.0, f"{name} in [{x.min()}, {x.max()}]"
-    for name, x in vars(s).items():
-        if isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating):
-            assert np.all(np.isfinite(x)), f"state array {name} is not finite"
+    check_state(s, BOUNDED2)
     assert (s.latent >= 0).all()
 
 
 @settings(max_examples=600, **PROPERTY_SETTINGS)
 @given(params=PARAM_DRAWS, evs=events(), seed=st.integers(0, 2**32 - 1))
 def test_state_bounded_and_finite_across_parameter_ranges(params, evs, seed):
-    sc = dataclasses.replace(default_scenario(**SIZES, **params, steps=STEPS), events=evs)
-    model = CountyModel(sc, seed=seed, build_agents=False)
-    for _ in range(STEPS):
-        model.step()
-    check_run(model)
+    check_run(stepped(dataclasses.replace(default_scenario(**SIZES, **params, steps=STEPS), events=evs), seed))
 
 
 @settings(max_examples=150, **PROPERTY_SETTINGS)
 @given(params=draws(2), evs=events(), seed=st.integers(0, 2**32 - 1))
 def test_model2_state_bounded_and_finite_across_parameter_ranges(params, evs, seed):
     """The same for Model 2 (see check_run2)."""
-    sc = dataclasses.replace(default_scenario(**SIZES2, **params, steps=STEPS), events=evs)
-    model = CountyModel(sc, seed=seed, build_agents=False)
-    for _ in range(STEPS):
-        model.step()
-    check_run2(model)
+    check_run2(stepped(dataclasses.replace(default_scenario(**SIZES2, **params, steps=STEPS), events=evs), seed))
 
 
 def test_every_non_size_parameter_is_drawn():

@@ -109,7 +109,7 @@ def _refuse_another_experiments_store(out: Path, name: str, fresh: bool) -> None
 
 def cmd_sweep(args: argparse.Namespace, argv: list[str] | None) -> int:
     """`county-sim sweep`: validate everything, then run what the store lacks."""
-    from ..cli import check_output_dir, claim_output_dir
+    from ..cli import claim_output_dir
     from .backends import ChunkFailed
     from .experiment import load_experiment
     from .runner import DEFAULT_CHUNK, sweep
@@ -123,7 +123,6 @@ def cmd_sweep(args: argparse.Namespace, argv: list[str] | None) -> int:
         except ImportError:
             raise ScenarioError("--backend dask needs dask.distributed: pip install 'county-sim[dask]'") from None
     out = args.out if args.out is not None else Path("results") / exp.name
-    check_output_dir(out)
     _refuse_another_experiments_store(out, exp.name, args.fresh)
     claim_output_dir(out, (), lambda m: True)  # create it now: an unwritable folder fails before any run
     workers = args.workers or os.cpu_count() or 1

@@ -24,17 +24,13 @@ import pandas as pd
 
 from .. import manifest as mf
 from ..record import MEASURES
+from ..runner import DEFAULT_CHUNK  # the sweep's runs per chunk
 from ..scenario import ScenarioError
 from .design import Design, all_seeds, build_design, run_ids
 from .experiment import Experiment
 from .models import ChunkTask, output_row, unpack_series
 from .store import STORE_NAME, Store, remove_store, sweep_lock
 
-#: Runs per chunk. At ~12-20 ms a run a chunk of 128 is two to three seconds of work, against ~0.7 ms
-#: of scheduling per chunk on a process pool and ~6 ms on a Dask LocalCluster (measured with no-op
-#: chunks: 0.1% and 0.6%); Model 1's batched engine is at its best from 64 runs a batch (16 cost 19 ms
-#: a run, 64 cost 12), Model 2's gains another 5% at 128 (benchmarks/README.md).
-DEFAULT_CHUNK = 128
 EXPORTS: tuple[str, ...] = ("runs.csv", "series.csv", "manifest.json")
 #: Runs of series.csv formatted and written together (about 100 kB of text a 120-month run).
 SERIES_BATCH = 16

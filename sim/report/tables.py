@@ -166,7 +166,7 @@ PARAM_HEADERS: tuple[str, ...] = (
 )
 
 
-def _fmt_value(v: Any) -> str:
+def format_value(v: Any) -> str:
     """A parameter value as it would be written in a scenario file."""
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -176,12 +176,12 @@ def _fmt_value(v: Any) -> str:
 def param_row(p: Param) -> list[str]:
     """One registry row: name, group, default, range, unit, meaning, source, Chinese term, the engines
     that read it (model_version 1, 2), the reason for its value and the pattern that constrains it."""
-    rng = "true/false" if p.kind == "bool" else f"[{_fmt_value(p.low)}, {_fmt_value(p.high)}]"
+    rng = "true/false" if p.kind == "bool" else f"[{format_value(p.low)}, {format_value(p.high)}]"
     engines = ",".join(str(m) for m in p.models)
     return [
         p.name,
         p.group,
-        _fmt_value(p.default),
+        format_value(p.default),
         rng,
         p.unit,
         p.meaning,

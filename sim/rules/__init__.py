@@ -1,8 +1,16 @@
-"""One module per subsystem (docs/MODEL.md §4), plus citizens, events and turnover.
+"""Model 1's rules (`model_version = 1`; docs/ODD_model1.md), kept unchanged so that results made
+before the cut-over to Model 2 (issue 10) can be reproduced exactly. One module per subsystem, plus
+citizens, events and turnover.
 
 Each rule is a function `rule(s, p, r)` over the whole batch: `s` the `State`, `p` the `Pars`,
 `r` the per-run random generators. Rules read the subsystem levels computed at the end of the
-previous step (`s.levels`), so that every rule in a step sees the same picture of the county.
+previous step (`s.levels`). MODEL_SPEC v2 §0 forbids exactly this (levels are read-outs that no rule
+reads, and couplings are channels between agent processes); it is why Model 2 (`sim/model2/`, the
+default engine) replaced these rules. No Model 2 rule reads a level:
+`tests/test_model2.py::test_levels_are_read_outs_that_no_rule_reads` fills them with NaN and finds
+every other output unchanged; the only rules Model 2 borrows from here are `turnover.EVENT_RULES`'
+generic lever, channel and resource-shock kinds, none of which reads a level. Do not build on these
+rules; change Model 2.
 """
 
 import numpy as np
