@@ -98,7 +98,11 @@ START_ONLY: tuple[str, ...] = (
 
 #: Levers that only seed a state at month 0; an intervention that changes them moves that state by the
 #: same amount (clipped to [0, 1]), so that "resolve up by 0.2 at month 30" means what it says.
-STATE_LEVERS: dict[str, str] = {"reform_resolve": "leader_resolve", "inertia": "inertia_threshold"}
+STATE_LEVERS: dict[str, str] = {
+    "reform_resolve": "leader_resolve",
+    "inertia": "inertia_threshold",
+    "leader_vision": "leader_vision",  # sitting leaders' vision (Model 2); successors are drawn around the new value
+}
 
 #: What a lever intervention may change: every float parameter that is a lever, condition, coupling
 #: or rate and that the rules read during a run (or that seeds a state, see STATE_LEVERS).

@@ -1759,6 +1759,111 @@ _PARAMS_V2: list[Param] = [
         "3 (action base)",
     ),
     _v2(
+        "leader_vision",
+        0.5,
+        0.1,
+        0.9,
+        "condition",
+        _LEVEL,
+        "mean vision of the county's leaders (大局意识: an overall plan for the county), each leader drawn around it",
+        "paper §3(四) FT19 '大局意识非常非常强,具备驾驭全局的能力'",
+        "领导愿景",
+        (
+            "the middle of the scale, as for collaborative skill: a team neither short-sighted nor exceptional; "
+            "a successor is drawn around it too"
+        ),
+    ),
+    _v2(
+        "budget_performance",
+        0.2,
+        0.0,
+        0.5,
+        "rate",
+        "share per year",
+        "weight of assessed results in the yearly budget among departments, at full PM maturity (the rest: last year's shares and key actions)",
+        "paper §3(二) '加强预算绩效管理…保障有限资金被有序、及时落实在重点项目上'; §3(六) 嵌入…预算管理",
+        "预算绩效权重",
+        (
+            "hand-set: performance budgeting moves a fifth of a mature county's allocation of project funds "
+            "a year; the rest follows last year's shares (incremental budgeting, Wildavsky 1964); not calibrated (issue 11)"
+        ),
+    ),
+    _v2(
+        "budget_key_actions",
+        0.2,
+        0.0,
+        0.5,
+        "rate",
+        "share per year",
+        "weight of each department's open key actions (重点工作, 挂号督办) in the yearly budget among departments",
+        "paper §3(二) '将上级决策转换为重点工作'; '落实在重点项目上'",
+        "重点工作预算权重",
+        (
+            "hand-set: key actions steer a fifth of the project funds a year, as much as results do; "
+            "not calibrated (issue 11)"
+        ),
+    ),
+    _v2(
+        "vision_weight",
+        0.5,
+        0.0,
+        1.0,
+        "rate",
+        "multiplier",
+        "how much the top leader's vision (its overall plan) speeds the building of the action base, relative to a leader of middling vision",
+        "paper §3(四) FT19 '从战略层面对全县发展进行总体布局…开展了很多打基础、利长远的工作'",
+        "愿景作用",
+        (
+            "hand-set: a top leader of vision 0.8 builds 30% faster than one of 0.5, one of 0.2 30% "
+            "slower; at 0 vision plays no part; not calibrated (issue 11)"
+        ),
+    ),
+    _v2(
+        "stall_progress",
+        0.001,
+        0.0,
+        0.004,
+        "rate",
+        "performance per month",
+        "monthly gain in real performance (a year's average) below which the top leader sees progress as stalled",
+        "paper §4(二) '动态纠偏…持续识别和分析绩效差距'; §3(五) 一线工作法",
+        "停滞判断线",
+        (
+            "a quarter of L County's monthly gain while it builds (about 0.004); at 0 only a fall "
+            "counts as a stall; not calibrated (issue 11)"
+        ),
+    ),
+    _v2(
+        "rediagnosis_gain",
+        1.0,
+        0.0,
+        3.0,
+        "rate",
+        "multiplier",
+        "extra front-line diagnosis when progress stalls, at full openness (an open leadership goes out again)",
+        "paper §3(五) 一线工作法; §4(二) '持续识别和分析绩效差距'; March 1991",
+        "再诊断强度",
+        (
+            "hand-set: a stalled, fully open leadership doubles its front-line diagnosis; "
+            "at 0 there is no re-diagnosis; not calibrated (issue 11)"
+        ),
+    ),
+    _v2(
+        "arrival_economy",
+        0.3,
+        0.0,
+        1.0,
+        "rate",
+        "elasticity",
+        "how new problems grow with economic activity: arrivals times 1 + this x (relative change of the economy's real performance)",
+        "MODEL.md §4 (problems arise with economic activity); paper §3(二) 开发区和产业园区 '汇聚大量人流、物流'",
+        "经济活动致问题弹性",
+        (
+            "hand-set: an economy 40% better brings 12% more new problems (more firms, projects and "
+            "people); at 0 arrivals are fixed; not calibrated (issue 11)"
+        ),
+    ),
+    _v2(
         "visit_rate",
         0.15,
         0.0,

@@ -36,11 +36,11 @@ from sim.record import SUMMARY_COLUMNS, SUMMARY_EXTRA
 # departments, two per domain, under the same 7 leaders; 8 cadres per department; 50 citizens per
 # township in 4 townships) and a pool of 100 problem slots keeps the reference at ~0.3 s a run
 # instead of ~1.3 s, with the full 120-month horizon after the 24-month spin-up. The dynamics stay
-# (the vectorised engine, the 300 seeds of VECTORISED_ROOT): l_county starts and activates in every
-# run (median activation month 14) and sustains 94%; status_quo never starts; no_action_base starts
-# in 95% of runs and activates in 87%, but sustains only 27%. The pool never fills at these sizes
-# (`pool_full` is 0 in every run of the three scenarios; at most ~60 problems are open at once), so
-# the smaller pool changes only the cost.
+# (the vectorised engine, the 300 seeds of VECTORISED_ROOT, version 0.3.0): l_county starts and
+# activates in every run (median activation month 13) and sustains 96%; status_quo never starts;
+# no_action_base starts in 94% of runs and activates in 88%, but sustains only 46%. The pool never
+# fills at these sizes (`pool_full` is 0 in every run of the three scenarios; at most ~67 problems
+# are open at once), so the smaller pool changes only the cost.
 DOCK_SIZES = {"n_citizens": 200, "n_cadres": 64, "n_departments": 8, "n_townships": 4, "problem_slots": 100}
 BASELINE = "l_county"
 TRAP = "status_quo"
@@ -49,10 +49,11 @@ FAILING = "no_action_base"
 # Seeds: 300 runs per implementation and scenario. With n = m = 300 and the per-test alpha below
 # (4.3e-4), the two-sample KS test rejects at D > 2.05 * sqrt(2 / 300) = 0.168; by simulation (normal
 # samples) it detects a shift of the mean by 0.3 standard deviations between the implementations 29%
-# of the time, by 0.4 SD 72% and by 0.5 SD 95% of the time. Fisher's exact test detects a drop of a
-# share of 0.94 (l_county sustaining) to 0.85 about half the time and to 0.80 93% of the time, and
-# a change of a share of 0.27 (no_action_base sustaining) to 0.42 or to 0.12 two times in three to
-# four times in five. The two samples use seeds spawned from different roots: both implementations
+# of the time, by 0.4 SD 72% and by 0.5 SD 95% of the time. By simulation (1,500 pairs of binomial
+# samples), Fisher's exact test detects a drop of a share of 0.96 (l_county sustaining) to 0.88
+# half the time, to 0.85 86% and to 0.80 nearly always, and a change of a share of 0.46
+# (no_action_base sustaining) by 0.15 (to 0.61 or 0.31) a little over half the time and by 0.19 (to
+# 0.65 or 0.27) nine times in ten. The two samples use seeds spawned from different roots: both implementations
 # seed NumPy generators from the seed, and shared seeds would make draws coincide, so the samples
 # would not be independent as the tests assume.
 N_SEEDS = 300

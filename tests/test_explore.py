@@ -552,3 +552,14 @@ def test_pattern6_which_couplings_sustain_the_trajectory(tmp_path):
         assert table.loc["k_ME_GC", "ST"] > table.loc["k_ME_GC", "ST_conf"], (output, table.loc["k_ME_GC"])
         # k_ME_GC's effect is at least twice any coupling's but the loop's (0.76 against 0.03 at full N)
         assert table.loc["k_ME_GC", "ST"] > 2 * table["ST"].drop(["k_ME_GC", "k_ME_DI"]).max(), table["ST"]
+
+
+def test_morris_screening_screens_every_parameter_model2_reads():
+    """The screening's promise (its header): every lever, coupling, condition and rate Model 2 reads,
+    no more; a parameter added to the registry and forgotten here fails."""
+    from sim.explore.experiment import load_experiment
+    from sim.params import PARAMS
+
+    exp = load_experiment("morris_screening")
+    want = {n for n, p in PARAMS.items() if 2 in p.models and p.group in ("lever", "coupling", "condition", "rate")}
+    assert set(exp.names) == want

@@ -384,13 +384,20 @@ def test_burden_is_conserved_month_by_month():
     for _ in range(30):
         before = float(pb_burden(s))
         latent_before = float(s.latent.sum())
-        arrivals = float(s.arrival.sum())
+        # arrivals rise with economic activity, read from last month's performance (problems.arrive)
+        arrivals = float((s.arrival * economic_activity(s, p)[:, None]).sum())
         logged = len(s.problem_log)
         model.step()
         overtaken = sum(float(d["difficulty"][d["status"] == "overtaken"].sum()) for d in s.problem_log[logged:])
         solved = float(s.dept_output.sum())
         expected = before + arrivals - delta * (latent_before + arrivals) - overtaken - solved
         assert abs(float(pb_burden(s)) - expected) < 1e-9 * max(1.0, before)
+
+
+def economic_activity(s, p):
+    from sim.model2.problems import economic_activity as activity
+
+    return activity(s, p)
 
 
 def pb_burden(s) -> float:

@@ -25,6 +25,7 @@ MEAN_FIELD_ARRAYS: tuple[str, ...] = (
     "dept_silo",
     "dept_practices",
     "dept_rules",
+    "dept_budget_share",
     "cadre_motivation",
     "cadre_base_motivation",
     "cadre_competence",

@@ -20,6 +20,7 @@ OPENNESS_FROM_LEARNING = 0.5  # openness a fully committed, fully learning team 
 OPENNESS_FROM_CONVENING = 0.4  # openness leaders' convening adds at full k_CL_AI (Model 1)
 BRAIN_DRAIN_SCALE = 2.0  # the most competent cadre of an unattractive county leaves at twice brain_drain (Model 1)
 ATTRACTION_WEIGHTS = (0.4, 0.3, 0.3)  # resources, performance, pay in the county's pull on talent (Model 1)
+STALL_MEMORY = 12.0  # the top leader judges progress over about a year (the trend's memory and tenure, months)
 
 
 def openness(s, p, r) -> None:
@@ -154,3 +155,20 @@ def fade_campaigns(s, p, r) -> None:
     s.inertia_threshold += (
         p.campaign_fade[:, 0] * (1.0 - s.dept_rules.mean(axis=1)) * (p.inertia[:, 0] - s.inertia_threshold)
     )
+
+
+def stall(s, p, r) -> None:
+    """The top leader watches the year's trend of real performance; a leader a year or more in office
+    whose trend has fallen below `stall_progress` sees progress stalled, and an open leadership goes
+    out to diagnose again next month (paper §4(二) '动态纠偏…持续识别和分析绩效差距'; §3(五) 一线工作法)."""
+    real = (s.need_mean * s.real_perf).sum(axis=1)
+    s.progress_trend += (real - s.last_real - s.progress_trend) / STALL_MEMORY
+    s.last_real = real
+    settled = s.leader_tenure[:, 0] >= STALL_MEMORY
+    s.stalled = s.launched & settled & (s.progress_trend < p.stall_progress[:, 0]) & (not s.routine_only)
+
+
+def rediagnosis(s, p) -> np.ndarray:
+    """Front-line diagnosis's multiplier, shape (B,): 1, or 1 + rediagnosis_gain x openness when the
+    top leader has seen progress stall (an open leadership re-diagnoses: docs/MODEL.md §4 Adaptation)."""
+    return 1.0 + p.rediagnosis_gain[:, 0] * s.openness * s.stalled

@@ -84,6 +84,8 @@ def convene(s, p, r) -> None:
     chosen_sorted = (rank_sorted < limit) & (g_sorted < L)
     chosen = np.zeros((B, P), dtype=bool)
     np.put_along_axis(chosen, order, chosen_sorted, axis=1)
+    if L > 1:
+        joint_convening(s, chosen, n, order, g_sorted)
     s.prob_taskforce = chosen
     s.task_forces = chosen.sum(axis=1).astype(float)
     # ties between the departments that worked together this month
@@ -98,6 +100,25 @@ def convene(s, p, r) -> None:
     pair_rules = 0.5 * (s.dept_rules[:, :, None] + s.dept_rules[:, None, :])  # the pair's own standing rules
     keep = 1.0 - TIE_DECAY * (1.0 - pair_rules)
     s.dept_ties = np.where(met, s.dept_ties + TIE_GAIN * (1.0 - s.dept_ties), s.dept_ties * keep)
+
+
+def joint_convening(s, chosen: np.ndarray, n: np.ndarray, order: np.ndarray, g_sorted: np.ndarray) -> None:
+    """A problem across portfolios that the top leader did not take is convened by its supervising
+    leaders together, when each of them still has a task force to spare this month; most pressing
+    first (docs/MODEL.md §4 Leaders: 'the top leader or both supervising leaders'; paper §3(四)
+    '召集相关部门…一次不行两次、两次不行三次'). Updates `chosen` (B, P) in place, run by run."""
+    L = s.L
+    for b in range(s.B):
+        left = n[b] - np.bincount(g_sorted[b][chosen[b, order[b]]], minlength=L + 1)[:L]
+        for i in order[b][g_sorted[b] == 0]:
+            if chosen[b, i]:
+                continue
+            sups = {int(s.dept_leader[s.prob_lead[b, i]])}
+            sups.update(int(s.dept_leader[k]) for k in s.prob_partner[b, i] if k >= 0)
+            if all(left[leader] >= 1 for leader in sups):
+                chosen[b, i] = True
+                for leader in sups:
+                    left[leader] -= 1
 
 
 def silo(s, p, r) -> None:

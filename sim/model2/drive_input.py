@@ -18,6 +18,8 @@ VISIT_RESOURCES = 0.1  # outside resources from outside contacts at full k_AI_DI
 SHOCK_PERSISTENCE = 0.9  # monthly persistence of economic conditions (Model 1)
 LAME_DUCK_MONTHS = 12.0  # resolve starts to drop a year before the term ends
 RESOURCE_SPEED = 0.1  # monthly share of the gap to the resource target closed (Model 1)
+BUDGET_MONTHS = 12  # the budget among departments is set once a year (the fiscal year)
+VISION_REFERENCE = 0.5  # the vision at which the action base is built at `build_rate` (a middling plan)
 
 
 def top(x: np.ndarray) -> np.ndarray:
@@ -81,7 +83,9 @@ def diagnosis_hazard(s, p) -> np.ndarray:
     """Front-line diagnosis (一线工作法): each leader goes out to the domains of the portfolio (the top
     leader to all), weighted by the leadership's priorities, and lists hidden problems there, a
     hazard per cell (B, K) (paper §3(五))."""
-    effort = p.attention_diagnose * s.leader_attention  # (B, L)
+    from .adaptation_interaction import rediagnosis
+
+    effort = p.attention_diagnose * s.leader_attention * rediagnosis(s, p)[:, None]  # (B, L)
     by_domain = (effort[:, :, None] * s.portfolio_domains[None]).sum(axis=1) * priorities(s, p)  # (B, D)
     return p.diagnosis_rate * np.tile(by_domain, (1, s.T + 1))
 
@@ -95,10 +99,18 @@ def action_base(s, p, r) -> None:
         p.fault_tolerance[:, 0] + p.performance_pay[:, 0]
     )
     keep = 1.0 - s.dept_rules.mean(axis=1)
+    plan = vision_factor(s, p)
     s.action_base += (
-        p.build_rate[:, 0] * s.leader_attention.mean(axis=1) * platform * (1.0 - s.action_base)
+        p.build_rate[:, 0] * plan * s.leader_attention.mean(axis=1) * platform * (1.0 - s.action_base)
         - p.stock_decay[:, 0] * keep * s.action_base
     )
+
+
+def vision_factor(s, p) -> np.ndarray:
+    """How fast the top leader's overall plan lets the team build the action base, shape (B,): 1 at a
+    middling vision, up or down by `vision_weight` per unit of relative vision (paper §3(四) FT19
+    '从战略层面对全县发展进行总体布局…开展了很多打基础、利长远的工作')."""
+    return 1.0 + p.vision_weight[:, 0] * (top(s.leader_vision) / VISION_REFERENCE - 1.0)
 
 
 def resources(s, p, r) -> None:
@@ -116,6 +128,28 @@ def resources(s, p, r) -> None:
     shock = r.normal("resource_shock", 1.0)[:, 0]
     s.resource_shock = SHOCK_PERSISTENCE * s.resource_shock + p.shock_volatility[:, 0] * shock
     s.resources += RESOURCE_SPEED * (np.clip(target * np.exp(s.resource_shock), 0.0, 1.0) - s.resources)
+
+
+def budget(s, p, r) -> None:
+    """Once a year the leadership sets each department's share of the budget that introduced resources
+    add (k_DI_ME): last year's share, moved toward assessed results as far as performance management
+    has matured (`budget_performance`) and toward open key actions (`budget_key_actions`) (paper §3(二)
+    '加强预算绩效管理…保障有限资金被有序、及时落实在重点项目上'; §3(六) 嵌入…预算管理)."""
+    if s.routine_only or s.t % BUDGET_MONTHS != 0:
+        return
+    from .problems import by_dept
+    from .state import STATUS_OPEN
+
+    J = s.J
+    score = np.maximum(s.dept_score, 0.0)
+    total = score.sum(axis=1, keepdims=True)
+    by_result = np.where(total > 0, score / np.maximum(total, 1e-300), 1.0 / J)
+    key = by_dept(s, ((s.prob_status == STATUS_OPEN) & s.prob_key).astype(float), s.prob_lead)
+    n_key = key.sum(axis=1, keepdims=True)
+    by_key = np.where(n_key > 0, key / np.maximum(n_key, 1.0), 1.0 / J)
+    w_result = p.budget_performance * s.pm_maturity[:, None]
+    w_key = p.budget_key_actions
+    s.dept_budget_share = (1.0 - w_result - w_key) * s.dept_budget_share + w_result * by_result + w_key * by_key
 
 
 def resolve(s, p, r) -> None:

@@ -91,6 +91,7 @@ NUMPY_RULES: tuple[tuple[str, Callable], ...] = (
     ("coordination–linkage", cl.silo),
     ("management–execution", me.cadres),
     ("problems", performance_numpy),
+    ("adaptation–interaction", ai.stall),
     ("citizens", cz.satisfaction),
     ("citizens", cz.word_of_mouth),
     ("citizens", cz.trust),
@@ -99,6 +100,7 @@ NUMPY_RULES: tuple[tuple[str, Callable], ...] = (
     ("guidance–change", gc.internalise),
     ("drive–input", di.action_base),
     ("drive–input", di.resources),
+    ("drive–input", di.budget),
     ("drive–input", di.resolve),
 )
 
@@ -290,7 +292,10 @@ class Engine2(BatchEngine):
         s.diagnosed = np.zeros(B)
         s.wom_blocked = np.zeros(B)
         s.town_participation = np.zeros((B, s.T))
-        s.dept_budget_share = np.full((B, J), 1.0 / J)  # Model 1's agents read it; Model 2 has no budget rule yet
+        s.dept_budget_share = np.full((B, J), 1.0 / J)  # equal shares until the first year's budget
+        s.progress_trend = np.zeros(B)  # the year's trend of real performance (adaptation_interaction.stall)
+        s.last_real = np.zeros(B)
+        s.stalled = np.zeros(B, dtype=bool)
         ab.top_leader_at_mean(s, p)
         ab.homogenise(s, p)
         r.begin_month()
@@ -330,6 +335,10 @@ class Engine2(BatchEngine):
         # obsolescence hold the hidden burden, and so the whole burden, where they are
         s.arrival = (hazard + p.problem_obsolescence) * s.latent
         performance(s)
+        s.economy_start = s.real_perf[:, 0].copy()  # the economic activity the arrivals balance
+        s.last_real = (s.need_mean * s.real_perf).sum(axis=1)  # the new team judges progress from here
+        s.progress_trend[:] = 0.0
+        s.stalled[:] = False
         # the new team starts from its own resolve, with no record of its own
         s.leader_resolve[:] = s.leader_disposition
         s.leader_tenure[:] = 0.0

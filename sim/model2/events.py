@@ -18,7 +18,7 @@ from .adaptation_interaction import (
     VISIT_PRACTICE,
     replace_cadres,
 )
-from .state import FRESH, LEADER_CONC, beta_draw
+from .state import ATTR_CONC, FRESH, LEADER_CONC, beta_draw
 
 SUCCESSOR_COLLABORATION = 0.5  # a successor's collaborative skill at a term's end: the middle of the scale (Model 1)
 FADE = 0.5  # share of the practices not yet rules that a department loses when its supervising leader goes
@@ -74,11 +74,12 @@ def higher_level_visit(s, p, b: int, strength: float, r) -> None:
 def new_leader(s, p, b: int, leader: int, resolve: float, public_value: float, collaboration: float, r, keeps: float):
     """Leader `leader` of run b is replaced: the successor's own disposition (around `resolve`), values
     and skill; the departments it supervises lose (1 - keeps) of the practices not yet rules."""
-    u = _u(r, b, 3)
+    u = _u(r, b, 4)
     s.leader_disposition[b, leader] = float(beta_draw(u[0], resolve, LEADER_CONC))
     s.leader_resolve[b, leader] = s.leader_disposition[b, leader]
     s.leader_public_value[b, leader] = float(beta_draw(u[1], public_value, LEADER_CONC))
     s.leader_collaboration[b, leader] = float(beta_draw(u[2], collaboration, LEADER_CONC))
+    s.leader_vision[b, leader] = float(beta_draw(u[3], p.leader_vision[b, 0], ATTR_CONC))  # its own plan
     s.leader_tenure[b, leader] = 0.0
     s.leader_wins[b, leader] = 0.0
     s.leader_committed[b, leader] = False  # a newcomer decides for itself (this month's launch rule)

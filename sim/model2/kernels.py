@@ -430,10 +430,13 @@ def convene_pool(
     """The twin of coordination_linkage.convene (with responsible_leader and priority)."""
     B, P = status.shape
     J = dept_leader.shape[0]
+    L = n_forces.shape[1]
     keys = np.empty(P)
     group = np.empty(P, dtype=np.int64)
     cand = np.empty(P, dtype=np.int64)
     met = np.zeros((J, J), dtype=np.bool_)
+    left = np.empty(L, dtype=np.int64)
+    sups = np.empty(3, dtype=np.int64)
     for b in range(B):
         # the candidates: open cross-department problems, in slot order, with the sort key of the
         # twin (group, then priority high to low); the others are never chosen
@@ -474,6 +477,8 @@ def convene_pool(
             chosen[b, i] = False
         count = 0
         start = 0
+        for g in range(L):
+            left[g] = n_forces[b, g]
         for pos in range(n_cand):
             c = order[pos]
             g = group[c]
@@ -482,8 +487,48 @@ def convene_pool(
             if pos - start < n_forces[b, g]:
                 i = cand[c]
                 chosen[b, i] = True
+                left[g] -= 1
                 count += 1
                 ld = lead[b, i]
+                for k in range(2):
+                    pk = partner[b, i, k]
+                    if pk >= 0:
+                        met[ld, pk] = True
+                        met[pk, ld] = True
+        # the twin of coordination_linkage.joint_convening: cross-portfolio problems left by the top
+        # leader, most pressing first, convened together by their supervising leaders with one to spare
+        if L > 1:
+            for pos in range(n_cand):
+                c = order[pos]
+                if group[c] != 0:
+                    break
+                i = cand[c]
+                if chosen[b, i]:
+                    continue
+                ld = lead[b, i]
+                n_sup = 0
+                for k in range(-1, 2):
+                    d = ld if k < 0 else partner[b, i, k]
+                    if d < 0:
+                        continue
+                    sup = dept_leader[d]
+                    seen = False
+                    for q in range(n_sup):
+                        if sups[q] == sup:
+                            seen = True
+                    if not seen:
+                        sups[n_sup] = sup
+                        n_sup += 1
+                ok = True
+                for q in range(n_sup):
+                    if left[sups[q]] < 1:
+                        ok = False
+                if not ok:
+                    continue
+                chosen[b, i] = True
+                count += 1
+                for q in range(n_sup):
+                    left[sups[q]] -= 1
                 for k in range(2):
                     pk = partner[b, i, k]
                     if pk >= 0:

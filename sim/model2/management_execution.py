@@ -97,7 +97,8 @@ def effort(s, p, r) -> None:
 def _capacity(s, p) -> np.ndarray:
     """This month's real work (B, J) and gaming (B, J) of each department, in problems of mean difficulty."""
     extra = np.maximum(s.resources - s.initial_resources, 0.0)[:, None]
-    res = 1.0 + p.k_DI_ME * p.resource_gain * extra
+    # introduced resources reach each department by its share of the year's budget (drive_input.budget)
+    res = 1.0 + p.k_DI_ME * p.resource_gain * extra * (s.J * s.dept_budget_share)
     execution = dept_mean(s, s.cadre_real_effort * s.cadre_competence)
     # the county's staff is what it is however it is divided: a department's share of the county's
     # work capacity is one J-th (work_rate is per department of a 16-department county)

@@ -24,6 +24,8 @@ from .state import (
     D,
 )
 
+ECONOMY_CHANGE_CAP = 2.0  # arrivals count the economy's growth up to a tripling (a county from a very low start
+# does not breed problems without bound; L County's economy grows by about 1.3 of its start)
 _K = np.arange(MAX_NEW + 1)
 _LOG_K_FACTORIAL = gammaln(_K + 1.0)
 
@@ -42,10 +44,21 @@ def by_cell(s, values: np.ndarray) -> np.ndarray:
     return np.bincount(idx, weights=values.ravel(), minlength=B * K).reshape(B, K)
 
 
+def economic_activity(s, p) -> np.ndarray:
+    """Arrivals' multiplier from economic activity, shape (B,): 1 + arrival_economy x the relative change
+    of the economy's real performance since month 0 (1 in the spin-up, whose routine the arrivals
+    balance; never below 0) (docs/MODEL.md §4; paper §3(二) 开发区和产业园区 '汇聚大量人流、物流、信息流、资金流')."""
+    if s.routine_only:
+        return np.ones(s.B)
+    change = np.minimum(s.real_perf[:, 0] / np.maximum(s.economy_start, 1e-9) - 1.0, ECONOMY_CHANGE_CAP)
+    return np.maximum(1.0 + p.arrival_economy[:, 0] * change, 0.0)
+
+
 def arrive(s, p, r) -> None:
-    """New latent problems arrive in every township and domain, and unsolved problems are overtaken by
-    events at a small hazard, counted (docs/MODEL.md §4: the stream of problems never stops)."""
-    s.latent += s.arrival
+    """New latent problems arrive in every township and domain, more as the economy grows
+    (`arrival_economy`), and unsolved problems are overtaken by events at a small hazard, counted
+    (docs/MODEL.md §4: the stream of problems never stops, and it rises with economic activity)."""
+    s.latent += s.arrival * economic_activity(s, p)[:, None]
     lost = p.problem_obsolescence[:, 0]
     s.latent *= 1.0 - lost[:, None]
     listed = s.prob_status != STATUS_FREE

@@ -26,7 +26,7 @@ DIFFICULTY_SHAPE = 2  # Gamma shape of problem difficulty (mean 1): most are rou
 INITIAL_LISTED_MONTHS = 1.0  # the starting list holds about a month of ordinary work orders
 LEADER_CONC = 20.0  # Beta concentration of leaders' dispositions around the scenario's resolve
 ATTR_CONC = 12.0  # Beta concentration of cadres' and departments' starting attributes
-LEADER_MEAN = 0.5  # leaders' vision and collaborative skill: the middle of the scale (Model 1)
+LEADER_MEAN = 0.5  # leaders' collaborative skill: the middle of the scale (Model 1)
 LEADER_PV_LEAD = 0.2  # leaders start 0.2 above cadres in public-value commitment (Model 1)
 CITIZEN_TRUST_MEAN, CITIZEN_VOICE_MEAN, CITIZEN_PARTICIPATION_MEAN = 0.35, 0.5, 0.3  # (Model 1)
 CITIZEN_CONC = 4.0  # citizens differ more than cadres in their propensities (Model 1)
@@ -101,7 +101,7 @@ class State2:
         # --- leaders ------------------------------------------------------------------------------
         self.leader_disposition = beta_draw(u(L), p.reform_resolve, LEADER_CONC)
         self.leader_resolve = self.leader_disposition.copy()
-        self.leader_vision = beta_draw(u(L), LEADER_MEAN, ATTR_CONC)
+        self.leader_vision = beta_draw(u(L), p.leader_vision, ATTR_CONC)
         self.leader_public_value = beta_draw(u(L), np.clip(p.initial_public_value + LEADER_PV_LEAD, 0, 1), ATTR_CONC)
         self.leader_collaboration = beta_draw(u(L), LEADER_MEAN, ATTR_CONC)
         self.leader_tenure = np.zeros((B, L))

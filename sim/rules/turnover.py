@@ -141,7 +141,7 @@ def leader_resolve(s, p, r) -> None:
 
 def change_lever(s, p, b: int, lever: str, value: float) -> None:
     """Parameter `lever` of run b becomes `value`, kept in its range; a lever that only seeds a state
-    at month 0 (`STATE_LEVERS`: reform_resolve, inertia) moves that state by the same amount
+    at month 0 (`STATE_LEVERS`: reform_resolve, inertia, leader_vision) moves that state by the same amount
     (docs/MODEL.md §5 levers)."""
     spec = PARAMS[lever]
     column = getattr(p, lever)

@@ -23,6 +23,8 @@ SOLVED, OPEN, PAPER = 0, 1, 2  # a problem solved this month (its slot is then f
 
 # §9, the constants the agents' rules use
 TOP_LEADER_SHARE = 0.5
+LEADER_CONC = 20.0  # successors' dispositions, values and skill around their means
+ATTR_CONC = 12.0  # a successor's vision around `leader_vision`, as at the start
 SUPERVISION_SPAN = 5.0
 LAME_DUCK_MONTHS = 12.0
 MONTHS_PER_YEAR = 12.0
@@ -116,17 +118,21 @@ class Leader(mesa.Agent):
         self.wins = 0.0
         self.tenure = 0.0
         self.portfolio: list[Department] = []  # the departments it supervises (分管)
+        self.spare = 0  # task forces it can still hold this month after its own (joint convening, §7.5)
+        self.passed_over: list[Problem] = []  # open cross problems it answers for but did not take this month
         self.domain_share = [1.0 / D] * D  # share of its portfolio in each domain (diagnosis, §7.7)
 
     # §7.1 new_leader
     def take_office(self, resolve: float, public_value: float, collaboration: float, keeps: float) -> None:
-        """A successor: its own disposition, values and skill around the given means; the departments
-        it supervises lose (1 - keeps) of their practices that are not yet rules."""
+        """A successor: its own disposition, values and skill around the given means, and its own plan
+        for the county (vision, around `leader_vision`: paper §3(四) FT19 大局意识); the departments it
+        supervises lose (1 - keeps) of their practices that are not yet rules."""
         m = self.model
-        self.disposition = m.beta(resolve, 20.0)
+        self.disposition = m.beta(resolve, LEADER_CONC)
         self.resolve = self.disposition
-        self.public_value = m.beta(public_value, 20.0)
-        self.collaboration = m.beta(collaboration, 20.0)
+        self.public_value = m.beta(public_value, LEADER_CONC)
+        self.collaboration = m.beta(collaboration, LEADER_CONC)
+        self.vision = m.beta(m.p.leader_vision, ATTR_CONC)
         self.tenure = 0.0
         self.wins = 0.0
         self.committed = False
@@ -157,10 +163,22 @@ class Leader(mesa.Agent):
 
     def convene(self, candidates: list[tuple[float, int, Problem]], action_base: float) -> None:
         """Hold task forces for the most pressing open cross problems this leader answers for
-        (`candidates`: (priority, slot, problem)); ties go to the lower slot."""
+        (`candidates`: (priority, slot, problem)); ties go to the lower slot. What it did not take,
+        most pressing first, and the task forces it has to spare stay for joint convening."""
         n = int(self.convening_capacity(action_base) + self.random.random())  # floor(capacity + U)
-        for _, _, problem in sorted(candidates, key=lambda c: (-c[0], c[1]))[:n]:
+        ranked = [problem for _, _, problem in sorted(candidates, key=lambda c: (-c[0], c[1]))]
+        for problem in ranked[:n]:
             problem.taskforce = True
+        self.spare = max(n - len(ranked), 0)
+        self.passed_over = ranked[n:]
+
+    def can_join(self) -> bool:
+        """Whether it still has a task force to spare this month."""
+        return self.spare >= 1
+
+    def join(self) -> None:
+        """Spend a task force on a problem convened jointly with other supervising leaders."""
+        self.spare -= 1
 
     # §7.10
     def count_wins(self, ratio: float) -> None:
@@ -214,6 +232,7 @@ class Department(mesa.Agent):
         self.n_caught = 0
         self.backlog = 0
         self.problems: list[Problem] = []  # this month's listed problems it leads (set by the model)
+        self.budget_share = 1.0 / model.p.n_departments  # equal shares until the first year's budget
         self.peer_motivation = 0.0
         self.model_motivation = 0.0
         self.recognised = False
@@ -261,10 +280,13 @@ class Department(mesa.Agent):
         coop = p.k_CL_ME * link * ok * (1.0 - silo)
         return p.solo_factor + len(problem.partners) * (1.0 - p.solo_factor) * coop
 
-    def work(self, rate: float, res: float) -> None:
+    def work(self, rate: float, introduced: float) -> None:
         """Spread real work over the open problems it leads by priority and gaming over the hardest and
-        slowest of them; age its listed problems; close what is solved or closed on paper."""
+        slowest of them; age its listed problems; close what is solved or closed on paper. Introduced
+        resources (`introduced`: k_DI_ME x resource_gain x the resources above the start) raise its
+        capacity by its share of the year's budget, J x share (1 at equal shares)."""
         m, p = self.model, self.model.p
+        res = 1.0 + introduced * len(m.dept_list) * self.budget_share
         self.work_capacity = rate * self.capacity * self.cadre_mean("execution") * res
         paper_work = rate * self.capacity * self.cadre_mean("gaming") * PAPER_EASE
         silo = self.silo * (1.0 - p.k_GC_CL * self.cadre_mean("public_value"))
@@ -337,6 +359,21 @@ class Department(mesa.Agent):
         counted = n_monitor + p.k_GC_ME * n_citizens
         self.caught += CAUGHT_MEMORY * (min(counted / max(len(paper), 1), 1.0) - self.caught)
         self.n_caught = n_monitor + n_citizens
+
+    # §7.31
+    def open_key_actions(self) -> int:
+        """Open key actions (重点工作, 挂号督办) among the listed problems it leads."""
+        return sum(1 for q in self.problems if q.status == OPEN and q.key)
+
+    def set_budget(self, total_score: float, total_key: int, w_result: float, w_key: float) -> None:
+        """This year's share of the budget: last year's, moved by `w_result` toward its share of the
+        assessed results (positive scores) and by `w_key` toward its share of the county's open key
+        actions; equal shares where there is nothing to divide (the yearly budget, §7.31; paper §3(二)
+        '加强预算绩效管理…保障有限资金被有序、及时落实在重点项目上'; §3(六) 嵌入…预算管理)."""
+        J = len(self.model.dept_list)
+        by_result = max(self.score, 0.0) / total_score if total_score > 0 else 1.0 / J
+        by_key = self.open_key_actions() / total_key if total_key > 0 else 1.0 / J
+        self.budget_share = (1.0 - w_result - w_key) * self.budget_share + w_result * by_result + w_key * by_key
 
     # §7.12
     def institutionalise(self, pm_maturity: float) -> None:

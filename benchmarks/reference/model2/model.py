@@ -6,8 +6,17 @@ the model as plain floats and lists; leaders, departments, cadres and citizens a
 their own attributes (agents.py); problems are plain objects in the county's pool of slots. Month 0
 (§5.2) lists the county's ordinary work orders, then the old team's routine runs for `SPIN_UP`
 unrecorded months and the arrivals are balanced against it (§5.3). Each month after that: the end of
-terms and the scheduled events (§7.1), then the 28 rules of §3 in order (`RULES`, each the method
+terms and the scheduled events (§7.1), then the 30 rules of §3 in order (`RULES`, each the method
 `rule_<name>`), then benchmark growth, clipping and the DataCollector (§3 steps 5 to 7).
+
+Five mechanisms joined the model later (MODEL.md §4, "Status in the code"): arrivals that
+grow with economic activity (§7.2, `economic_activity` in `rule_arrive`); joint convening by the
+supervising leaders of a problem across their portfolios (§7.5, `joint_convening` in `rule_convene`);
+the top leader's vision in building the action base (§7.27, `vision_factor` in `rule_action_base`,
+successors drawn in `Leader.take_office`); the yearly budget among departments (§7.31, `rule_budget`
+and `Department.set_budget`, read by `Department.work`, §7.10); and the stall of progress that sends
+an open leadership out to diagnose again (§7.32, `rule_stall`, read by `hazards` through
+`rediagnosis`, §7.7).
 
 Where the vectorised rule updates all agents at once from the values before the rule (engagement,
 word of mouth, peers' and role models' motivation, ranks), the port computes those first and updates
@@ -61,7 +70,7 @@ DIFFICULTY_SHAPE = 2.0
 INITIAL_LISTED_MONTHS = 1.0
 LEADER_CONC = 20.0
 ATTR_CONC = 12.0
-LEADER_MEAN = 0.5
+LEADER_MEAN = 0.5  # leaders' collaborative skill (their vision has its own parameter, `leader_vision`)
 LEADER_PV_LEAD = 0.2
 CITIZEN_TRUST_MEAN, CITIZEN_VOICE_MEAN, CITIZEN_PARTICIPATION_MEAN = 0.35, 0.5, 0.3
 CITIZEN_CONC = 4.0
@@ -97,8 +106,16 @@ VISIT_OPENNESS = 0.1
 VISIT_LISTING = 0.1
 LEVEL_WEIGHTS = {"DI": (0.4, 0.3, 0.3), "CL": (0.3, 0.4, 0.3), "GC": (0.35, 0.35, 0.3), "ME": (0.4, 0.2, 0.2, 0.2)}
 VISION_WEIGHT = 0.5
+VISION_REFERENCE = 0.5  # the top leader's vision at which the action base is built at `build_rate`
+BUDGET_MONTHS = 12  # the budget among departments is set once a year (the fiscal year)
+STALL_MEMORY = 12.0  # the top leader judges progress over about a year (the trend's memory and tenure, months)
+ECONOMY_CHANGE_CAP = 2.0  # arrivals count the economy's growth up to a tripling (ODD §7.2, §9)
 #: levers that seed a state at month 0: a lever event moves the state by the same amount (§7.1)
-STATE_LEVERS = {"reform_resolve": ("resolve", "disposition"), "inertia": ("inertia_threshold",)}
+STATE_LEVERS = {
+    "reform_resolve": ("resolve", "disposition"),
+    "inertia": ("inertia_threshold",),
+    "leader_vision": ("vision",),
+}
 
 #: The rules of a month in the order of docs/ODD.md §3 (and of `sim.model2.engine.NUMPY_RULES`),
 #: as (subsystem, name); each is the method `rule_<name>`.
@@ -122,6 +139,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("coordination–linkage", "silo"),
     ("management–execution", "cadres"),
     ("problems", "performance"),
+    ("adaptation–interaction", "stall"),
     ("citizens", "satisfaction"),
     ("citizens", "word_of_mouth"),
     ("citizens", "trust"),
@@ -130,6 +148,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("guidance–change", "internalise"),
     ("drive–input", "action_base"),
     ("drive–input", "resources"),
+    ("drive–input", "budget"),
     ("drive–input", "resolve"),
 )
 #: The scheduled event kinds ported (every kind of `sim.interventions`).
@@ -192,7 +211,7 @@ class ReferenceModel2(mesa.Model):
                 self,
                 index=i,
                 disposition=self.beta(p.reform_resolve, LEADER_CONC),
-                vision=self.beta(LEADER_MEAN, ATTR_CONC),
+                vision=self.beta(p.leader_vision, ATTR_CONC),  # 大局意识, around the scenario's `leader_vision`
                 public_value=self.beta(clip01(p.initial_public_value + LEADER_PV_LEAD), ATTR_CONC),
                 collaboration=self.beta(LEADER_MEAN, ATTR_CONC),
                 term_end=term_end[i],
@@ -318,6 +337,10 @@ class ReferenceModel2(mesa.Model):
         self.voice_rate = 0.0
         self.real_perf = [0.0] * D
         self.assessed_perf = [0.0] * D
+        self.economy_start = 0.0  # the economy's real performance the arrivals balance (set after the spin-up)
+        self.last_real = 0.0  # last month's county real performance (the stall rule's memory)
+        self.progress_trend = 0.0  # the year's trend of real performance, per month
+        self.stalled = False  # the top leader sees progress stalled (re-diagnosis next month)
         self.benchmark = p.benchmark_performance
         self.task_forces = 0
         self.study_tour = 0.0
@@ -347,6 +370,20 @@ class ReferenceModel2(mesa.Model):
     def problems(self) -> list[Problem]:
         """The listed problems (open or closed on paper), in slot order."""
         return [q for q in self.slots if q is not None]
+
+    def assign_problems(self) -> list[Problem]:
+        """Hand each department the listed problems it leads; the listed problems, in slot order."""
+        listed = self.problems()
+        for dept in self.dept_list:
+            dept.problems = []
+        for q in listed:
+            q.lead.problems.append(q)
+        return listed
+
+    def rediagnosis(self) -> float:
+        """Front-line diagnosis's multiplier (§7.7, §7.32): 1 + rediagnosis_gain x openness once the top
+        leader has seen progress stall (last month's `rule_stall`), else 1 (paper §3(五) 一线工作法)."""
+        return 1.0 + self.p.rediagnosis_gain * self.openness * self.stalled
 
     def mean_rules(self) -> float:
         return sum(d.rules for d in self.dept_list) / len(self.dept_list)
@@ -417,6 +454,10 @@ class ReferenceModel2(mesa.Model):
         self.latent = [max(g - x, 0.0) for g, x in zip(target, listed, strict=True)]
         self.arrival = [(h + p.problem_obsolescence) * v for h, v in zip(hazard, self.latent, strict=True)]
         self.rule_performance()
+        self.economy_start = self.real_perf[0]  # the economic activity the arrivals balance
+        self.last_real = self.overall_real()  # the new team judges progress from here
+        self.progress_trend = 0.0
+        self.stalled = False
         for leader in self.leader_list:
             leader.resolve = leader.disposition
             leader.tenure = 0.0
@@ -513,6 +554,9 @@ class ReferenceModel2(mesa.Model):
                 leader.disposition = clip01(leader.disposition + new - old)
         if lever == "inertia" and new != old:
             self.inertia_threshold = clip01(self.inertia_threshold + new - old)
+        if lever == "leader_vision" and new != old:  # sitting leaders' vision moves with it
+            for leader in self.leader_list:
+                leader.vision = clip01(leader.vision + new - old)
 
     def event_add_lever(self, lever: str, delta: float) -> None:
         self.event_set_lever(lever, float(getattr(self.p, lever)) + delta)
@@ -599,10 +643,21 @@ class ReferenceModel2(mesa.Model):
 
     # --- problems (§7.2, §7.7, §7.20) -------------------------------------------------------------------
 
+    def economic_activity(self) -> float:
+        """Arrivals' multiplier (§7.2): 1 + arrival_economy x the relative change of the economy's real
+        performance since month 0, never below 0; 1 in the spin-up, whose routine the arrivals balance
+        (paper §3(二) 开发区和产业园区 '汇聚大量人流、物流、信息流、资金流')."""
+        if self.routine_only:
+            return 1.0
+        change = min(self.real_perf[0] / max(self.economy_start, 1e-9) - 1.0, ECONOMY_CHANGE_CAP)
+        return max(1.0 + self.p.arrival_economy * change, 0.0)
+
     def rule_arrive(self) -> None:
-        """Latent problems arrive; listed ones are overtaken by events at a small hazard."""
+        """Latent problems arrive, more as the economy grows; listed ones are overtaken by events at a
+        small hazard."""
         lost = self.p.problem_obsolescence
-        self.latent = [(v + a) * (1.0 - lost) for v, a in zip(self.latent, self.arrival, strict=True)]
+        more = self.economic_activity()
+        self.latent = [(v + a * more) * (1.0 - lost) for v, a in zip(self.latent, self.arrival, strict=True)]
         self.obsolete = 0
         for q in self.problems():
             if self.random.random() < lost:
@@ -616,9 +671,10 @@ class ReferenceModel2(mesa.Model):
         clarity = self.public_value_clarity
         gdp = [p.economy_bias * (d == 0) + (1.0 - p.economy_bias) / D for d in range(D)]
         priority = [D * ((1.0 - clarity) * gdp[d] + clarity * self.need_mean[d]) for d in range(D)]
+        again = self.rediagnosis()
         diagnose = [
             p.diagnosis_rate
-            * sum(p.attention_diagnose * x.attention * x.domain_share[d] for x in self.leader_list)
+            * sum(p.attention_diagnose * x.attention * again * x.domain_share[d] for x in self.leader_list)
             * priority[d]
             for d in range(D)
         ]
@@ -721,7 +777,7 @@ class ReferenceModel2(mesa.Model):
         self.real_perf = [sum(self.town_perf[t][d] for t in range(T)) / T for d in range(D)]
         self.assessed_perf = [sum(self.town_assessed[t][d] for t in range(T)) / T for d in range(D)]
 
-    # --- drive–input (§7.3, §7.4, §7.27–§7.29) -----------------------------------------------------------
+    # --- drive–input (§7.3, §7.4, §7.27–§7.29, §7.31) ----------------------------------------------------
 
     def rule_launch(self) -> None:
         p = self.p
@@ -744,9 +800,16 @@ class ReferenceModel2(mesa.Model):
         )
         attention = sum(x.attention for x in self.leader_list) / len(self.leader_list)
         ab = self.action_base
+        plan = self.vision_factor()
         self.action_base += (
-            p.build_rate * attention * platform * (1.0 - ab) - p.stock_decay * (1.0 - self.mean_rules()) * ab
+            p.build_rate * plan * attention * platform * (1.0 - ab) - p.stock_decay * (1.0 - self.mean_rules()) * ab
         )
+
+    def vision_factor(self) -> float:
+        """How fast the top leader's overall plan lets the team build the action base (§7.27): 1 at a
+        middling vision, up or down by `vision_weight` per unit of relative vision (paper §3(四) FT19
+        '从战略层面对全县发展进行总体布局…开展了很多打基础、利长远的工作')."""
+        return 1.0 + self.p.vision_weight * (self.top.vision / VISION_REFERENCE - 1.0)
 
     def rule_resources(self) -> None:
         p = self.p
@@ -763,6 +826,20 @@ class ReferenceModel2(mesa.Model):
         self.resource_shock = SHOCK_PERSISTENCE * self.resource_shock + p.shock_volatility * self.rng.standard_normal()
         self.resources += RESOURCE_SPEED * (clip01(target * math.exp(self.resource_shock)) - self.resources)
 
+    def rule_budget(self) -> None:
+        """Once a year (not in the spin-up) each department's share of the budget that introduced
+        resources add (k_DI_ME) moves toward assessed results, as far as performance management has
+        matured, and toward its open key actions (§7.31; paper §3(二) '加强预算绩效管理…保障有限资金被有序、
+        及时落实在重点项目上'; §3(六) 嵌入…预算管理; incremental budgeting, Wildavsky 1964)."""
+        if self.routine_only or self.t % BUDGET_MONTHS != 0:
+            return
+        p = self.p
+        self.assign_problems()
+        total_score = sum(max(x.score, 0.0) for x in self.dept_list)
+        total_key = sum(x.open_key_actions() for x in self.dept_list)
+        w_result = p.budget_performance * self.pm_maturity
+        self.departments.do("set_budget", total_score, total_key, w_result, p.budget_key_actions)
+
     def rule_resolve(self) -> None:
         self.leaders.do("adjust_resolve", self.event_drive, self.t)
 
@@ -771,7 +848,8 @@ class ReferenceModel2(mesa.Model):
     def rule_convene(self) -> None:
         """Each leader convenes task forces for the open cross problems it answers for: the
         supervising leader when all the problem's departments are in its portfolio, else the top
-        leader. Task forces tie their lead and partners; other ties fade unless rules hold them."""
+        leader; what the top leader left, its supervising leaders may convene together (§7.5). Task
+        forces tie their lead and partners; other ties fade unless rules hold them."""
         listed = self.problems()
         by_leader: dict[Leader, list] = defaultdict(list)
         targeting = not self.p.ablate_task_force_targeting
@@ -784,6 +862,8 @@ class ReferenceModel2(mesa.Model):
                 by_leader[resp].append((pr, q.slot, q))
         for leader in self.leader_list:
             leader.convene(by_leader.get(leader, []), self.action_base)
+        if len(self.leader_list) > 1:
+            self.joint_convening()
         met = set()
         self.task_forces = 0
         for q in listed:
@@ -797,6 +877,18 @@ class ReferenceModel2(mesa.Model):
             else:
                 tie = a.ties[b] * (1.0 - TIE_DECAY * (1.0 - 0.5 * (a.rules + b.rules)))
             a.ties[b] = b.ties[a] = tie
+
+    def joint_convening(self) -> None:
+        """A problem across portfolios that the top leader did not take is convened by its supervising
+        leaders (two or three) together when each of them still has a task force to spare this month;
+        most pressing first; each spends one (§7.5; MODEL.md §4 Leaders: 'the top leader or both
+        supervising leaders'; paper §3(四) '召集相关部门…一次不行两次、两次不行三次')."""
+        for q in self.top.passed_over:
+            supervisors = {q.lead.leader} | {k.leader for k in q.partners}
+            if all(x.can_join() for x in supervisors):
+                q.taskforce = True
+                for x in supervisors:
+                    x.join()
 
     def rule_leaders_campaigns(self) -> None:
         """The top leader launches both campaigns once its diagnosis has listed enough problems (§7.6)."""
@@ -830,14 +922,10 @@ class ReferenceModel2(mesa.Model):
         """Departments work the problems they lead; solved slots are freed; results credit cadres,
         leaders' wins and practices (§7.10)."""
         p = self.p
-        res = 1.0 + p.k_DI_ME * p.resource_gain * max(self.resources - self.initial_resources, 0.0)
+        introduced = p.k_DI_ME * p.resource_gain * max(self.resources - self.initial_resources, 0.0)
         rate = p.work_rate * REFERENCE_DEPARTMENTS / len(self.dept_list)
-        listed = self.problems()
-        for dept in self.dept_list:
-            dept.problems = []
-        for q in listed:
-            q.lead.problems.append(q)
-        self.departments.shuffle_do("work", rate, res)
+        listed = self.assign_problems()
+        self.departments.shuffle_do("work", rate, introduced)
         self.solved = self.solved_cross = 0
         for q in listed:
             if q.status == SOLVED:
@@ -870,10 +958,7 @@ class ReferenceModel2(mesa.Model):
             t, d = divmod(x, D)
             share = complaints[t][d] if t < self.T else self.county_row([c[d] for c in self.complaints])
             by_citizens.append(clip01(p.complaint_exposure * p.complaint_listing * p.channel_openness * share))
-        for dept in self.dept_list:
-            dept.problems = []
-        for q in self.problems():
-            q.lead.problems.append(q)
+        self.assign_problems()
         self.departments.shuffle_do("face_detection", by_monitor, by_citizens)
         self.caught = sum(x.n_caught for x in self.dept_list)
         if not p.freeze_pm_maturity:
@@ -902,7 +987,7 @@ class ReferenceModel2(mesa.Model):
     def rule_internalise(self) -> None:
         self.cadres.shuffle_do("internalise", self.team_public_value(), self.public_value_clarity)
 
-    # --- adaptation–interaction (§7.13–§7.17) -------------------------------------------------------------
+    # --- adaptation–interaction (§7.13–§7.17, §7.32) --------------------------------------------------------
 
     def rule_openness(self) -> None:
         p = self.p
@@ -935,6 +1020,19 @@ class ReferenceModel2(mesa.Model):
         p = self.p
         self.cadres.shuffle_do("fade", p.campaign_fade)
         self.inertia_threshold += p.campaign_fade * (1.0 - self.mean_rules()) * (p.inertia - self.inertia_threshold)
+
+    def rule_stall(self) -> None:
+        """The top leader watches the year's trend of real performance; a committed top leader a year
+        or more in office whose trend has fallen below `stall_progress` sees progress stalled, and an
+        open leadership goes out to diagnose again next month (§7.32; paper §4(二) '发挥政府绩效管理的
+        分析诊断、动态纠偏作用,持续识别和分析绩效差距'; §3(五) 一线工作法; March 1991)."""
+        real = self.overall_real()
+        self.progress_trend += (real - self.last_real - self.progress_trend) / STALL_MEMORY
+        self.last_real = real
+        settled = self.top.tenure >= STALL_MEMORY
+        self.stalled = (
+            self.launched and settled and self.progress_trend < self.p.stall_progress and not self.routine_only
+        )
 
     # --- citizens (§7.21–§7.24) -------------------------------------------------------------------------------
 
