@@ -16,7 +16,18 @@ from typing import Any
 from .interventions import INTERVENTIONS, LEVERS, EventField, EventKind, lever_problem
 from .params import DEFAULTS, PARAMS
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+def shipped_dir(name: str) -> Path:
+    """Where a folder the project ships (`scenarios`, `experiments`) is: in place in a checkout or an
+    editable install (the folder beside `pyproject.toml`), else the copy an installed wheel carries
+    inside the package, `sim/_bundled/<name>` (setup.py puts it there)."""
+    here = Path(__file__).resolve().parent
+    if (here.parent / "pyproject.toml").is_file() and (here.parent / name).is_dir():
+        return here.parent / name
+    return here / "_bundled" / name
+
+
+SCENARIO_DIR = shipped_dir("scenarios")
 DEFAULT_STEPS = 120
 MAX_STEPS = 1200
 TOP_LEVEL_KEYS = ("name", "description", "paper", "steps", "params", "events", "interventions")

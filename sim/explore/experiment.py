@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ..params import Param
-from ..scenario import Scenario, ScenarioError, load_scenario, read_toml, suggest
+from ..scenario import Scenario, ScenarioError, load_scenario, read_toml, shipped_dir, suggest
 from .models import MODELS, ModelSpec
 
-EXPERIMENT_DIR = Path(__file__).resolve().parent.parent.parent / "experiments"
+EXPERIMENT_DIR = shipped_dir("experiments")
 TOP_LEVEL_KEYS = (
     "name",
     "description",
