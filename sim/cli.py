@@ -4,8 +4,8 @@
     county-sim validate FILE [FILE ...]
     county-sim params [--markdown]
 
-Bad input (any `ScenarioError`, a bad option) prints one line `county-sim: error: ...` on stderr
-and exits with code 2 before anything is written.
+Bad input (any `ScenarioError`, a bad option) prints one line `county-sim: error: ...` per mistake on
+stderr (every mistake of a file at once) and exits with code 2 before anything is written.
 """
 
 from __future__ import annotations
@@ -164,8 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    """Print one error line on stderr and return the exit code."""
-    print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
+    """Print the error on stderr, one line per mistake (a `ScenarioError` carries every mistake of a
+    file at once), and return the exit code."""
+    for line in message.split("\n") or [""]:
+        if line.strip():
+            print(f"{PROG}: error: {' '.join(line.split())}", file=sys.stderr)
     return code
 
 

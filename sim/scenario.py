@@ -9,6 +9,7 @@ import difflib
 import hashlib
 import json
 import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,47 @@ REPLACED_BY: dict[str, str] = {
 
 
 class ScenarioError(ValueError):
-    """Bad scenario input. The message is one line: file, key, what is allowed."""
+    """Bad input. Each message is one line: file, key, what is allowed. A validation that found several
+    mistakes raises one ScenarioError with all of them (`messages`; `str()` puts one per line), so that
+    a file with three mistakes needs one attempt, not three."""
+
+    def __init__(self, messages: str | list[str]):
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("\n".join(self.messages))
+
+    def prefixed(self, prefix: str) -> ScenarioError:
+        """The same mistakes, each message after `prefix` (for a file that names another)."""
+        return ScenarioError([f"{prefix}{m}" for m in self.messages])
+
+
+class Problems:
+    """Collects the ScenarioErrors of one validation so that every mistake is reported at once:
+    `value = problems.check(fn, *args)` returns fn's result, or `default` after noting its error;
+    `with problems.gather(): ...` notes an error raised in the block; `done()` raises them all."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def check(self, fn, *args: Any, default: Any = None, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ScenarioError as e:
+            self.messages.extend(e.messages)
+            return default
+
+    @contextmanager
+    def gather(self):
+        try:
+            yield
+        except ScenarioError as e:
+            self.messages.extend(e.messages)
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+    def done(self) -> None:
+        if self.messages:
+            raise ScenarioError(list(dict.fromkeys(self.messages)))
 
 
 #: The kinds whose fields are all plain numbers, under their old name (the four original event kinds
@@ -210,22 +251,29 @@ def _parse_event(where: str, i: int, raw: Any, steps: int, table: str = "events"
         raise ScenarioError(f"{where}: key '{tag}.month' is beyond the horizon of {steps} months (got {month})")
     spec = INTERVENTIONS[kind]
     values: dict[str, Any] = {}
+    bad: set[str] = set()
+    problems = Problems()
     for key, v in raw.items():
         if key in ("kind", "month"):
             continue
         if key not in spec.fields:
             allowed = ["month", "kind", *spec.fields]
-            raise ScenarioError(
+            problems.messages.append(
                 f"{where}: unknown key '{tag}.{key}' for a {kind} {noun}; allowed: {', '.join(allowed)}."
                 + suggest(key, allowed)
             )
-        values[key] = _check_field(where, f"{tag}.{key}", spec.fields[key], v)
+            continue
+        values[key] = problems.check(_check_field, where, f"{tag}.{key}", spec.fields[key], v, default=problems)
+        if values[key] is problems:
+            bad.add(key)
     for key, f in spec.fields.items():
         if key not in values:
             if f.default is None:
-                raise ScenarioError(f"{where}: key '{tag}.{key}' is required for a {kind} {noun} ({f.meaning})")
+                problems.messages.append(f"{where}: key '{tag}.{key}' is required for a {kind} {noun} ({f.meaning})")
             values[key] = f.default
-    _check_lever_values(where, tag, values)
+    if "lever" not in bad:  # a value is checked against its lever's range only when the lever is known
+        problems.check(_check_lever_values, where, tag, {k: v for k, v in values.items() if k not in bad})
+    problems.done()
     return Event(month, kind, tuple(sorted(values.items())))
 
 
@@ -233,35 +281,45 @@ def parse_schedule(where: str, raw: Any, steps: int, table: str = "events") -> l
     """The `[[events]]` or `[[interventions]]` array of a file, validated and sorted by month (stable)."""
     if not isinstance(raw, list):
         raise ScenarioError(f"{where}: key '{table}' must be an array of tables ([[{table}]])")
-    return sorted((_parse_event(where, i, e, steps, table) for i, e in enumerate(raw)), key=lambda e: e.month)
+    problems = Problems()
+    events = [problems.check(_parse_event, where, i, e, steps, table) for i, e in enumerate(raw)]
+    problems.done()
+    return sorted(events, key=lambda e: e.month)
 
 
 def _build(name, params, steps, events, description, paper, path, overrides, where) -> Scenario:
+    problems = Problems()
     if "steps" in params:
         steps = params.pop("steps")
-    steps = _check_param(where, "steps", steps)
+    steps = problems.check(_check_param, where, "steps", steps, default=MAX_STEPS)
     full = dict(DEFAULTS)
+    bad: set[str] = set()
     for key, value in params.items():
-        full[key] = _check_param(where, key, value)
+        checked = problems.check(_check_param, where, key, value, default=problems)
+        if checked is problems:
+            bad.add(key)
+        else:
+            full[key] = checked
     for e in events:
         if e.month > steps:
-            raise ScenarioError(
+            problems.messages.append(
                 f"{where}: an event ({e.kind}) at month {e.month} is beyond the horizon of {steps} months"
             )
     engine = int(full["model_version"])
     for key, spec in PARAMS.items():  # a name the engine does not read: say what replaces it
-        if engine not in spec.models and full[key] != spec.default:
-            raise ScenarioError(
+        if key not in bad and engine not in spec.models and full[key] != spec.default:
+            problems.messages.append(
                 f"{where}: key '{key}' is read only by model_version {','.join(map(str, spec.models))};"
                 f" in model_version {engine} {REPLACED_BY.get(key, 'nothing reads it')}"
             )
     if full["n_cadres"] < full["n_departments"]:
-        raise ScenarioError(
+        problems.messages.append(
             f"{where}: key 'n_cadres' must be at least n_departments ({full['n_departments']})"
             " so that every department has staff"
         )
     if full["n_citizens"] < full["n_townships"]:
-        raise ScenarioError(f"{where}: key 'n_citizens' must be at least n_townships ({full['n_townships']})")
+        problems.messages.append(f"{where}: key 'n_citizens' must be at least n_townships ({full['n_townships']})")
+    problems.done()
     return Scenario(name, full, steps, tuple(events), description, paper, path, dict(overrides))
 
 
@@ -296,28 +354,34 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
     p = resolve_path(path)
     where = str(p)
     data = read_toml(p, "scenarios", SCENARIO_DIR)
+    problems = Problems()
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             if key in PARAMS:
                 hint = f" Parameters go under [params]: put '{key}' there."
             else:
                 hint = suggest(key, TOP_LEVEL_KEYS)
-            raise ScenarioError(f"{where}: unknown top-level key '{key}'; allowed: {', '.join(TOP_LEVEL_KEYS)}.{hint}")
+            problems.messages.append(
+                f"{where}: unknown top-level key '{key}'; allowed: {', '.join(TOP_LEVEL_KEYS)}.{hint}"
+            )
     params = data.get("params", {})
     if not isinstance(params, dict):
-        raise ScenarioError(f"{where}: key 'params' must be a table of parameter = value")
+        problems.messages.append(f"{where}: key 'params' must be a table of parameter = value")
+        params = {}
     steps = data.get("steps", DEFAULT_STEPS)
     if "steps" in overrides:
         steps = overrides.pop("steps")
-    steps = _check_param(where, "steps", steps)
-    events = sorted(
-        (e for table in SCHEDULE_KEYS for e in parse_schedule(where, data.get(table, []), steps, table)),
-        key=lambda e: e.month,
-    )
+    steps = problems.check(_check_param, where, "steps", steps, default=MAX_STEPS)
+    events: list[Event] = []
+    for table in SCHEDULE_KEYS:
+        events += problems.check(parse_schedule, where, data.get(table, []), steps, table, default=[])
+    events.sort(key=lambda e: e.month)
     name = data.get("name", p.stem)
     if not isinstance(name, str):
-        raise ScenarioError(f"{where}: key 'name' must be a string")
-    scen = _build(
+        problems.messages.append(f"{where}: key 'name' must be a string")
+        name = p.stem
+    scen = problems.check(
+        _build,
         name,
         dict(params),
         steps,
@@ -328,6 +392,7 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
         {},
         where,
     )
+    problems.done()
     scen = replace(scen, file_keys=tuple(params))
     if overrides:
         scen = scen.with_overrides(**overrides)

@@ -91,7 +91,7 @@ def test_shipped_experiments_validate():
 LHS = 'scenario = "l_county"\n[design]\nmethod = "lhs"\nn = 8\n'
 K = "[vary.k_ME_DI]\nrange = [0, 1]\n"
 BAD = [
-    ('scenario = "l_county"\nreplicats = 2\n', "replicats", "Did you mean 'replicates'"),
+    ("replicats = 2\n" + LHS + K, "replicats", "Did you mean 'replicates'"),
     ('scenario = "l_county"\n[design]\nmethod = "sobl"\nn = 8\n' + K, "sobl", "sobol"),
     ('scenario = "l_county"\n[design]\nmethod = "sobol"\nn = 100\n' + K, "design.n", "128"),
     (LHS + "[vary.k_ME_DJ]\nrange = [0, 1]\n", "k_ME_DJ", "k_ME_DI"),

@@ -97,6 +97,54 @@ BAD = [
 ]
 
 
+def test_every_mistake_of_an_experiment_is_reported_at_once(capsys, tmp_path):
+    """Issue 12: a file with three mistakes (a top-level typo, a replicate count out of range, a varied
+    parameter that does not exist) gets three error lines in one attempt, each naming the file and the
+    key, exit 2, nothing written; a value in a valid [vary] table beside them is still checked."""
+    body = (
+        "replicatess = 2\nreplicates = 0\n"
+        + LHS
+        + "[vary.k_ME_DJ]\nrange = [0, 1]\n[vary.k_ME_DI]\nrange = [0, 1.5]\n[vary.k_CL_ME]\nrange = [0, 1]\n"
+    )
+    path = write(tmp_path / "bad.toml", body)
+    code, out, err = validate(capsys, path)
+    assert code == 2 and out == []
+    assert all(line.startswith(f"county-sim: error: {path}: ") for line in err), err
+    keys = ["'replicatess'", "'replicates'", "'vary.k_ME_DJ'", "'vary.k_ME_DI.range'"]
+    assert len(err) == len(keys), err
+    for key in keys:
+        assert sum(key in line for line in err) >= 1, (key, err)
+    assert not list(tmp_path.glob("results*"))
+
+
+def test_every_mistake_of_a_scenario_is_reported_at_once(capsys, tmp_path):
+    """A scenario with an unknown top-level key, two bad parameters and two bad events (one beyond the
+    horizon, one with a lever value out of the lever's range): five lines, one attempt; and a policy
+    file with an unknown key, a bad parameter and a bad intervention: three."""
+    body = (
+        'name = "bad"\ncolour = "red"\n[params]\nreform_resolv = 0.5\ninertia = 3\n'
+        '[[events]]\nmonth = 500\nkind = "learning_visit"\n'
+        '[[events]]\nmonth = 5\nkind = "set_lever"\nlever = "inertia"\nvalue = 9\n'
+    )
+    path = write(tmp_path / "bad.toml", body)
+    code, out, err = validate(capsys, path)
+    assert code == 2 and out == []
+    keys = ["'colour'", "'reform_resolv'", "'inertia'", "'events[0].month'", "'events[1].value'"]
+    assert len(err) == len(keys), err
+    for key in keys:
+        assert any(key in line for line in err), (key, err)
+    policy = write(
+        tmp_path / "policy.toml",
+        'colour = "red"\n[params]\ninertia = 3\n[[interventions]]\nmonth = 5\nkind = "learning_vist"\n',
+    )
+    code, out, err = validate(capsys, policy)
+    assert code == 2 and out == []
+    keys = ["'colour'", "'inertia'", "'interventions[0].kind'"]
+    assert len(err) == len(keys), err
+    for key in keys:
+        assert sum(key in line for line in err) == 1, (key, err)
+
+
 @pytest.mark.parametrize(("body", "needles"), BAD)
 def test_a_bad_experiment_is_one_error_line_naming_file_and_key_exit_2(capsys, tmp_path, body, needles):
     path = write(tmp_path / "bad.toml", body)

@@ -5,6 +5,7 @@ replicates and root seed, the outputs analysed. Validated like scenarios: every 
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import math
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..params import Param
-from ..scenario import Scenario, ScenarioError, load_scenario, read_toml, shipped_dir, suggest
+from ..scenario import Problems, Scenario, ScenarioError, load_scenario, read_toml, shipped_dir, suggest
 from .models import MODELS, ModelSpec
 
 EXPERIMENT_DIR = shipped_dir("experiments")
@@ -235,6 +236,49 @@ def _grid_levels(p: Param, low: float, high: float, levels: int) -> tuple[Any, .
     return tuple(round(v, 12) for v in raw)
 
 
+def _design(where: str, design: dict[str, Any], method: str) -> dict[str, Any]:
+    """The [design] table of a known method, checked (every mistake at once)."""
+    problems = Problems()
+    problems.check(_check_keys, where, "design.", design, DESIGN_KEYS[method])
+    dz: dict[str, Any] = {"method": method}
+    if method == "grid":
+        if "levels" in design:
+            dz["levels"] = problems.check(_int, where, "design.levels", design["levels"], 2, 1000, default=2)
+    elif method == "lhs":
+        dz["n"] = problems.check(_int, where, "design.n", design.get("n"), 2, MAX_RUNS, default=2)
+    elif method == "sobol":
+        n = problems.check(_int, where, "design.n", design.get("n"), 2, 2**20, default=2)
+        if n & (n - 1):
+            lower = 1 << (n.bit_length() - 1)
+            problems.messages.append(
+                f"{where}: key 'design.n' must be a power of two for Sobol' sequences "
+                f"(got {n}; try {lower} or {2 * lower})"
+            )
+        dz["n"] = n
+        so = design.get("second_order", True)
+        if not isinstance(so, bool):
+            problems.messages.append(f"{where}: key 'design.second_order' must be true or false (got {so!r})")
+        dz["second_order"] = so
+    else:
+        dz["trajectories"] = problems.check(
+            _int, where, "design.trajectories", design.get("trajectories"), 2, 100_000, default=2
+        )
+        dz["levels"] = problems.check(_int, where, "design.levels", design.get("levels", 4), 2, 100, default=4)
+        if dz["levels"] % 2:
+            problems.messages.append(f"{where}: key 'design.levels' must be even for Morris (got {dz['levels']})")
+        if "optimal_trajectories" in design:
+            dz["optimal_trajectories"] = problems.check(
+                _int,
+                where,
+                "design.optimal_trajectories",
+                design["optimal_trajectories"],
+                2,
+                dz["trajectories"] - 1,
+            )
+    problems.done()
+    return dz
+
+
 def load_experiment(path: str | Path) -> Experiment:
     """Load and validate an experiment file (or a name from `experiments/`)."""
     p = resolve_experiment(path)
@@ -242,131 +286,139 @@ def load_experiment(path: str | Path) -> Experiment:
 
 
 def parse_experiment(data: dict[str, Any], where: str, default_name: str = "experiment") -> Experiment:
-    """Validate the parsed TOML of an experiment; `where` names it in errors."""
+    """Validate the parsed TOML of an experiment; `where` names it in errors. Every mistake is reported
+    at once (one ScenarioError with all of them); checks that need earlier values run once those are good."""
+    problems = Problems()
+    misspelt = set()  # required tables named under a misspelling: reported once, as the misspelling
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             hint = suggest(key, TOP_LEVEL_KEYS)
-            raise ScenarioError(f"{where}: unknown top-level key '{key}'; allowed: {', '.join(TOP_LEVEL_KEYS)}.{hint}")
+            misspelt.update(difflib.get_close_matches(key, list(TOP_LEVEL_KEYS), n=1, cutoff=0.6))
+            problems.messages.append(
+                f"{where}: unknown top-level key '{key}'; allowed: {', '.join(TOP_LEVEL_KEYS)}.{hint}"
+            )
     name = data.get("name", default_name)
     if not isinstance(name, str) or not name or "/" in name or name.startswith("."):
-        raise ScenarioError(f"{where}: key 'name' must be a non-empty string usable as a folder name (got {name!r})")
+        problems.messages.append(
+            f"{where}: key 'name' must be a non-empty string usable as a folder name (got {name!r})"
+        )
+        name = default_name
     model = data.get("model", "county")
     if model not in MODELS:
-        raise ScenarioError(
+        problems.messages.append(
             f"{where}: key 'model' must be one of {', '.join(MODELS)} (got {model!r})." + suggest(str(model), MODELS)
         )
+        problems.done()  # the rest is checked against the model's parameters and outputs
     spec = MODELS[model]
 
     fixed = data.get("set", {})
     if not isinstance(fixed, dict):
-        raise ScenarioError(f"{where}: key 'set' must be a table of parameter = value applied to every run")
+        problems.messages.append(f"{where}: key 'set' must be a table of parameter = value applied to every run")
+        fixed = {}
     steps_raw = data.get("steps")
     scenario: Scenario | None = None
-    if spec.needs_scenario:
-        if "scenario" not in data:
-            raise ScenarioError(f"{where}: key 'scenario' is required: a name from scenarios/ or a TOML file")
-        sc_name = data["scenario"]
-        if not isinstance(sc_name, str):
-            raise ScenarioError(f"{where}: key 'scenario' must be a scenario name or a path (got {sc_name!r})")
-        sc_path = Path(sc_name)
-        if sc_path.suffix == ".toml" and not sc_path.is_absolute() and not sc_path.exists():
-            beside = Path(where).parent / sc_path
-            if beside.exists():
-                sc_name = str(beside)
-        try:
-            scenario = load_scenario(sc_name)
-        except ScenarioError as e:
-            raise ScenarioError(f"{where}: key 'scenario': {e}") from None
-        over = dict(fixed)
-        if steps_raw is not None:
-            over["steps"] = steps_raw
-        if over:
-            scenario = scenario.with_overrides(where=f"{where}: key 'set'", **over)
-        steps = scenario.steps
-    else:
-        if "scenario" in data:
-            raise ScenarioError(f"{where}: key 'scenario': model '{model}' takes no scenario; remove it")
-        if fixed:
-            raise ScenarioError(f"{where}: key 'set': model '{model}' takes no fixed parameters; remove it")
-        steps = _int(where, "steps", steps_raw if steps_raw is not None else 1, 1, 1200)
+    steps = 120
+    with problems.gather():
+        if spec.needs_scenario:
+            if "scenario" not in data:
+                if "scenario" in misspelt:
+                    raise ScenarioError([])
+                raise ScenarioError(f"{where}: key 'scenario' is required: a name from scenarios/ or a TOML file")
+            sc_name = data["scenario"]
+            if not isinstance(sc_name, str):
+                raise ScenarioError(f"{where}: key 'scenario' must be a scenario name or a path (got {sc_name!r})")
+            sc_path = Path(sc_name)
+            if sc_path.suffix == ".toml" and not sc_path.is_absolute() and not sc_path.exists():
+                beside = Path(where).parent / sc_path
+                if beside.exists():
+                    sc_name = str(beside)
+            try:
+                loaded = load_scenario(sc_name)
+            except ScenarioError as e:
+                raise e.prefixed(f"{where}: key 'scenario': ") from None
+            over = dict(fixed)
+            if steps_raw is not None:
+                over["steps"] = steps_raw
+            scenario = loaded.with_overrides(where=f"{where}: key 'set'", **over) if over else loaded
+            steps = scenario.steps
+        else:
+            if "scenario" in data:
+                raise ScenarioError(f"{where}: key 'scenario': model '{model}' takes no scenario; remove it")
+            if fixed:
+                raise ScenarioError(f"{where}: key 'set': model '{model}' takes no fixed parameters; remove it")
+            steps = _int(where, "steps", steps_raw if steps_raw is not None else 1, 1, 1200)
 
-    replicates = _int(where, "replicates", data.get("replicates", 1), 1, 10_000)
-    seed = _int(where, "seed", data.get("seed", 0), 0, 2**63 - 1)
+    replicates = problems.check(_int, where, "replicates", data.get("replicates", 1), 1, 10_000, default=1)
+    seed = problems.check(_int, where, "seed", data.get("seed", 0), 0, 2**63 - 1, default=0)
     save_series = data.get("save_series", False)
     if not isinstance(save_series, bool):
-        raise ScenarioError(f"{where}: key 'save_series' must be true or false (got {save_series!r})")
-    if save_series and not spec.has_series:
-        raise ScenarioError(f"{where}: key 'save_series': model '{model}' has no series")
+        problems.messages.append(f"{where}: key 'save_series' must be true or false (got {save_series!r})")
+    elif save_series and not spec.has_series:
+        problems.messages.append(f"{where}: key 'save_series': model '{model}' has no series")
 
     outputs = data.get("outputs", list(spec.default_outputs))
     if not isinstance(outputs, list) or not outputs or not all(isinstance(o, str) for o in outputs):
-        raise ScenarioError(f"{where}: key 'outputs' must be a non-empty array of names from {', '.join(spec.outputs)}")
+        problems.messages.append(
+            f"{where}: key 'outputs' must be a non-empty array of names from {', '.join(spec.outputs)}"
+        )
+        outputs = list(spec.default_outputs)
     for o in outputs:
         if o not in spec.outputs:
-            raise ScenarioError(
+            problems.messages.append(
                 f"{where}: key 'outputs' has unknown output '{o}'; allowed: {', '.join(spec.outputs)}."
                 + suggest(o, spec.outputs)
             )
     if len(set(outputs)) != len(outputs):
-        raise ScenarioError(f"{where}: key 'outputs' lists an output twice ({outputs!r})")
+        problems.messages.append(f"{where}: key 'outputs' lists an output twice ({outputs!r})")
 
     design = data.get("design")
-    if not isinstance(design, dict):
-        raise ScenarioError(f"{where}: key 'design' is required: a table with method = one of {', '.join(METHODS)}")
-    method = design.get("method")
-    if method not in METHODS:
-        raise ScenarioError(
-            f"{where}: key 'design.method' must be one of {', '.join(METHODS)} (got {method!r})."
-            + suggest(str(method), METHODS)
+    method = None
+    dz: dict[str, Any] = {}
+    if design is None and "design" in misspelt:
+        pass
+    elif not isinstance(design, dict):
+        problems.messages.append(
+            f"{where}: key 'design' is required: a table with method = one of {', '.join(METHODS)}"
         )
-    _check_keys(where, "design.", design, DESIGN_KEYS[method])
-    dz: dict[str, Any] = {"method": method}
-    if method == "grid":
-        if "levels" in design:
-            dz["levels"] = _int(where, "design.levels", design["levels"], 2, 1000)
-    elif method == "lhs":
-        dz["n"] = _int(where, "design.n", design.get("n"), 2, MAX_RUNS)
-    elif method == "sobol":
-        n = _int(where, "design.n", design.get("n"), 2, 2**20)
-        if n & (n - 1):
-            lower = 1 << (n.bit_length() - 1)
-            raise ScenarioError(
-                f"{where}: key 'design.n' must be a power of two for Sobol' sequences "
-                f"(got {n}; try {lower} or {2 * lower})"
-            )
-        dz["n"] = n
-        so = design.get("second_order", True)
-        if not isinstance(so, bool):
-            raise ScenarioError(f"{where}: key 'design.second_order' must be true or false (got {so!r})")
-        dz["second_order"] = so
+    elif design.get("method") not in METHODS:
+        problems.messages.append(
+            f"{where}: key 'design.method' must be one of {', '.join(METHODS)} (got {design.get('method')!r})."
+            + suggest(str(design.get("method")), METHODS)
+        )
     else:
-        dz["trajectories"] = _int(where, "design.trajectories", design.get("trajectories"), 2, 100_000)
-        dz["levels"] = _int(where, "design.levels", design.get("levels", 4), 2, 100)
-        if dz["levels"] % 2:
-            raise ScenarioError(f"{where}: key 'design.levels' must be even for Morris (got {dz['levels']})")
-        if "optimal_trajectories" in design:
-            ot = _int(where, "design.optimal_trajectories", design["optimal_trajectories"], 2, dz["trajectories"] - 1)
-            dz["optimal_trajectories"] = ot
+        method = design["method"]
+        dz = problems.check(_design, where, design, method, default={"method": method})
 
     vary = data.get("vary")
-    if not isinstance(vary, dict) or not vary:
-        raise ScenarioError(f"{where}: key 'vary' is required: one table per varied parameter, e.g. [vary.k_ME_DI]")
     varied = []
+    if not isinstance(vary, dict) or not vary:
+        if not (vary is None and "vary" in misspelt):
+            problems.messages.append(
+                f"{where}: key 'vary' is required: one table per varied parameter, e.g. [vary.k_ME_DI]"
+            )
+        vary = {}
     for pname, raw in vary.items():
         if pname not in spec.params:
-            raise ScenarioError(
+            problems.messages.append(
                 f"{where}: key 'vary.{pname}': unknown parameter '{pname}'.{suggest(pname, list(spec.params))}"
                 + (" Run `county-sim params` for the allowed keys." if model == "county" else "")
             )
+            continue
         if pname in fixed:
-            raise ScenarioError(f"{where}: key 'vary.{pname}': '{pname}' is also fixed in [set]; keep one")
-        varied.append(_varied(where, pname, raw, spec.params[pname], method))
+            problems.messages.append(f"{where}: key 'vary.{pname}': '{pname}' is also fixed in [set]; keep one")
+            continue
+        if method is not None:
+            v = problems.check(_varied, where, pname, raw, spec.params[pname], method)
+            if v is not None:
+                varied.append(v)
+    problems.done()  # what follows combines the keys checked above
     if method == "grid":
         for v in varied:
             if v.values is None and "levels" not in dz:
-                raise ScenarioError(
+                problems.messages.append(
                     f"{where}: key 'vary.{v.name}' has a range but no levels: set 'levels' there or in [design]"
                 )
+        problems.done()
         varied = [
             v
             if v.values is not None
@@ -378,9 +430,10 @@ def parse_experiment(data: dict[str, Any], where: str, default_name: str = "expe
     if method in ("sobol", "morris") and len(varied) < 2:
         raise ScenarioError(f"{where}: key 'vary': {method} needs at least two varied parameters")
     if scenario is not None:
-        _check_size_combinations(where, scenario, varied, spec)
-        _check_engine_reads(where, scenario, varied)
-        _check_engine_outputs(where, scenario, outputs, varied)
+        problems.check(_check_size_combinations, where, scenario, varied, spec)
+        problems.check(_check_engine_reads, where, scenario, varied)
+        problems.check(_check_engine_outputs, where, scenario, outputs, varied)
+        problems.done()
 
     exp = Experiment(
         name=name,

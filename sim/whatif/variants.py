@@ -41,6 +41,7 @@ from ..scenario import (
     MAX_STEPS,
     SCENARIO_DIR,
     Event,
+    Problems,
     Scenario,
     ScenarioError,
     _check_param,
@@ -128,6 +129,7 @@ def load_policy(token: str | Path) -> Policy:
         raise ScenarioError(f"{where}: cannot read file ({e.strerror})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ScenarioError(f"{where}: not valid TOML ({e})") from None
+    problems = Problems()
     for key in data:
         if key not in POLICY_KEYS:
             if key == "events":
@@ -136,19 +138,23 @@ def load_policy(token: str | Path) -> Policy:
                 hint = " Variants share the scenario's horizon; use --steps to change it."
             else:
                 hint = suggest(key, POLICY_KEYS)
-            raise ScenarioError(
+            problems.messages.append(
                 f"{where}: unknown top-level key '{key}' in a policy file; allowed: {', '.join(POLICY_KEYS)}.{hint}"
             )
     for key in ("name", "description", "description_zh", "paper", "question", "question_zh"):
         if key in data and not isinstance(data[key], str):
-            raise ScenarioError(f"{where}: key '{key}' must be a string")
+            problems.messages.append(f"{where}: key '{key}' must be a string")
     params = data.get("params", {})
     if not isinstance(params, dict):
-        raise ScenarioError(f"{where}: key 'params' must be a table of parameter = value")
+        problems.messages.append(f"{where}: key 'params' must be a table of parameter = value")
+        params = {}
     if "steps" in params:
-        raise ScenarioError(f"{where}: key 'params.steps': a policy may not change the horizon; use --steps")
-    checked = {key: _check_param(where, key, value) for key, value in params.items()}
-    events = parse_schedule(where, data.get("interventions", []), MAX_STEPS, "interventions")
+        problems.messages.append(f"{where}: key 'params.steps': a policy may not change the horizon; use --steps")
+    checked = {key: problems.check(_check_param, where, key, value) for key, value in params.items() if key != "steps"}
+    events = problems.check(
+        parse_schedule, where, data.get("interventions", []), MAX_STEPS, "interventions", default=[]
+    )
+    problems.done()
     if not events and not checked:
         raise ScenarioError(f"{where}: a policy needs at least one [[interventions]] entry or a [params] table")
     return Policy(
