@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 
 # The venv is (re)built when pyproject.toml changes; stamp files mark finished installs.
 # The core is what `county-sim run` needs (make demo); everything adds the test suite, the
-# classroom app and Dask (make test, make install).
+# classroom app, Dask and the EMA Workbench (make test, make install).
 $(VENV)/.core: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -19,7 +19,7 @@ $(VENV)/.core: pyproject.toml
 
 $(VENV)/.installed: $(VENV)/.core
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@echo "installed the test suite, the app and Dask into $(VENV)"
+	@echo "installed the test suite, the app, Dask and the EMA Workbench into $(VENV)"
 	touch $@
 
 install: $(VENV)/.installed

@@ -6,7 +6,10 @@ Prints, each as the median of several repetitions in this one process run:
 - the cost per month split by rule, so the next optimisation is obvious;
 - scaling: time per run at 0.5x, 1x, 2x, 4x and 10x the default agent counts;
 - the projected (and with --full, measured) wall time and peak memory of the full Sobol sweep;
-- the ratio against the idiomatic-Mesa reference implementation (benchmarks/reference).
+- the ratio against the idiomatic-Mesa reference implementation (benchmarks/reference);
+- the function interface: `sim.evaluate` one at a time, `sim.evaluate_many` against the sweep's rate;
+- the EMA Workbench adapter (`sim.ema.BatchEvaluator`) against EMA's own sequential evaluator of the
+  same model (measured where the `ema` extra is installed).
 Figures are only comparable within one run of this script: the machine is shared and noisy.
 Not part of the test suite; timings are never asserted.
 """
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
+import io
 import os
 import platform
 import resource
@@ -227,7 +232,32 @@ def main(argv: list[str] | None = None) -> int:
     if 1 in rates:
         line += f"  ({rate / rates[1]:.2f} of the sweep's rate on one worker)"
     print(line)
+
+    print("\n8. the EMA Workbench adapter (sim.ema) beside EMA's plain function wrapper (one core)")
+    ema_rates(MODEL, 32 if args.quick else 128)
     return 0
+
+
+def ema_rates(model_version: int, n: int) -> None:
+    """Runs/s of `n` experiments over the ten couplings: sim.ema's BatchEvaluator (one evaluate_many
+    call) against EMA's SequentialEvaluator calling the same model's function once per experiment
+    (the 17-line wrapper a user would write does exactly that)."""
+    try:
+        adapter = importlib.import_module("sim.ema")  # first: it silences EMA's import warning
+        ema = importlib.import_module("ema_workbench")
+        samplers = importlib.import_module("ema_workbench.em_framework.samplers")
+    except ImportError as e:
+        print(f"   not measured: {e}")
+        return
+    model = adapter.county_model(scenario=sim.load_scenario(SCENARIO, model_version=model_version))
+    scenarios = samplers.sample_uncertainties(model, n, sampler=samplers.LHSSampler())
+    evaluators = {"sim.ema.BatchEvaluator": adapter.BatchEvaluator, "EMA SequentialEvaluator": ema.SequentialEvaluator}
+    for label, evaluator in evaluators.items():
+        with evaluator(model) as ev, contextlib.redirect_stderr(io.StringIO()):  # EMA's progress bar
+            t0 = time.perf_counter()
+            ev.perform_experiments(scenarios=scenarios)
+            dt = time.perf_counter() - t0
+        print(f"   {label:26s} {n / dt:8.1f} runs/s  ({n} experiments)")
 
 
 if __name__ == "__main__":

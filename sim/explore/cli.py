@@ -18,7 +18,7 @@ from ..scenario import ScenarioError
 
 
 def register(sub: Any) -> None:
-    """Add the sweep, analyze and report subcommands."""
+    """Add the sweep, analyze, report and export subcommands."""
     sw = sub.add_parser(
         "sweep",
         help="run an experiment's design (resumable); write runs.sqlite, runs.csv and manifest.json",
@@ -61,6 +61,17 @@ def register(sub: Any) -> None:
     rp = sub.add_parser("report", help="one Markdown and HTML report of a sweep: design, runs, indices, figures, rules")
     rp.add_argument("target", metavar="DIR", help="a results folder written by `county-sim sweep`")
     rp.set_defaults(func=cmd_report)
+
+    ex = sub.add_parser(
+        "export",
+        help="write a sweep's runs in another tool's format (ema: what ema_workbench.load_results reads)",
+        description="Export a sweep's store. --format ema writes a .tar.gz in the EMA Workbench's save_results "
+        "format: experiments (varied parameters, seed, replicate) and one scalar outcome per output.",
+    )
+    ex.add_argument("target", metavar="EXPERIMENT_OR_DIR", help="an experiment (name or TOML) or a results folder")
+    ex.add_argument("--format", choices=("ema",), default="ema", help="the target tool's format (default ema)")
+    ex.add_argument("--out", type=Path, default=None, help="the file to write (default DIR/ema_results.tar.gz)")
+    ex.set_defaults(func=cmd_export)
 
 
 def results_dir(target: str, must_be_dir: bool = False) -> Path:
@@ -202,6 +213,18 @@ def analysis_summary(path: Path, top: int = 3) -> str:
             " (corrected for replicate noise; see noise.csv)."
         )
     return "\n".join(lines)
+
+
+def cmd_export(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """`county-sim export`: the sweep's runs as EMA results (ema_workbench.load_results reads them)."""
+    from .export import export_ema
+
+    folder = results_dir(args.target)
+    if args.out is not None and (args.out.is_dir() or not args.out.parent.is_dir()):
+        raise ScenarioError(f"--out {args.out}: must be a file in an existing folder (for example ema.tar.gz)")
+    path = export_ema(folder, args.out)
+    print(f"wrote {path} (ema_workbench.load_results reads it)")
+    return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace, argv: list[str] | None) -> int:
