@@ -245,12 +245,14 @@ def ema_rates(model_version: int, n: int) -> None:
     try:
         adapter = importlib.import_module("sim.ema")  # first: it silences EMA's import warning
         ema = importlib.import_module("ema_workbench")
-        samplers = importlib.import_module("ema_workbench.em_framework.samplers")
     except ImportError as e:
         print(f"   not measured: {e}")
         return
+    from scipy.stats import qmc
+
     model = adapter.county_model(scenario=sim.load_scenario(SCENARIO, model_version=model_version))
-    scenarios = samplers.sample_uncertainties(model, n, sampler=samplers.LHSSampler())
+    design = qmc.LatinHypercube(d=len(sim.COUPLINGS), seed=1).random(n)  # the couplings span [0, 1]
+    scenarios = adapter.points([dict(zip(sim.COUPLINGS, row, strict=True)) for row in design])
     evaluators = {"sim.ema.BatchEvaluator": adapter.BatchEvaluator, "EMA SequentialEvaluator": ema.SequentialEvaluator}
     for label, evaluator in evaluators.items():
         with evaluator(model) as ev, contextlib.redirect_stderr(io.StringIO()):  # EMA's progress bar

@@ -40,7 +40,7 @@ from .scenario import Scenario, ScenarioError, load_scenario
 try:  # the adapter is optional; everything else in county-sim runs without EMA
     with warnings.catch_warnings():  # EMA warns at import about its optional ipyparallel evaluator
         warnings.filterwarnings("ignore", message="ipyparallel not installed")
-        import ema_workbench  # noqa: F401
+        import ema_workbench
     from ema_workbench import (
         BooleanParameter,
         Constant,
@@ -50,11 +50,19 @@ try:  # the adapter is optional; everything else in county-sim runs without EMA
         ScalarOutcome,
     )
     from ema_workbench.em_framework.evaluators import BaseEvaluator
-    from ema_workbench.em_framework.points import experiment_generator
 except ImportError as e:  # pragma: no cover - exercised only where EMA is missing
     raise ImportError(
         "sim.ema needs the EMA Workbench: pip install 'county-sim[ema]' (or pip install ema-workbench)"
     ) from e
+
+#: EMA 2.x (Python 3.11) and 3.x (Python 3.12+) differ in two places this adapter touches: how an
+#: evaluator receives its experiments, and the name of a point in parameter space
+EMA_MAJOR = int(ema_workbench.__version__.split(".")[0])
+if EMA_MAJOR >= 3:
+    from ema_workbench import Sample as Point
+else:  # pragma: no cover - exercised on the Python that gets EMA 2.x
+    from ema_workbench.em_framework.points import Scenario as Point
+    from ema_workbench.em_framework.points import experiment_generator
 
 #: the summary's numeric outcomes, in the order of summary.csv (the `seed` column is an input)
 OUTCOMES: tuple[str, ...] = tuple(c for c in (*SUMMARY_COLUMNS, *SUMMARY_EXTRA) if c not in ("seed",))
@@ -149,8 +157,15 @@ class BatchEvaluator(BaseEvaluator):
     def finalize(self) -> None:
         pass
 
-    def evaluate_experiments(self, scenarios, policies, callback, combine="factorial", **kwargs) -> None:
-        experiments = list(experiment_generator(scenarios, self._msis, policies, combine=combine))
+    def evaluate_experiments(self, *args, **kwargs) -> None:
+        """EMA 3.x: (experiments, callback); EMA 2.x: (scenarios, policies, callback, combine)."""
+        if EMA_MAJOR >= 3:
+            experiments, callback = _arguments(args, kwargs, ("experiments", "callback"))
+        else:  # pragma: no cover - exercised on the Python that gets EMA 2.x
+            scenarios, policies, callback = _arguments(args, kwargs, ("scenarios", "policies", "callback"))
+            combine = kwargs.get("combine", args[3] if len(args) > 3 else "factorial")
+            experiments = experiment_generator(scenarios, self._msis, policies, combine=combine)
+        experiments = list(experiments)
         models = {m.name: m for m in self._msis}
         for name, model in models.items():
             mine = [e for e in experiments if e.model_name == name]
@@ -165,6 +180,17 @@ class BatchEvaluator(BaseEvaluator):
             results = evaluate_many(rows, seeds, scenario=model.county_scenario, steps=model.county_steps)
             for e, result in zip(mine, results, strict=True):
                 callback(e, _outcome_values(model.outcomes, result))
+
+
+def _arguments(args: tuple, kwargs: dict, names: tuple[str, ...]) -> tuple:
+    """The named arguments of a call, positional or by keyword."""
+    return tuple(args[i] if i < len(args) else kwargs[name] for i, name in enumerate(names))
+
+
+def points(values: Sequence[Mapping[str, float]]) -> list:
+    """EMA points (scenarios or policies) for explicit values, named 0, 1, ... (EMA 2.x calls them
+    Scenario, 3.x Sample)."""
+    return [Point(name=str(i), **dict(v)) for i, v in enumerate(values)]
 
 
 def describe_outcomes(names: Sequence[str] = DEFAULT_OUTCOMES) -> dict[str, str]:

@@ -11,20 +11,18 @@ import numpy as np
 import pandas as pd
 import pytest
 from ema_workbench import IntegerParameter, SequentialEvaluator, load_results
-from ema_workbench.em_framework.points import Scenario as EmaScenario
 
 import sim
 from sim.cli import main
-from sim.ema import BatchEvaluator, county_model
+from sim.ema import BatchEvaluator, county_model, points
 from sim.scenario import ScenarioError
 
 STEPS = 24  # two years: enough to start and build, cheap enough for a unit test
 
 
-def scenarios(n: int) -> list[EmaScenario]:
-    """n fixed points over two couplings (EMA's samplers draw from numpy's global state; fixed points
-    make the comparison exact)."""
-    return [EmaScenario(name=str(i), k_ME_DI=i / (n - 1), k_ME_GC=1 - i / (2 * (n - 1))) for i in range(n)]
+def scenarios(n: int) -> list:
+    """n fixed points over two couplings (fixed points make the two evaluators' inputs the same)."""
+    return points([{"k_ME_DI": i / (n - 1), "k_ME_GC": 1 - i / (2 * (n - 1))} for i in range(n)])
 
 
 def same(a: np.ndarray, b: np.ndarray) -> bool:
@@ -36,16 +34,16 @@ def test_the_batch_evaluator_gives_exactly_what_emas_sequential_evaluator_and_ev
     sim.ema.BatchEvaluator (one evaluate_many call) gives identical outcomes, and each equals
     sim.evaluate with the experiment's values and the model's seed (common random numbers)."""
     model = county_model(uncertainties=["k_ME_DI", "k_ME_GC"], steps=STEPS, seed=7)
-    points = scenarios(5)
+    chosen = scenarios(5)
     with SequentialEvaluator(model) as ev:
-        exp_seq, out_seq = ev.perform_experiments(scenarios=points)
+        exp_seq, out_seq = ev.perform_experiments(scenarios=chosen)
     with BatchEvaluator(model) as ev:
-        exp_bat, out_bat = ev.perform_experiments(scenarios=points)
+        exp_bat, out_bat = ev.perform_experiments(scenarios=chosen)
     assert set(out_seq) == set(out_bat) == {o.name for o in model.outcomes}
     for name in out_seq:
         assert same(out_seq[name], out_bat[name]), name
     pd.testing.assert_frame_equal(exp_seq, exp_bat)
-    for i, p in enumerate(points):
+    for i, p in enumerate(chosen):
         want = sim.evaluate(dict(p), seed=7, steps=STEPS)
         for name in out_bat:
             got, w = out_bat[name][i], want[name]
@@ -57,9 +55,9 @@ def test_a_seed_uncertainty_gives_each_experiment_its_own_seed():
     model = county_model(uncertainties={"k_ME_DI": (0.0, 1.0)}, steps=STEPS)
     model.uncertainties = [*model.uncertainties, IntegerParameter("seed", 0, 1000)]
     model.constants = []
-    points = [EmaScenario(name=str(i), k_ME_DI=0.5, seed=s) for i, s in enumerate((3, 3, 11))]
+    chosen = points([{"k_ME_DI": 0.5, "seed": s} for s in (3, 3, 11)])
     with BatchEvaluator(model) as ev:
-        _, out = ev.perform_experiments(scenarios=points)
+        _, out = ev.perform_experiments(scenarios=chosen)
     assert out["final_real_performance"][0] == out["final_real_performance"][1]
     assert (
         out["final_real_performance"][2]
