@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
@@ -213,11 +215,37 @@ def make_engine(scenarios: Sequence[Scenario], seeds: Sequence[int], steps: int 
     return Engine(scenarios, seeds, steps)
 
 
+class _WeakIdCounters(weakref.WeakKeyDictionary):
+    """Mesa 3.3's `Agent._ids` as a weak mapping: each model's agent-id counter, created on first use,
+    dropped with the model. Mesa 3.3 keeps a class-level defaultdict keyed by the model, so every model
+    that ever made an agent stayed alive (Mesa issue #3179): a loop of `sim.run` grew by about a
+    megabyte a run unless each result's model was freed. Later Mesa versions have no `_ids`."""
+
+    def __getitem__(self, model):
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = itertools.count(1)
+            self[model] = counter
+            return counter
+
+
+def _release_models_with_their_agents() -> None:
+    """Swap Mesa 3.3's strong `Agent._ids` for the weak one (keeping any counters it holds), once."""
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, defaultdict):
+        weak = _WeakIdCounters()
+        for model, counter in ids.items():
+            weak[model] = counter
+        mesa.Agent._ids = weak
+
+
 class CountyModel(mesa.Model):
     """One county, one run: `CountyModel(scenario, seed=S)`; `step()` advances one month."""
 
     def __init__(self, scenario: Scenario | str | None = None, seed: int | None = None, build_agents: bool = True):
         seed = seed_int(seed)
+        _release_models_with_their_agents()
         super().__init__(rng=seed)
         if scenario is None:
             scenario = default_scenario()

@@ -12,6 +12,7 @@ import sim
 from sim.evaluate import OUTPUTS
 
 SMALL = {"n_citizens": 200, "n_cadres": 64, "n_departments": 8, "n_townships": 4, "n_leaders": 3}
+SMALL_SCENARIO = sim.load_scenario("l_county").with_overrides(**SMALL)
 
 
 def same(a: dict, b: dict) -> bool:
@@ -90,3 +91,26 @@ def test_a_thousand_evaluate_calls_keep_memory_flat():
         sim.evaluate(SMALL, seed=100 + i, steps=6)
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 20, f"peak memory grew by {grown_mb:.1f} MB over 1,000 calls"
+
+
+def test_a_loop_of_sim_run_lets_each_model_go_without_free():
+    """Issue 12: on Mesa 3.3 a class-level registry kept every model that made agents alive (about
+    0.75 MB a run at default sizes) unless `res.model.free()` was called. Now a dropped result's model
+    is collectable: after 30 runs and a garbage collection, none of the 30 models is alive; and 200
+    more runs of this small county grow the peak memory by less than 25 MB (measured: 5 MB; with the
+    old registry, 56 MB: a kept small model is about 0.28 MB)."""
+    import gc
+    import weakref
+
+    models = []
+    for i in range(30):
+        res = sim.run(SMALL_SCENARIO, seed=i, steps=3)
+        models.append(weakref.ref(res.model))
+        del res
+    gc.collect()
+    assert sum(m() is not None for m in models) == 0
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for i in range(200):
+        sim.run(SMALL_SCENARIO, seed=100 + i, steps=3)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 25, f"peak memory grew by {grown_mb:.1f} MB over 200 runs"
