@@ -207,6 +207,12 @@ def analysis_summary(path: Path, top: int = 3) -> str:
             f"{b['rule']} (coverage {b['coverage']:.2f}, density {b['density']:.2f})" for b in a.get("discovery") or []
         )
         lines.append(f"  runs sustaining the trajectory: {a['sustained_share']:.0%}; rules: {rules or 'none found'}")
+        stab = a.get("discovery_stability")
+        if stab and a.get("discovery"):
+            lines.append(
+                f"  the first rule's parameters recur in {stab['same_parameters']:.0%} of {stab['resamples']}"
+                " random halves of the runs (discovery_stability.md; quasi-p-values in discovery_significance.md)"
+            )
     if negative:
         lines.append(
             "  Indices below zero are estimates of zero within their sampling and noise error"

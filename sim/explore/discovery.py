@@ -238,3 +238,84 @@ def discover(x: np.ndarray, y: np.ndarray, names: list[str], kinds: list[str]) -
         boxes.append(Box(limits, rule, float(cov), float(den), int((in_box & remaining).sum())))
         remaining &= ~in_box
     return boxes
+
+
+# --- what researchers read beside a box (EMA Workbench's Prim offers the same three) ----------------
+
+RESAMPLES = 20  # stability: PRIM again on this many random halves of the runs (as EMA's Prim.resample)
+RESAMPLE_SHARE = 0.5  # the share of the runs in each half
+
+
+def peeling_trajectory(x: np.ndarray, y: np.ndarray) -> list[dict[str, float]]:
+    """The first box's peeling trajectory over all runs: per step, coverage, density, mass (share of
+    the runs in the box) and the number of restricted parameters (EMA's `peeling_trajectory`), so a
+    reader can choose another point on the coverage-density trade-off than the reported rule."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    total = y.sum()
+    full_lo, full_hi = x.min(axis=0), x.max(axis=0)
+    rows = []
+    for step, (lo, hi) in enumerate(peel(x, y, total)):
+        mask = _inside(x, lo, hi)
+        _, cov, den = _score(y, mask, total)
+        restricted = int(np.sum((lo > full_lo) | (hi < full_hi)))
+        rows.append({"step": step, "coverage": cov, "density": den, "mass": mask.mean(), "restricted": restricted})
+    return rows
+
+
+def significance(x: np.ndarray, y: np.ndarray, box: Box, names: list[str]) -> list[dict[str, Any]]:
+    """For each restriction of `box`: the box's density with and without it, and the one-sided
+    binomial quasi-p-value that the restriction adds nothing (the box's positives out of its runs
+    against the density of the box without that restriction; Bryant & Lempert 2010; EMA's
+    `qp_values`). "Quasi": the box was chosen on the same runs, so these are screening figures."""
+    from scipy.stats import binom
+
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    lo, hi = x.min(axis=0).copy(), x.max(axis=0).copy()
+    for name, (a, b) in box.limits.items():
+        j = names.index(name)
+        lo[j], hi[j] = a, b
+    inside = _inside(x, lo, hi)
+    n, k = int(inside.sum()), int(y[inside].sum())
+    rows = []
+    for name in box.limits:
+        j = names.index(name)
+        lo2, hi2 = lo.copy(), hi.copy()
+        lo2[j], hi2[j] = x[:, j].min(), x[:, j].max()
+        wider = _inside(x, lo2, hi2)
+        p0 = y[wider].mean() if wider.any() else 0.0
+        rows.append(
+            {
+                "parameter": name,
+                "limits": f"[{box.limits[name][0]:.3g}, {box.limits[name][1]:.3g}]",
+                "density": k / n if n else float("nan"),
+                "density_without": float(p0),
+                "qp": float(binom.sf(k - 1, n, p0)) if n else float("nan"),
+            }
+        )
+    return rows
+
+
+def stability(
+    x: np.ndarray, y: np.ndarray, names: list[str], kinds: list[str], first: Box | None, seed: int
+) -> tuple[list[dict[str, Any]], float]:
+    """PRIM on RESAMPLES random halves of the runs: per parameter, the share of halves whose first box
+    restricts it; and the share of halves whose first box restricts exactly the parameters of the
+    first box on all runs (EMA's `Prim.resample` reports the same two). Seeded, so reproducible."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    rng = np.random.default_rng(seed)
+    counts = dict.fromkeys(names, 0)
+    same = 0
+    want = set(first.limits) if first is not None else set()
+    for _ in range(RESAMPLES):
+        idx = rng.choice(len(y), size=max(1, int(RESAMPLE_SHARE * len(y))), replace=False)
+        boxes = discover(x[idx], y[idx], names, kinds)
+        got = set(boxes[0].limits) if boxes else set()
+        for name in got:
+            counts[name] += 1
+        same += got == want
+    rows = [{"parameter": n, "restricted_share": counts[n] / RESAMPLES} for n in names]
+    rows.sort(key=lambda r: -r["restricted_share"])
+    return rows, same / RESAMPLES

@@ -120,3 +120,29 @@ def envelopes(perf: np.ndarray, sustained: np.ndarray, path: Path) -> str:
     ax.legend(loc="upper left")
     ax.set_title("Trajectory envelopes: runs that sustain the trajectory vs those that do not", loc="left")
     return _save(fig, path)
+
+
+def tradeoff(trajectory: list[dict], chosen: tuple[float, float] | None, path: Path) -> str:
+    """PRIM's peeling trajectory as coverage against density, coloured by the number of restricted
+    parameters (as EMA's `show_tradeoff`), with the reported rule marked."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.5, 4.8), dpi=110, layout="constrained")
+    ax = fig.subplots()
+    cov = [r["coverage"] for r in trajectory]
+    den = [r["density"] for r in trajectory]
+    dims = [r["restricted"] for r in trajectory]
+    points = ax.scatter(cov, den, c=dims, cmap="viridis", s=18, zorder=3)
+    ax.plot(cov, den, color="#bbbbbb", lw=1, zorder=2)
+    if chosen is not None:
+        ax.scatter([chosen[0]], [chosen[1]], marker="*", s=220, color="#c0392b", zorder=4, label="reported rule")
+        ax.legend(loc="lower left")
+    cbar = fig.colorbar(points, ax=ax)
+    cbar.set_label("parameters restricted")
+    ax.set_xlabel("coverage (share of the sustaining runs in the box)")
+    ax.set_ylabel("density (share of the box's runs that sustain)")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.grid(True, color="#e6e6e6")
+    ax.set_title("PRIM: the coverage-density trade-off while peeling", loc="left")
+    return _save(fig, path)

@@ -154,6 +154,27 @@ def build_markdown(folder: Path) -> str:
                     "three times the base rate) separates the sustaining runs."
                 )
         lines.append("")
+        if summary.get("discovery_significance"):
+            lines += [
+                "How much each restriction of the first rule adds: the rule's density with and without it, and "
+                "the one-sided binomial quasi-p-value that it adds nothing (screening figures: the rule was "
+                "chosen on the same runs).",
+                "",
+                _read(a / "discovery_significance.md"),
+                "",
+            ]
+        stab = summary.get("discovery_stability")
+        if stab:
+            lines += [
+                f"Stability: PRIM on {stab['resamples']} random halves of the runs found a first rule over exactly "
+                f"the same parameters in {_pct(stab['same_parameters'])} of them; the share of halves whose first "
+                "rule restricts each parameter:",
+                "",
+                _read(a / "discovery_stability.md"),
+                "",
+            ]
+        if (a / "discovery_tradeoff.png").exists():
+            lines += [f"![PRIM trade-off]({ANALYSIS_DIR}/discovery_tradeoff.png)", ""]
         if (a / "envelopes.png").exists():
             lines += [f"![trajectory envelopes]({ANALYSIS_DIR}/envelopes.png)", ""]
 

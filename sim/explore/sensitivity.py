@@ -237,6 +237,31 @@ def _write_table(df: pd.DataFrame, base: Path, digits: int = 3) -> list[str]:
     return [base.with_suffix(".csv").name, base.with_suffix(".md").name]
 
 
+def _discovery_checks(data: Loaded, sustained: np.ndarray, boxes: list, seed: int, out: Path, summary: dict) -> list:
+    """Beside the box rules, what a scenario-discovery reader expects (EMA's Prim offers the same): the
+    peeling trajectory and its trade-off figure, each restriction's quasi-p-value, and the rules'
+    stability over random halves of the runs."""
+    from . import figures
+    from .discovery import RESAMPLES, peeling_trajectory, significance, stability
+
+    x = data.runs[data.names].to_numpy(dtype=float)
+    files: list[str] = []
+    traj = peeling_trajectory(x, sustained)
+    if not traj:
+        return files
+    files += _write_table(pd.DataFrame(traj), out / "discovery_trajectory")
+    chosen = (boxes[0].coverage, boxes[0].density) if boxes else None
+    files.append(figures.tradeoff(traj, chosen, out / "discovery_tradeoff.png"))
+    if boxes:
+        sig = pd.DataFrame(significance(x, sustained, boxes[0], data.names))
+        files += _write_table(sig, out / "discovery_significance", digits=4)
+        summary["discovery_significance"] = sig.to_dict(orient="records")
+    stab, same = stability(x, sustained, data.names, data.info["kinds"], boxes[0] if boxes else None, seed)
+    files += _write_table(pd.DataFrame(stab), out / "discovery_stability")
+    summary["discovery_stability"] = {"resamples": RESAMPLES, "same_parameters": same, "parameters": stab}
+    return files
+
+
 def analyze_dir(folder: Path, resamples: int = 1000) -> list[str]:
     """Analyse a results folder; write tables, figures and `analysis.json` into folder/analysis/."""
     from . import figures
@@ -342,6 +367,7 @@ def analyze_dir(folder: Path, resamples: int = 1000) -> list[str]:
             columns=["box", "rule", "coverage", "density", "runs_in_box"],
         )
         files += _write_table(table, out / "discovery")
+        files += _discovery_checks(data, sustained, boxes, seed, out, summary)
         if data.perf.size:
             order = {(int(p), int(r)): i for i, (p, r) in enumerate(data.runs[["point", "replicate"]].to_numpy())}
             idx = np.array([order[(int(p), int(r))] for p, r in data.perf_keys])
