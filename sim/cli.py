@@ -363,6 +363,7 @@ def _run_and_write(args: argparse.Namespace, argv: list[str] | None, scenario, o
 
     from . import manifest as mf
     from .report import run_table, summary_frame
+    from .report.plots import handover_months
     from .runner import iter_exact, iter_replicates
 
     started = mf.now_iso()
@@ -391,7 +392,8 @@ def _run_and_write(args: argparse.Namespace, argv: list[str] | None, scenario, o
     print(run_table(summary_df))
 
     title = default_run_dir(scenario, overrides, args.policies, args.steps).name  # says what differs
-    files = write_results(out, series_df, summary_df, lang=args.lang, title=title)
+    handovers = handover_months(scenario.params, scenario.events, scenario.steps)
+    files = write_results(out, series_df, summary_df, lang=args.lang, title=title, handovers=handovers)
     if not problems and (out / PROBLEM_FILE).exists():  # a Model 2 run's, replaced by a Model 1 run's results
         (out / PROBLEM_FILE).unlink()
     if problems:  # Model 2: every problem of every replicate, and a line on how long they took
@@ -434,7 +436,9 @@ def problems_line(frame: Any) -> str:
     return f"problems: mean months to solve by departments needed ({months}); open at the end: {open_end:.1f} a run"
 
 
-def write_results(out: Path, series: Any, summary: Any, lang: str = "en", title: str | None = None) -> list[str]:
+def write_results(
+    out: Path, series: Any, summary: Any, lang: str = "en", title: str | None = None, handovers: Any = ()
+) -> list[str]:
     """Write series.csv, summary.csv and trajectory.png into `out` atomically; return their names.
 
     Float columns are written with Python's shortest round-trip repr, so the CSVs are exact and
@@ -450,7 +454,10 @@ def write_results(out: Path, series: Any, summary: Any, lang: str = "en", title:
         summary.to_csv(f, index=False, lineterminator="\n")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        mf.atomic_write(out / "trajectory.png", lambda tmp: trajectory_figure(series, tmp, lang=lang, title=title))
+        mf.atomic_write(
+            out / "trajectory.png",
+            lambda tmp: trajectory_figure(series, tmp, lang=lang, title=title, handovers=handovers),
+        )
     for w in caught:
         print(f"{PROG}: warning: {w.message}", file=sys.stderr)
     return ["series.csv", "summary.csv", "trajectory.png"]

@@ -537,7 +537,9 @@ def test_analyze_and_report_commands(tmp_path, capsys):
     md = (out / "report.md").read_text()
     assert "## Design" in md and "## Manifest" in md and "morris_trajectory_score.png" in md
     html = (out / "report.html").read_text()
-    assert "<table>" in html and '<img alt="Morris trajectory_score"' in html
+    assert "<table>" in html and '<img alt="Morris trajectory_score" src="data:image/png;base64,' in html
+    # issue 12: the page stands alone (figures embedded, nothing linked) and folds the manifest away
+    assert 'src="analysis/' not in html and "<details><summary>manifest.json" in html
     assert cli.main(["analyze", str(tmp_path / "nowhere")]) == 2
 
 
@@ -594,3 +596,19 @@ def test_morris_screening_screens_every_parameter_model2_reads():
     exp = load_experiment("morris_screening")
     want = {n for n, p in PARAMS.items() if 2 in p.models and p.group in ("lever", "coupling", "condition", "rate")}
     assert set(exp.names) == want
+
+
+def test_run_figures_mark_the_handover():
+    """Issue 12: the month-60 term change is marked on trajectory.png: a joint term of 60 months over
+    120 marks 60.5 (between month 60 and the successor's first month); a scheduled leadership change
+    at month 61 is the same handover, not a second one; a top-leader change at month 30 adds 29.5; a
+    change of another leader adds nothing; a 200-month term within 120 months marks nothing."""
+    from sim.report.plots import handover_months
+    from sim.scenario import Event
+
+    assert handover_months({"term_length": 60}, [], 120) == [60.5]
+    change = Event(61, "leadership_change", (("resolve", 0.2),))
+    top = Event(30, "leader_change", (("leader", 0),))
+    other = Event(40, "leader_change", (("leader", 3),))
+    assert handover_months({"term_length": 60}, [change, top, other], 120) == [29.5, 60.5]
+    assert handover_months({"term_length": 200}, [], 120) == []

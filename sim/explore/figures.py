@@ -29,7 +29,8 @@ def sobol_bars(table: pd.DataFrame, path: Path, output: str) -> str:
     ax.set_xticks(x, t["parameter"], rotation=45, ha="right")
     ax.axhline(0, color="#333333", lw=0.6)
     ax.set_ylabel("Sobol' index")
-    ax.set_title(f"{output}: S1 and ST (bars: 95% bootstrap interval); sum S1 = {t['S1'].sum():.2f}", loc="left")
+    # two lines, so that the title fits the figure whatever the output's name (it was cut off)
+    ax.set_title(f"{output}: S1 and ST\n(bars: 95% bootstrap interval; sum of S1 = {t['S1'].sum():.2f})", loc="left")
     ax.legend()
     ax.grid(True, axis="y", color="#e6e6e6")
     return _save(fig, path)
@@ -88,9 +89,13 @@ def grid_heatmap(grid: pd.DataFrame, names: list[str], output: str, path: Path) 
     im = ax.imshow(wide.to_numpy(), origin="lower", cmap="viridis", aspect="auto")
     ax.set_xticks(range(wide.shape[1]), [f"{v:g}" for v in wide.columns])
     ax.set_yticks(range(wide.shape[0]), [f"{v:g}" for v in wide.index])
+    norm = im.norm
     for i in range(wide.shape[0]):
         for j in range(wide.shape[1]):
-            ax.text(j, i, f"{wide.iat[i, j]:.2f}", ha="center", va="center", fontsize=7, color="white")
+            v = wide.iat[i, j]
+            # dark text on the light (yellow-green) end of viridis, white on the dark end: readable on both
+            ink = "#111111" if np.isfinite(v) and norm(v) > 0.6 else "white"
+            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7, color=ink)
     ax.set_xlabel(names[0])
     ax.set_ylabel(names[1])
     fig.colorbar(im, ax=ax, label=f"mean {output}")

@@ -3,6 +3,7 @@ counts, seeds, indices, figures, discovery rules and the manifest, for an append
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -208,18 +209,30 @@ def rerun_command(folder: Path, manifest: dict[str, Any]) -> str | None:
     )
 
 
-def _inline(text: str) -> str:
-    """Inline Markdown (code, bold, images, links) to HTML."""
+def _image(match: re.Match, folder: Path | None) -> str:
+    """An image, embedded as a data URI when its file is in `folder` (the page then stands alone:
+    it can be mailed or attached to a paper without its analysis folder), else linked."""
+    alt, src = match.group(1), match.group(2)
+    path = folder / html.unescape(src) if folder is not None else None
+    if path is not None and path.is_file() and path.suffix.lower() == ".png":
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f'<img alt="{alt}" src="data:image/png;base64,{data}">'
+    return f'<img alt="{alt}" src="{src}">'
+
+
+def _inline(text: str, folder: Path | None = None) -> str:
+    """Inline Markdown (code, bold, images, links) to HTML; images in `folder` are embedded."""
     out = html.escape(text, quote=False)
-    out = re.sub(r"!\[([^\]]*)\]\(([^)]+)\)", r'<img alt="\1" src="\2">', out)
+    out = re.sub(r"!\[([^\]]*)\]\(([^)]+)\)", lambda m: _image(m, folder), out)
     out = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r'<a href="\2">\1</a>', out)
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
     return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
 
 
-def markdown_to_html(md: str, title: str) -> str:
+def markdown_to_html(md: str, title: str, folder: Path | None = None) -> str:
     """The small Markdown subset this report uses (headings, paragraphs, lists, tables, images,
-    fenced code) as a standalone HTML page."""
+    fenced code) as a standalone HTML page: images found in `folder` are embedded, and the manifest
+    (a fenced block under "## Manifest") is folded into a <details> element."""
     body: list[str] = []
     lines = md.split("\n")
     i = 0
@@ -229,21 +242,24 @@ def markdown_to_html(md: str, title: str) -> str:
             j = i + 1
             while j < len(lines) and not lines[j].startswith("```"):
                 j += 1
-            body.append("<pre><code>" + html.escape("\n".join(lines[i + 1 : j])) + "</code></pre>")
+            block = "<pre><code>" + html.escape("\n".join(lines[i + 1 : j])) + "</code></pre>"
+            if body and body[-1] == "<h2>Manifest</h2>":
+                block = f"<details><summary>manifest.json ({j - i - 1} lines)</summary>{block}</details>"
+            body.append(block)
             i = j + 1
             continue
         if line.startswith("#"):
             level = len(line) - len(line.lstrip("#"))
-            body.append(f"<h{level}>{_inline(line[level:].strip())}</h{level}>")
+            body.append(f"<h{level}>{_inline(line[level:].strip(), folder)}</h{level}>")
         elif line.startswith("|"):
             rows = []
             while i < len(lines) and lines[i].startswith("|"):
                 rows.append([c.strip() for c in re.split(r"(?<!\\)\|", lines[i].strip())[1:-1]])
                 i += 1
             head, body_rows = rows[0], [r for r in rows[2:]]
-            t = ["<table>", "<tr>" + "".join(f"<th>{_inline(c)}</th>" for c in head) + "</tr>"]
+            t = ["<table>", "<tr>" + "".join(f"<th>{_inline(c, folder)}</th>" for c in head) + "</tr>"]
             t += [
-                "<tr>" + "".join(f"<td>{_inline(c.replace(chr(92) + '|', '|'))}</td>" for c in r) + "</tr>"
+                "<tr>" + "".join(f"<td>{_inline(c.replace(chr(92) + '|', '|'), folder)}</td>" for c in r) + "</tr>"
                 for r in body_rows
             ]
             body.append("\n".join([*t, "</table>"]))
@@ -252,12 +268,12 @@ def markdown_to_html(md: str, title: str) -> str:
             tag = "ul" if line.startswith("- ") else "ol"
             items = []
             while i < len(lines) and re.match(r"^(- |\d+\. )", lines[i]):
-                items.append("<li>" + _inline(re.sub(r"^(- |\d+\. )", "", lines[i])) + "</li>")
+                items.append("<li>" + _inline(re.sub(r"^(- |\d+\. )", "", lines[i]), folder) + "</li>")
                 i += 1
             body.append(f"<{tag}>" + "".join(items) + f"</{tag}>")
             continue
         elif line.strip():
-            body.append(f"<p>{_inline(line)}</p>")
+            body.append(f"<p>{_inline(line, folder)}</p>")
         i += 1
     style = (
         "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}"
@@ -284,5 +300,5 @@ def write_report(folder: Path, reanalyse: bool = False) -> list[str]:
         f.write(md)
     title: Any = md.split("\n", 1)[0].lstrip("# ")
     with mf.atomic_open(folder / "report.html", "w", encoding="utf-8", newline="\n") as f:
-        f.write(markdown_to_html(md, title))
+        f.write(markdown_to_html(md, title, folder))
     return ["report.md", "report.html"]

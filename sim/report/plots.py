@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import glob
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +72,7 @@ _TEXT = {
         "level": "level (0–1)",
         "phase": "phase (modal)",
         "median": "bold: median of {n} replicate(s); thin: each replicate",
+        "handover": "new top leader",
     },
     "zh": {
         "performance": "绩效",
@@ -86,6 +88,7 @@ _TEXT = {
         "level": "水平 (0–1)",
         "phase": "阶段 (众数)",
         "median": "粗线: {n} 次重复的中位数; 细线: 每次重复",
+        "handover": "换届",
     },
 }
 
@@ -166,19 +169,35 @@ def _resolve_language(lang: str) -> tuple[str, str | None]:
     return lang, font
 
 
+def handover_months(params: dict, events: Sequence, steps: int) -> list[float]:
+    """Where a new top leader takes over, for the figure: at the end of each of the top leader's terms
+    (`term_length`, which staggering does not move for the top leader) and at a scheduled
+    `leadership_change` or top-leader `leader_change`; each between the last month of the old and
+    the first of the new (a change in month m acts at its start: m - 0.5)."""
+    term = int(params.get("term_length", 0) or 0)
+    months = {k * term + 0.5 for k in range(1, steps // term + 1) if k * term < steps} if term > 0 else set()
+    for e in events:
+        values = dict(e.values)
+        if e.kind == "leadership_change" or (e.kind == "leader_change" and int(values.get("leader", 0)) == 0):
+            months.add(e.month - 0.5)
+    return sorted(m for m in months if 0 < m < steps)
+
+
 def trajectory_figure(
     series: pd.DataFrame,
     path: str | Path,
     lang: str = "en",
     title: str | None = None,
     dpi: int = 110,
+    handovers: Sequence[float] = (),
 ) -> Path:
     """Write the three-panel trajectory figure of a batch of runs to `path` (PNG) and return it.
 
     `series` has the columns of `series.csv` (one row per replicate and step; a single run without
     a `replicate` column is fine). `lang="en"` labels in English and adds the Chinese phase names
     to the legend; `lang="zh"` labels in Chinese. Without a CJK font both fall back to English
-    with a `CJKFontWarning`.
+    with a `CJKFontWarning`. `handovers`: months at which a new top leader takes over (between two
+    recorded months, e.g. 60.5), drawn as dotted lines on every panel (see `handover_months`).
     """
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -208,6 +227,20 @@ def trajectory_figure(
     for ax in (ax1, ax2, ax3):
         ax.set_xlim(x[0], x[-1])
         ax.grid(True, color="#e6e6e6", linewidth=0.6, zorder=0)
+        for m in handovers:
+            ax.axvline(m, color="#555555", lw=1.0, ls=":", zorder=2)
+    for m in handovers:  # labelled once, at the top of the performance panel
+        ax1.annotate(
+            text["handover"],
+            (m, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -3),
+            textcoords="offset points",
+            va="top",
+            fontsize=8,
+            color="#555555",
+            family=family,
+        )
 
     # Panel 1: real vs assessed performance, phases shaded.
     handles = []
