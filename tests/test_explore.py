@@ -540,6 +540,13 @@ def test_analyze_and_report_commands(tmp_path, capsys):
     assert "<table>" in html and '<img alt="Morris trajectory_score" src="data:image/png;base64,' in html
     # issue 12: the page stands alone (figures embedded, nothing linked) and folds the manifest away
     assert 'src="analysis/' not in html and "<details><summary>manifest.json" in html
+    # and in Chinese: the same sections, translated, on a page that says its language
+    assert cli.main(["report", str(out), "--lang", "zh"]) == 0
+    capsys.readouterr()
+    md = (out / "report.md").read_text()
+    assert "## 实验设计" in md and "## 运行记录 (Manifest)" in md and "## Design" not in md
+    html = (out / "report.html").read_text()
+    assert '<html lang="zh-CN">' in html and "<details><summary>manifest.json" in html
     assert cli.main(["analyze", str(tmp_path / "nowhere")]) == 2
 
 

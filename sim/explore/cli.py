@@ -60,6 +60,7 @@ def register(sub: Any) -> None:
 
     rp = sub.add_parser("report", help="one Markdown and HTML report of a sweep: design, runs, indices, figures, rules")
     rp.add_argument("target", metavar="DIR", help="a results folder written by `county-sim sweep`")
+    rp.add_argument("--lang", choices=("en", "zh"), default="en", help="the report's language (default en)")
     rp.set_defaults(func=cmd_report)
 
     ex = sub.add_parser(
@@ -238,6 +239,6 @@ def cmd_report(args: argparse.Namespace, argv: list[str] | None) -> int:
     from .report import write_report
 
     folder = results_dir(args.target, must_be_dir=True)
-    files = write_report(folder)
+    files = write_report(folder, lang=args.lang)
     print(f"wrote {', '.join(files)} to {folder}{os.sep}")
     return EXIT_OK
