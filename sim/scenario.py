@@ -306,6 +306,14 @@ def _build(name, params, steps, events, description, paper, path, overrides, whe
                 f"{where}: an event ({e.kind}) at month {e.month} is beyond the horizon of {steps} months"
             )
     engine = int(full["model_version"])
+    for e in events:  # a lever the engine does not read would change nothing, or the wrong engine's state
+        lever = dict(e.values).get("lever")
+        if isinstance(lever, str) and lever in PARAMS and engine not in PARAMS[lever].models:
+            problems.messages.append(
+                f"{where}: an event ({e.kind}, month {e.month}) changes '{lever}', which only model_version"
+                f" {','.join(map(str, PARAMS[lever].models))} reads; in model_version {engine}"
+                f" {REPLACED_BY.get(lever, 'nothing reads it')}"
+            )
     for key, spec in PARAMS.items():  # a name the engine does not read: say what replaces it
         if key not in bad and engine not in spec.models and full[key] != spec.default:
             problems.messages.append(

@@ -208,10 +208,11 @@ def test_set_lever_sets_the_parameter_and_moves_its_state(lever, value, state):
 
 @pytest.mark.parametrize(("lever", "state"), list(STATE_LEVERS.items()))
 def test_levers_that_seed_a_state_move_it_by_the_change(lever, state):
-    e0 = paired(EARLY, months=T - 1)
+    base = EARLY if 1 in sim.PARAMS[lever].models else EARLY2  # leader_vision: Model 2 only
+    e0 = paired(base, months=T - 1)
     before = float(getattr(e0.p, lever)[0, 0])
     delta = -0.2
-    e = paired(EARLY, event(T, "add_lever", lever=lever, delta=delta), months=T)
+    e = paired(base, event(T, "add_lever", lever=lever, delta=delta), months=T)
     assert getattr(e.p, lever)[1, 0] == pytest.approx(before + delta)
     x = getattr(e.s, state)
     assert np.mean(x[1]) < np.mean(x[0]) - 0.1, (lever, state)

@@ -380,3 +380,20 @@ def test_spec_levers_exist():
     ):
         assert name in PARAMS, name
     assert any(n.startswith("initial_") for n in PARAMS)
+
+
+def test_an_event_on_a_lever_the_engine_does_not_read_is_refused(tmp_path):
+    """A referee's find: `set_lever leader_vision` in a Model 1 scenario loaded and shifted Model 1's own
+    vision array (which its convening reads), although the registry says only Model 2 reads the
+    parameter. Now the file is refused with one line naming the event, the lever and the engine; the
+    same event is accepted by Model 2."""
+    path = tmp_path / "m1.toml"
+    path.write_text(
+        '[params]\nmodel_version = 1\n[[interventions]]\nmonth = 2\nkind = "set_lever"\n'
+        'lever = "leader_vision"\nvalue = 0.9\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(sim.ScenarioError, match=r"changes 'leader_vision', which only model_version 2 reads"):
+        sim.load_scenario(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("model_version = 1", "model_version = 2"), "utf-8")
+    assert sim.load_scenario(path).events[0].kind == "set_lever"
