@@ -550,12 +550,12 @@ def test_analyze_and_report_commands(tmp_path, capsys):
     assert cli.main(["analyze", str(tmp_path / "nowhere")]) == 2
 
 
-# --- pattern 6 of MODEL_SPEC ------------------------------------------------------------------
+# --- pattern 6 of docs/MODEL.md §7 ------------------------------------------------------------------
 
 
 @pytest.mark.slow
 def test_pattern6_which_couplings_sustain_the_trajectory(tmp_path):
-    """Which couplings sustain L County's trajectory (MODEL_SPEC §6, pattern 6), on sobol_couplings_ci
+    """Which couplings sustain L County's trajectory (docs/MODEL.md §7, pattern 6), on sobol_couplings_ci
     (N = 128, 2 replicates, 5,632 runs of the real L County on Model 2).
 
     The indices are the pipeline's, corrected for replicate noise (see `sobol_indices`). Model 2's

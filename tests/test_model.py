@@ -335,7 +335,7 @@ RULE_MODULE = {
 def test_step_rules_follow_the_subsystem_order():
     names = [name for name, _ in STEP_RULES]
     blocks = [n for i, n in enumerate(names) if i == 0 or names[i - 1] != n]
-    assert tuple(blocks) == SUBSYSTEM_ORDER, "each subsystem once, as one block, in MODEL_SPEC §3 order"
+    assert tuple(blocks) == SUBSYSTEM_ORDER, "each subsystem once, as one block, in the order of docs/ODD_model1.md"
     for name, rule in STEP_RULES:
         assert rule.__module__ == RULE_MODULE[name], f"{rule.__name__} is a {name} rule"
         assert (rule.__doc__ or "").strip(), f"{rule.__name__} needs a docstring citing its source"

@@ -59,7 +59,7 @@ def test_a_batch_must_share_the_engine():
 
 
 def test_levels_are_read_outs_that_no_rule_reads(monkeypatch):
-    """MODEL_SPEC v2 §0.1: filling the read-out levels (and so C, T, D) with NaN changes no other output."""
+    """docs/MODEL.md §2, principle 1: filling the read-out levels (and so C, T, D) with NaN changes no other output."""
     base = sim.run(V2, seed=11, steps=36)
     monkeypatch.setattr(readout, "levels", lambda s, *_: np.full((s.B, 5), np.nan))
     patched = sim.run(V2, seed=11, steps=36)
@@ -79,7 +79,7 @@ def test_no_model2_rule_mentions_the_levels():
     assert not offenders, offenders
 
 
-# --- couplings as channels (MODEL_SPEC §4) ----------------------------------------------------------------
+# --- couplings as channels (docs/MODEL.md §5) ----------------------------------------------------------------
 # For each coupling: how to perturb the upstream agent state that produces its signal, and the target
 # process's update read after one whole step; at k = 0 the target must not move, at k = 0.9 it must move
 # with the expected sign (+1: up with the perturbation, -1: down).
@@ -177,7 +177,7 @@ def _final(sc: sim.Scenario, key: str) -> np.ndarray:
 
 @pytest.mark.slow
 def test_fewer_leaders_and_departments_change_the_county():
-    """Leaders and departments are the county's units (MODEL_SPEC §2): one leader over four departments
+    """Leaders and departments are the county's units (docs/MODEL.md §3): one leader over four departments
     (the same staff, organised in four bureaus) is a different county. Measured over 48 seeds: the
     cascade tips at a median month of 38 instead of 15.5 (final real performance 0.65 against 0.73).
     The test asks for at least 10 months' delay."""

@@ -1,4 +1,4 @@
-"""Pattern-oriented validation of Model 1 (`model_version = 1`; MODEL_SPEC §6; issue #2): each
+"""Pattern-oriented validation of Model 1 (`model_version = 1`; docs/MODEL.md §7; issue #2): each
 pattern is a statistical claim over replicate seeds of the default sizes and 120 months. Model 2's
 patterns are in test_patterns2.py.
 

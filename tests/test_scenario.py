@@ -16,7 +16,7 @@ from sim.params import DEFAULTS, PARAMS
 from sim.scenario import SCENARIO_DIR, default_scenario
 
 SCENARIO_FILES = sorted(SCENARIO_DIR.glob("*.toml"))
-REQUIRED_SCENARIOS = (  # MODEL_SPEC §7
+REQUIRED_SCENARIOS = (  # docs/MODEL.md §8
     "l_county",
     "status_quo",
     "developed_county",
@@ -311,7 +311,7 @@ def test_scenario_files_exist():
     """Scenarios must exist: an empty directory fails here instead of skipping the loads below."""
     assert SCENARIO_FILES, f"no scenario files in {SCENARIO_DIR}"
     missing = set(REQUIRED_SCENARIOS) - {p.stem for p in SCENARIO_FILES}
-    assert not missing, f"scenarios required by MODEL_SPEC §7 are missing: {sorted(missing)}"
+    assert not missing, f"scenarios required by docs/MODEL.md §8 are missing: {sorted(missing)}"
 
 
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=[p.stem for p in SCENARIO_FILES])
@@ -355,7 +355,7 @@ def test_parameter_is_documented_and_default_in_range(name):
 
 
 def test_couplings_are_unit_parameters():
-    """The ten couplings of MODEL_SPEC §4, each in [0, 1] so that 0 cuts the channel."""
+    """The ten couplings of docs/MODEL.md §5, each in [0, 1] so that 0 cuts the channel."""
     assert len(sim.COUPLINGS) == 10
     for k in sim.COUPLINGS:
         assert PARAMS[k].group == "coupling" and (PARAMS[k].low, PARAMS[k].high) == (0.0, 1.0)
@@ -363,7 +363,7 @@ def test_couplings_are_unit_parameters():
 
 
 def test_spec_levers_exist():
-    """The lever and condition names of MODEL_SPEC §4, so scenarios and the app speak one language."""
+    """The lever and condition names of the registry (docs/ODD.md §10), so scenarios and the app speak one language."""
     for name in (
         "reform_resolve",
         "assessment_pressure",

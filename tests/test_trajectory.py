@@ -1,4 +1,4 @@
-"""The trajectory classifier (MODEL_SPEC §5) and the coupling coordination degree, on synthetic series.
+"""The trajectory classifier (docs/MODEL.md §6) and the coupling coordination degree, on synthetic series.
 
 Every series here is built by hand, so the months each phase should be reached at are known from the
 construction, not copied from a model run. The classifier's thresholds are passed explicitly

@@ -4,7 +4,7 @@ citizens, events and turnover.
 
 Each rule is a function `rule(s, p, r)` over the whole batch: `s` the `State`, `p` the `Pars`,
 `r` the per-run random generators. Rules read the subsystem levels computed at the end of the
-previous step (`s.levels`). MODEL_SPEC v2 §0 forbids exactly this (levels are read-outs that no rule
+previous step (`s.levels`). docs/MODEL.md §2 (principle 1) forbids exactly this (levels are read-outs that no rule
 reads, and couplings are channels between agent processes); it is why Model 2 (`sim/model2/`, the
 default engine) replaced these rules. No Model 2 rule reads a level:
 `tests/test_model2.py::test_levels_are_read_outs_that_no_rule_reads` fills them with NaN and finds
