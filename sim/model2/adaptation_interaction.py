@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .management_execution import to_cadres
+from .problems import county_real
 from .state import ATTR_CONC, BLAME_FEAR_MEAN, FRESH, beta_draw
 
 BENCHMARK_SKILL = 0.85  # competence and capacity of the developed counties visited (Model 1)
@@ -59,7 +60,7 @@ def brain_drain(s, p, r) -> None:
     """Competent cadres leave an unattractive county; newcomers take their posts with fresh draws
     (paper §3(三) 高素质人才的流失)."""
     a_res, a_perf, a_pay = ATTRACTION_WEIGHTS
-    real = (s.need_mean * s.real_perf).sum(axis=1)
+    real = county_real(s)
     attract = a_res * s.resources + a_perf * real + a_pay * p.performance_pay[:, 0] * s.pm_maturity
     leave = r.u["leaving"] < p.brain_drain * s.cadre_competence * (1.0 - attract)[:, None] * BRAIN_DRAIN_SCALE
     if leave.any():
@@ -161,11 +162,11 @@ def stall(s, p, r) -> None:
     """The top leader watches the year's trend of real performance; a leader a year or more in office
     whose trend has fallen below `stall_progress` sees progress stalled, and an open leadership goes
     out to diagnose again next month (paper §4(二) '动态纠偏…持续识别和分析绩效差距'; §3(五) 一线工作法)."""
-    real = (s.need_mean * s.real_perf).sum(axis=1)
+    real = county_real(s)
     s.progress_trend += (real - s.last_real - s.progress_trend) / STALL_MEMORY
     s.last_real = real
     settled = s.leader_tenure[:, 0] >= STALL_MEMORY
-    s.stalled = s.launched & settled & (s.progress_trend < p.stall_progress[:, 0]) & (not s.routine_only)
+    s.stalled = s.launched & settled & (s.progress_trend < p.stall_progress[:, 0])  # launched is false in the spin-up
 
 
 def rediagnosis(s, p) -> np.ndarray:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .state import D
+from .adaptation_interaction import rediagnosis
+from .problems import by_dept, county_real
+from .state import STATUS_OPEN, D
 
 SUPERVISION_SPAN = 5.0  # departments a leader can watch closely with all attention (a 分管 portfolio)
 TOP_LEADER_SHARE = 0.5  # the top leader's resolve carries half of every supervising leader's push (§3(四) 一把手)
@@ -33,7 +35,7 @@ def launch(s, p, r) -> None:
     a visit's pulse) exceeds the launch threshold (inertia 等靠要), and gives up only when it falls a
     margin below. The top leader's commitment is the county's launch (paper §3(一); §3(四) 一把手;
     Emerson et al. 2012 prop. 1)."""
-    real = (s.need_mean * s.real_perf).sum(axis=1)
+    real = county_real(s)
     gap = np.clip((s.benchmark - real) / np.maximum(s.benchmark, 1e-9), 0.0, 1.0)
     context = (
         p.drive_pressure_weight * p.assessment_pressure + p.drive_gap_weight * gap[:, None] + s.event_drive[:, None]
@@ -83,8 +85,6 @@ def diagnosis_hazard(s, p) -> np.ndarray:
     """Front-line diagnosis (一线工作法): each leader goes out to the domains of the portfolio (the top
     leader to all), weighted by the leadership's priorities, and lists hidden problems there, a
     hazard per cell (B, K) (paper §3(五))."""
-    from .adaptation_interaction import rediagnosis
-
     effort = p.attention_diagnose * s.leader_attention * rediagnosis(s, p)[:, None]  # (B, L)
     by_domain = (effort[:, :, None] * s.portfolio_domains[None]).sum(axis=1) * priorities(s, p)  # (B, D)
     return p.diagnosis_rate * np.tile(by_domain, (1, s.T + 1))
@@ -137,9 +137,6 @@ def budget(s, p, r) -> None:
     '加强预算绩效管理…保障有限资金被有序、及时落实在重点项目上'; §3(六) 嵌入…预算管理)."""
     if s.routine_only or s.t % BUDGET_MONTHS != 0:
         return
-    from .problems import by_dept
-    from .state import STATUS_OPEN
-
     J = s.J
     score = np.maximum(s.dept_score, 0.0)
     total = score.sum(axis=1, keepdims=True)

@@ -336,7 +336,7 @@ class Engine2(BatchEngine):
         s.arrival = (hazard + p.problem_obsolescence) * s.latent
         performance(s)
         s.economy_start = s.real_perf[:, 0].copy()  # the economic activity the arrivals balance
-        s.last_real = (s.need_mean * s.real_perf).sum(axis=1)  # the new team judges progress from here
+        s.last_real = pb.county_real(s)  # the new team judges progress from here
         s.progress_trend[:] = 0.0
         s.stalled[:] = False
         # the new team starts from its own resolve, with no record of its own

@@ -44,6 +44,12 @@ def by_cell(s, values: np.ndarray) -> np.ndarray:
     return np.bincount(idx, weights=values.ravel(), minlength=B * K).reshape(B, K)
 
 
+def county_real(s) -> np.ndarray:
+    """The county's real performance as its residents weigh it: need-weighted over the domains, shape
+    (B,) (what launch's gap, brain drain's pull and the stall trend read)."""
+    return (s.need_mean * s.real_perf).sum(axis=1)
+
+
 def economic_activity(s, p) -> np.ndarray:
     """Arrivals' multiplier from economic activity, shape (B,): 1 + arrival_economy x the relative change
     of the economy's real performance since month 0 (1 in the spin-up, whose routine the arrivals
