@@ -31,7 +31,6 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .columns import COLUMNS
 from .evaluate import evaluate, evaluate_many
 from .params import COUPLINGS, PARAMS
 from .record import SUMMARY_COLUMNS, SUMMARY_EXTRA
@@ -191,8 +190,3 @@ def points(values: Sequence[Mapping[str, float]]) -> list:
     """EMA points (scenarios or policies) for explicit values, named 0, 1, ... (EMA 2.x calls them
     Scenario, 3.x Sample)."""
     return [Point(name=str(i), **dict(v)) for i, v in enumerate(values)]
-
-
-def describe_outcomes(names: Sequence[str] = DEFAULT_OUTCOMES) -> dict[str, str]:
-    """Each outcome's meaning (the data dictionary of `sim.columns`), for a report's legend."""
-    return {n: COLUMNS[("summary.csv", n)].meaning for n in names if ("summary.csv", n) in COLUMNS}

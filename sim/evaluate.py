@@ -3,7 +3,9 @@
 `evaluate(params, seed=S)` is one run's summary, the numbers `sim.run(scenario with params, seed=S)`
 gives, as a dict of plain Python numbers: a phase never reached is NaN (not None), `sustained` is
 1.0 or 0.0, `seed` is the int it ran with. It runs on the batched engine and builds no Mesa agents,
-so it costs a tenth of `sim.run` and its memory stays flat over any number of calls.
+so its memory stays flat over any number of calls; one at a time it is only somewhat cheaper than
+`sim.run` on Model 2 (every month pays each rule's fixed cost), while `evaluate_many` runs at a
+sweep's per-core rate (benchmarks/README.md).
 `evaluate_many(rows, seeds)` runs many parameter sets stepped together (grouped by agent counts and
 horizon, in chunks of 128 runs, as a sweep does) and returns their summaries in the rows' order.
 

@@ -9,7 +9,6 @@ import difflib
 import hashlib
 import json
 import tomllib
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -62,10 +61,13 @@ class ScenarioError(ValueError):
         return ScenarioError([f"{prefix}{m}" for m in self.messages])
 
 
+_BAD = object()  # what `Problems.check` returns for a value that failed its check
+
+
 class Problems:
     """Collects the ScenarioErrors of one validation so that every mistake is reported at once:
     `value = problems.check(fn, *args)` returns fn's result, or `default` after noting its error;
-    `with problems.gather(): ...` notes an error raised in the block; `done()` raises them all."""
+    `done()` raises them all."""
 
     def __init__(self) -> None:
         self.messages: list[str] = []
@@ -76,16 +78,6 @@ class Problems:
         except ScenarioError as e:
             self.messages.extend(e.messages)
             return default
-
-    @contextmanager
-    def gather(self):
-        try:
-            yield
-        except ScenarioError as e:
-            self.messages.extend(e.messages)
-
-    def __bool__(self) -> bool:
-        return bool(self.messages)
 
     def done(self) -> None:
         if self.messages:
@@ -263,8 +255,8 @@ def _parse_event(where: str, i: int, raw: Any, steps: int, table: str = "events"
                 + suggest(key, allowed)
             )
             continue
-        values[key] = problems.check(_check_field, where, f"{tag}.{key}", spec.fields[key], v, default=problems)
-        if values[key] is problems:
+        values[key] = problems.check(_check_field, where, f"{tag}.{key}", spec.fields[key], v, default=_BAD)
+        if values[key] is _BAD:
             bad.add(key)
     for key, f in spec.fields.items():
         if key not in values:
@@ -295,8 +287,8 @@ def _build(name, params, steps, events, description, paper, path, overrides, whe
     full = dict(DEFAULTS)
     bad: set[str] = set()
     for key, value in params.items():
-        checked = problems.check(_check_param, where, key, value, default=problems)
-        if checked is problems:
+        checked = problems.check(_check_param, where, key, value, default=_BAD)
+        if checked is _BAD:
             bad.add(key)
         else:
             full[key] = checked

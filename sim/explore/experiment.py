@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from ..params import Param
-from ..scenario import Problems, Scenario, ScenarioError, load_scenario, read_toml, shipped_dir, suggest
+from ..scenario import (
+    DEFAULT_STEPS,
+    Problems,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    read_toml,
+    shipped_dir,
+    suggest,
+)
 from .models import MODELS, ModelSpec
 
 EXPERIMENT_DIR = shipped_dir("experiments")
@@ -236,6 +245,41 @@ def _grid_levels(p: Param, low: float, high: float, levels: int) -> tuple[Any, .
     return tuple(round(v, 12) for v in raw)
 
 
+def _scenario_of(
+    where: str, data: dict[str, Any], spec: ModelSpec, model: str, fixed: dict[str, Any], misspelt: set[str]
+) -> tuple[Scenario | None, int]:
+    """An experiment's base scenario with its [set] and steps applied, and its horizon; (None, steps)
+    for a model without scenarios, or when a misspelt `scenario` key was already reported."""
+    steps_raw = data.get("steps")
+    if not spec.needs_scenario:
+        if "scenario" in data:
+            raise ScenarioError(f"{where}: key 'scenario': model '{model}' takes no scenario; remove it")
+        if fixed:
+            raise ScenarioError(f"{where}: key 'set': model '{model}' takes no fixed parameters; remove it")
+        return None, _int(where, "steps", steps_raw if steps_raw is not None else 1, 1, 1200)
+    if "scenario" not in data:
+        if "scenario" in misspelt:
+            return None, DEFAULT_STEPS
+        raise ScenarioError(f"{where}: key 'scenario' is required: a name from scenarios/ or a TOML file")
+    sc_name = data["scenario"]
+    if not isinstance(sc_name, str):
+        raise ScenarioError(f"{where}: key 'scenario' must be a scenario name or a path (got {sc_name!r})")
+    sc_path = Path(sc_name)
+    if sc_path.suffix == ".toml" and not sc_path.is_absolute() and not sc_path.exists():
+        beside = Path(where).parent / sc_path
+        if beside.exists():
+            sc_name = str(beside)
+    try:
+        loaded = load_scenario(sc_name)
+    except ScenarioError as e:
+        raise e.prefixed(f"{where}: key 'scenario': ") from None
+    over = dict(fixed)
+    if steps_raw is not None:
+        over["steps"] = steps_raw
+    scenario = loaded.with_overrides(where=f"{where}: key 'set'", **over) if over else loaded
+    return scenario, scenario.steps
+
+
 def _design(where: str, design: dict[str, Any], method: str) -> dict[str, Any]:
     """The [design] table of a known method, checked (every mistake at once)."""
     problems = Problems()
@@ -315,38 +359,9 @@ def parse_experiment(data: dict[str, Any], where: str, default_name: str = "expe
     if not isinstance(fixed, dict):
         problems.messages.append(f"{where}: key 'set' must be a table of parameter = value applied to every run")
         fixed = {}
-    steps_raw = data.get("steps")
-    scenario: Scenario | None = None
-    steps = 120
-    with problems.gather():
-        if spec.needs_scenario:
-            if "scenario" not in data:
-                if "scenario" in misspelt:
-                    raise ScenarioError([])
-                raise ScenarioError(f"{where}: key 'scenario' is required: a name from scenarios/ or a TOML file")
-            sc_name = data["scenario"]
-            if not isinstance(sc_name, str):
-                raise ScenarioError(f"{where}: key 'scenario' must be a scenario name or a path (got {sc_name!r})")
-            sc_path = Path(sc_name)
-            if sc_path.suffix == ".toml" and not sc_path.is_absolute() and not sc_path.exists():
-                beside = Path(where).parent / sc_path
-                if beside.exists():
-                    sc_name = str(beside)
-            try:
-                loaded = load_scenario(sc_name)
-            except ScenarioError as e:
-                raise e.prefixed(f"{where}: key 'scenario': ") from None
-            over = dict(fixed)
-            if steps_raw is not None:
-                over["steps"] = steps_raw
-            scenario = loaded.with_overrides(where=f"{where}: key 'set'", **over) if over else loaded
-            steps = scenario.steps
-        else:
-            if "scenario" in data:
-                raise ScenarioError(f"{where}: key 'scenario': model '{model}' takes no scenario; remove it")
-            if fixed:
-                raise ScenarioError(f"{where}: key 'set': model '{model}' takes no fixed parameters; remove it")
-            steps = _int(where, "steps", steps_raw if steps_raw is not None else 1, 1, 1200)
+    scenario, steps = problems.check(
+        _scenario_of, where, data, spec, model, fixed, misspelt, default=(None, DEFAULT_STEPS)
+    )
 
     replicates = problems.check(_int, where, "replicates", data.get("replicates", 1), 1, 10_000, default=1)
     seed = problems.check(_int, where, "seed", data.get("seed", 0), 0, 2**63 - 1, default=0)

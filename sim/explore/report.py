@@ -48,7 +48,7 @@ TEXT: dict[str, dict[str, str]] = {
             "Replicate noise is {eta} of the variance of the replicate means; it would lower each S1 by the "
             "factor 1 - noise and raise each ST by about the noise share, so the indices shown are corrected "
             "for it (those of the mean response; Hart, Alexanderian & Gremaud 2017). The uncorrected ones are "
-            "the columns S1_raw and ST_raw (sums {s1r} and {str}). "
+            "the columns S1_raw and ST_raw (sums {s1r} and {st_raw}). "
         ),
         "uncorrected": (
             "With one replicate per point, replicate noise (if the model has any) cannot be measured: it would "
@@ -113,7 +113,7 @@ TEXT: dict[str, dict[str, str]] = {
         "corrected": (
             "重复噪声占重复均值方差的 {eta}; 它会使每个 S1 乘以 (1 - 噪声份额)、每个 ST 约增加噪声份额, 因此表中"
             "指数已做校正 (均值响应的指数; Hart, Alexanderian & Gremaud 2017)。未校正值见 S1_raw 与 ST_raw 列 "
-            "(之和 {s1r} 与 {str})。"
+            "(之和 {s1r} 与 {st_raw})。"
         ),
         "uncorrected": "每点只有一次重复, 无法测量重复噪声 (若模型有噪声, 它会降低 S1、抬高 ST)。",
         "interactions": "ST - S1 是每个参数与其余 {n} 个参数交互作用的份额。",
@@ -223,7 +223,9 @@ def build_markdown(folder: Path, lang: str = "en") -> str:
             )
             if entry.get("noise_corrected"):
                 text += t["corrected"].format(
-                    eta=_pct(eta), s1r=f"{entry.get('sum_S1_raw', nan):.3f}", str=f"{entry.get('sum_ST_raw', nan):.3f}"
+                    eta=_pct(eta),
+                    s1r=f"{entry.get('sum_S1_raw', nan):.3f}",
+                    st_raw=f"{entry.get('sum_ST_raw', nan):.3f}",
                 )
             else:
                 text += t["uncorrected"]

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..cli import EXIT_OK, _int_at_least, check_output_dir, claim_output_dir
+from ..cli import EXIT_OK, _int_at_least, claim_output_dir
 from ..scenario import ScenarioError
 
 #: (label, switch, what it removes, the paper's term)
@@ -193,8 +193,7 @@ def cmd_ablate(args: argparse.Namespace, argv: list[str] | None) -> int:
         raise ScenarioError("--set: model_version: ablate always runs Model 2 (model_version = 2); remove it")
     name = Path(args.scenario).stem
     out = args.out if args.out is not None else Path("results") / "ablate" / name
-    check_output_dir(out)
-    # everything is validated (and the folder checked) before the first run
+    # everything is validated, then the folder claimed (claim_output_dir), before the first run
     from .variants import build_variants
 
     (base,) = build_variants([f"{args.scenario}:model_version=2"], sets=args.sets, steps=args.steps)
