@@ -34,7 +34,13 @@ PROBLEM_FILE = "problems.csv"
 COLUMNS_FILE = "columns.csv"
 #: Modules that add subcommands: each has `register(subparsers)` that adds its parsers and sets
 #: `func=handler(args, argv) -> exit code`. Handlers raise ScenarioError for bad input.
-COMMAND_MODULES: tuple[str, ...] = ("sim.explore.cli", "sim.app.cli", "sim.whatif.cli", "sim.whatif.ablate")
+COMMAND_MODULES: tuple[str, ...] = (
+    "sim.explore.cli",
+    "sim.calibrate.cli",
+    "sim.app.cli",
+    "sim.whatif.cli",
+    "sim.whatif.ablate",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -108,6 +114,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="KEY=VALUE",
         help="override a parameter (TOML value syntax; repeatable), e.g. --set k_ME_DI=0",
+    )
+    run.add_argument(
+        "--params",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="take parameter values from a CSV of parameter sets (a calibration's accepted.csv); with --row",
+    )
+    run.add_argument(
+        "--row",
+        type=_int_at_least(0, "--row"),
+        default=None,
+        metavar="K",
+        help="which row of --params (its 'row' column; --set still wins)",
     )
     run.add_argument(
         "--policy",
@@ -188,11 +208,24 @@ def prepare_run(args: argparse.Namespace) -> tuple[Scenario, dict[str, Any], Pat
 
         for token in args.policies:
             scenario = apply_policy(scenario, load_policy(token))
+    if (getattr(args, "params", None) is None) != (getattr(args, "row", None) is None):
+        raise ScenarioError("--params FILE and --row K go together")
+    if getattr(args, "params", None) is not None:
+        from .calibrate.params_file import load_param_row
+
+        row = load_param_row(args.params, args.row)
+        scenario = scenario.with_overrides(where=f"--params {args.params} --row {args.row}", **row)
     if overrides:
         scenario = scenario.with_overrides(where=f"--set on {scenario.path}", **overrides)
     if args.exact_seed is not None and args.replicates != 1:
         raise ScenarioError("--exact-seed runs one replicate: leave out --replicates (or give 1)")
-    out = args.out if args.out is not None else default_run_dir(scenario, overrides, args.policies, args.steps)
+    out = args.out
+    if out is None:
+        out = default_run_dir(scenario, overrides, args.policies, args.steps)
+        if getattr(args, "params", None) is not None:  # name the parameter set, not its ~80 values
+            stem, _, rest = out.name.partition("--")
+            tag = f"{stem}+{Path(args.params).stem}_row{args.row}"
+            out = out.with_name(tag + (f"--{rest}" if rest else ""))
     return scenario, overrides, out  # the folder is claimed next (claim_output_dir), before any run
 
 

@@ -346,9 +346,102 @@ _ENTRIES: list[Column] = [
     _c(_P, "difficulty", "how much work it takes", "work units (mean 1)", "Gamma(2) draw, scaled to the burden left"),
 ]
 
+# --- a calibration's tables (county-sim calibrate; docs/calibration.md) ------------------------------
+_A, _ST, _PO, _V, _CV = "accepted.csv", "statistics.csv", "posterior.csv", "validation.csv", "convergence.csv"
+_ENTRIES += [
+    _c(_A, "row", "the accepted set's number (what --row takes)", "index from 0", "accepted sets in draw order"),
+    _c(_A, "point", "the prior draw it came from", "index into the store's design", "Latin hypercube row"),
+    _c(
+        _A,
+        "weight",
+        "its weight in the posterior",
+        "share (sums to 1)",
+        "1 / accepted: rejection keeps draws as they are",
+    ),
+    _c(_A, "run_seed", "the --seed of its replicate 0", "integer", "SeedSequence(root, spawn_key=(point, 0))"),
+    _c(_A, "distance", "summed violation of the target patterns", "0 = every target holds", "sum of its v_ columns"),
+    _c(
+        _A,
+        "v_<pattern>",
+        "how far the set misses one pattern (targets and held-back ones)",
+        "0 = holds; else the shortfall in the pattern's own units",
+        "sim.calibrate.patterns: clause by clause, months as a share of the threshold (docs/calibration.md)",
+    ),
+    _c(_ST, "point", "the prior draw", "index", "one row per draw"),
+    _c(_ST, "trap_sustain", "status_quo: share of seeds sustaining", _SHARE, "pattern 1 asks at most 0.05"),
+    _c(_ST, "trap_within", "status_quo: share of seeds ending within 0.05 of the start", _SHARE, "pattern 1: 0.95"),
+    _c(_ST, "lc_sustain", "l_county: share of seeds sustaining", _SHARE, "pattern 2 asks at least 2/3"),
+    _c(_ST, "lc_start_median", "l_county: median start month", "month", "pattern 2 asks at most 12"),
+    _c(_ST, "lc_activate_iqr", "l_county: interquartile range of the activation month", "months", "pattern 2: 3"),
+    _c(
+        _ST,
+        "resolve_<r>_sustain",
+        "l_county with reform_resolve r: share sustaining",
+        _SHARE,
+        "pattern 2: two neighbours 0.1 apart inside (0.1, 0.9)",
+    ),
+    _c(_ST, "lc_gain", "l_county: mean gain of real performance over the run", "level change", "final - month 0"),
+    _c(_ST, "lc_real", "l_county: mean final real performance", _LEVEL, "over seeds"),
+    _c(_ST, "nab_start", "no_action_base: share of seeds that start", _SHARE, "pattern 3 asks at least 0.5"),
+    _c(_ST, "nab_sustain", "no_action_base: share sustaining", _SHARE, "pattern 3: at most a third of lc_sustain"),
+    _c(_ST, "nab_real", "no_action_base: mean final real performance", _LEVEL, "pattern 3: clearly lower"),
+    _c(_ST, "fp_sustain", "frozen_pm: share sustaining", _SHARE, "pattern 4: at most half of lc_sustain"),
+    _c(_ST, "fp_real", "frozen_pm: mean final real performance", _LEVEL, "pattern 4: clearly lower"),
+    _c(_ST, "lc_gap", "l_county: mean final assessed - real performance", "level difference", "pattern 5"),
+    _c(_ST, "cc_gap", "closed_channels: mean final assessed - real", "level difference", "pattern 5: 2x lc, >= 0.05"),
+    _c(_ST, "lc_sat", "l_county: mean final satisfaction", _LEVEL, "over seeds"),
+    _c(_ST, "lc_sat_gain", "l_county: mean gain of satisfaction", "level change", "final - month 0"),
+    _c(_ST, "cc_sat", "closed_channels: mean final satisfaction", _LEVEL, "pattern 5: clearly lower"),
+    _c(_ST, "distance", "summed violation of the target patterns", "0 = every target holds", "as in accepted.csv"),
+    _c(_ST, "accepted", "whether the draw was accepted", "true/false", "distance <= tolerance"),
+    _c(_PO, "group", "its registry group", "rate, condition, ...", "sim.params"),
+    _c(_PO, "default", "its registry default", "parameter's unit", "sim.params"),
+    _c(_PO, "prior_mean", "mean of its prior draws", "parameter's unit", "over every draw"),
+    _c(_PO, "post_mean", "mean over the accepted sets", "parameter's unit", "weighted equally"),
+    _c(_PO, "post_sd", "standard deviation over the accepted sets", "parameter's unit", "ddof 1"),
+    _c(_PO, "post_q05", "5% quantile over the accepted sets", "parameter's unit", "numpy quantile"),
+    _c(_PO, "post_median", "median over the accepted sets", "parameter's unit", "numpy quantile"),
+    _c(_PO, "post_q95", "95% quantile over the accepted sets", "parameter's unit", "numpy quantile"),
+    _c(_PO, "parameter", "a varied parameter", "registry name", "`county-sim explain NAME`"),
+    _c(_PO, "prior_low", "its prior's lower end", "parameter's unit", "[vary] range or default - spread"),
+    _c(_PO, "prior_high", "its prior's upper end", "parameter's unit", "[vary] range or default + spread"),
+    _c(_PO, "width_ratio", "posterior 90% interval width / prior's", "ratio", "< 1: the patterns narrow it"),
+    _c(_PO, "ks_d", "Kolmogorov-Smirnov distance of accepted vs prior draws", "0-1", "scipy.stats.ks_2samp"),
+    _c(_PO, "ks_p", "its p-value", "probability", "two-sided"),
+    _c(_PO, "constrained", "whether the patterns constrain it", "true/false", "ks_p < 0.01 / parameters varied"),
+    _c(_V, "pattern", "a pattern", "name", "docs/MODEL.md §6"),
+    _c(_V, "role", "calibration target or held back", "target, holdout", "[calibrate] targets / holdout"),
+    _c(_V, "sets", "which parameter sets", "accepted, prior, rejected", "prior: every draw"),
+    _c(_V, "n", "number of those sets", "sets", "count"),
+    _c(_V, "reproduced", "how many of them reproduce the pattern", "sets", "violation 0"),
+    _c(_V, "share", "share of those sets reproducing the pattern", _SHARE, "its violation is 0"),
+    _c(_V, "ci_low", "95% Wilson interval, lower end", _SHARE, "scipy binomtest"),
+    _c(_V, "ci_high", "95% Wilson interval, upper end", _SHARE, "scipy binomtest"),
+    _c(_CV, "draws", "which prior draws", "first half, all", "draw order"),
+    _c(_CV, "n", "prior draws in that part", "draws", "count"),
+    _c(_CV, "accepted", "accepted draws in that part", "draws", "count"),
+    _c(_CV, "rate", "acceptance rate", _SHARE, "accepted / n"),
+    _c(_CV, "rate_low", "95% Wilson interval of the rate, lower end", _SHARE, "scipy binomtest"),
+    _c(_CV, "rate_high", "95% Wilson interval of the rate, upper end", _SHARE, "scipy binomtest"),
+    _c(
+        _CV,
+        "median_quantile_shift",
+        "median over parameters of the largest quantile move, half vs all",
+        "share of prior range",
+        "as max_quantile_shift",
+    ),
+    _c(
+        _CV,
+        "max_quantile_shift",
+        "largest move of a posterior 5/50/95% quantile, half vs all",
+        "share of prior range",
+        "over parameters",
+    ),
+]
+
 #: (file, name) -> Column
 COLUMNS: dict[tuple[str, str], Column] = {(c.file, c.name): c for c in _ENTRIES}
-FILES: tuple[str, ...] = (_S, _Y, _P)
+FILES: tuple[str, ...] = (_S, _Y, _P, _A, _ST, _PO, _V, _CV)
 #: every column name the dictionary explains (some, such as `seed`, in several files)
 NAMES: tuple[str, ...] = tuple(dict.fromkeys(c.name for c in _ENTRIES))
 

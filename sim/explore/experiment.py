@@ -40,6 +40,8 @@ TOP_LEVEL_KEYS = (
     "set",
     "design",
     "vary",
+    "vary_all",
+    "calibrate",
 )
 #: Top-level keys that only an experiment has (no scenario or policy file takes them): a file with
 #: any of them is an experiment (`county-sim validate` tells the kinds of file apart by them).
@@ -53,6 +55,11 @@ DESIGN_KEYS: dict[str, tuple[str, ...]] = {
 }
 DISTRIBUTIONS = ("uniform", "triangular", "truncnorm")
 VARY_KEYS = ("range", "values", "levels", "distribution", "mode", "mean", "sd")
+VARY_ALL_KEYS = ("groups", "spread", "exclude")
+#: Registry groups `[vary_all]` may name: the uncertain parameters (sizes, switches and the
+#: classifier's thresholds are not uncertain model inputs).
+VARY_ALL_GROUPS = ("lever", "condition", "coupling", "rate")
+CALIBRATE_KEYS = ("targets", "holdout", "tolerance")
 MAX_RUNS = 10_000_000
 
 
@@ -90,6 +97,8 @@ class Experiment:
     design: dict[str, Any]
     varied: tuple[Varied, ...]
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: `[calibrate]`: targets and held-back patterns, tolerance (None for a plain sweep)
+    calibration: dict[str, Any] | None = None
 
     @property
     def spec(self) -> ModelSpec:
@@ -229,6 +238,108 @@ def _varied(where: str, name: str, raw: Any, p: Param, method: str) -> Varied:
     if method == "grid":
         return Varied(name, p.kind, low, high)  # levels from [design].levels
     return Varied(name, p.kind, low, high, None, dist, mode, mean, sd)
+
+
+def _vary_all(
+    where: str,
+    raw: Any,
+    spec: ModelSpec,
+    scenario: Scenario | None,
+    fixed: dict[str, Any],
+    named: set[str],
+    method: str,
+) -> list[Varied]:
+    """`[vary_all]`: every parameter of the named registry groups that the runs' engine reads, over its
+    default -spread .. +spread (relative), clipped to the registry's range; parameters varied by name,
+    fixed in [set], listed in `exclude` or set by a model's own arms are left out."""
+    key = "vary_all"
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: key '{key}' must be a table with groups = [...] (and spread, exclude)")
+    _check_keys(where, f"{key}.", raw, VARY_ALL_KEYS)
+    if method == "grid":
+        raise ScenarioError(f'{where}: key \'{key}\' samples ranges; use method = "lhs", "sobol" or "morris"')
+    groups = raw.get("groups")
+    if not isinstance(groups, list) or not groups or not all(g in VARY_ALL_GROUPS for g in groups):
+        raise ScenarioError(
+            f"{where}: key '{key}.groups' must be a non-empty array of {', '.join(VARY_ALL_GROUPS)} (got {groups!r})"
+        )
+    spread = raw.get("spread", 0.5)
+    if not _is_num(spread) or not 0 < spread <= 10:
+        raise ScenarioError(
+            f"{where}: key '{key}.spread' must be a number in (0, 10], relative to the default (got {spread!r})"
+        )
+    exclude = raw.get("exclude", [])
+    if not isinstance(exclude, list) or not all(isinstance(x, str) for x in exclude):
+        raise ScenarioError(f"{where}: key '{key}.exclude' must be an array of parameter names")
+    for x in exclude:
+        if x not in spec.params:
+            raise ScenarioError(
+                f"{where}: key '{key}.exclude': unknown parameter '{x}'.{suggest(x, list(spec.params))}"
+            )
+    engine = int(scenario.params["model_version"]) if scenario is not None else None
+    skip = set(named) | set(fixed) | set(exclude) | set(spec.extra.get("arm_keys", frozenset)())
+    out = []
+    for p in spec.params.values():
+        if p.group not in groups or p.name in skip or p.kind == "bool":
+            continue
+        if engine is not None and engine not in p.models:
+            continue
+        d = float(p.default)
+        low, high = (p.low, p.high) if d == 0 else (max(p.low, d - spread * abs(d)), min(p.high, d + spread * abs(d)))
+        if p.kind == "int":
+            low, high = math.ceil(low), math.floor(high)
+        if not low < high:
+            continue
+        out.append(Varied(p.name, p.kind, round(float(low), 12), round(float(high), 12)))
+    if not out:
+        raise ScenarioError(f"{where}: key '{key}' selects no parameter (groups {groups}, minus exclude and [vary])")
+    return out
+
+
+def _calibration(where: str, raw: Any, spec: ModelSpec, method: str | None) -> dict[str, Any]:
+    """`[calibrate]`: the patterns to calibrate on, those held back to validate, and the tolerance."""
+    key = "calibrate"
+    patterns = spec.extra.get("patterns")
+    if not patterns:
+        with_patterns = [m for m, s in MODELS.items() if s.extra.get("patterns")]
+        raise ScenarioError(
+            f"{where}: key '{key}': model '{spec.name}' has no patterns; calibrate one of {', '.join(with_patterns)}"
+        )
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: key '{key}' must be a table with targets = [...] (and holdout, tolerance)")
+    _check_keys(where, f"{key}.", raw, CALIBRATE_KEYS)
+    problems = Problems()
+    if method is not None and method != "lhs":
+        problems.messages.append(
+            f"{where}: key 'design.method': a calibration draws its prior sample by method = \"lhs\" (got {method!r})"
+        )
+    lists = {}
+    for name in ("targets", "holdout"):
+        got = raw.get(name, [] if name == "holdout" else None)
+        if not isinstance(got, list) or not all(isinstance(x, str) for x in got) or (name == "targets" and not got):
+            problems.messages.append(
+                f"{where}: key '{key}.{name}' must be {'a non-empty' if name == 'targets' else 'an'} array of"
+                f" pattern names from {', '.join(patterns)}"
+            )
+            got = []
+        for x in got:
+            if x not in patterns:
+                problems.messages.append(
+                    f"{where}: key '{key}.{name}': unknown pattern '{x}'; allowed: {', '.join(patterns)}."
+                    + suggest(x, list(patterns))
+                )
+        lists[name] = [x for x in got if x in patterns]
+    both = set(lists["targets"]) & set(lists["holdout"])
+    if both:
+        problems.messages.append(
+            f"{where}: key '{key}.holdout': {', '.join(sorted(both))} is also a target; a held-back pattern validates"
+        )
+    tol = raw.get("tolerance", 0.0)
+    if not _is_num(tol) or tol < 0:
+        problems.messages.append(f"{where}: key '{key}.tolerance' must be a number >= 0 (got {tol!r})")
+        tol = 0.0
+    problems.done()
+    return {"targets": lists["targets"], "holdout": lists["holdout"], "tolerance": float(tol)}
 
 
 def _grid_levels(p: Param, low: float, high: float, levels: int) -> tuple[Any, ...]:
@@ -407,7 +518,9 @@ def parse_experiment(data: dict[str, Any], where: str, default_name: str = "expe
     vary = data.get("vary")
     varied = []
     if not isinstance(vary, dict) or not vary:
-        if not (vary is None and "vary" in misspelt):
+        if vary is None and "vary_all" in data:
+            vary = {}
+        elif not (vary is None and "vary" in misspelt):
             problems.messages.append(
                 f"{where}: key 'vary' is required: one table per varied parameter, e.g. [vary.k_ME_DI]"
             )
@@ -426,6 +539,28 @@ def parse_experiment(data: dict[str, Any], where: str, default_name: str = "expe
             v = problems.check(_varied, where, pname, raw, spec.params[pname], method)
             if v is not None:
                 varied.append(v)
+    if "vary_all" in data and method is not None:
+        varied.extend(
+            problems.check(
+                _vary_all,
+                where,
+                data["vary_all"],
+                spec,
+                scenario,
+                fixed,
+                {v.name for v in varied} | set(vary),
+                method,
+                default=[],
+            )
+        )
+    calibration = None
+    if "calibrate" in data:
+        calibration = problems.check(_calibration, where, data["calibrate"], spec, method, default=None)
+    arm_keys = spec.extra.get("arm_keys", frozenset)()
+    for key in sorted(arm_keys & (set(fixed) | {v.name for v in varied})):
+        problems.messages.append(
+            f"{where}: '{key}' is set by the patterns' own scenarios (model '{model}'); do not vary or fix it"
+        )
     problems.done()  # what follows combines the keys checked above
     if method == "grid":
         for v in varied:
@@ -466,6 +601,7 @@ def parse_experiment(data: dict[str, Any], where: str, default_name: str = "expe
         design=dz,
         varied=tuple(varied),
         raw=data,
+        calibration=calibration,
     )
     from .design import n_points
 

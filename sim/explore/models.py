@@ -36,6 +36,7 @@ MODEL_SOURCES: tuple[str, ...] = (
     "state.py",
     "trajectory.py",
     "rules/*.py",
+    "model2/*.py",
 )
 
 
@@ -257,6 +258,92 @@ MODELS["ishigami_noisy"] = dataclasses.replace(
     version=lambda: f"ishigami a={ISHIGAMI_A} b={ISHIGAMI_B} noise sd={ISHIGAMI_NOISE_SD}",
     describe="the Ishigami function plus Gaussian noise per run, to check the noise correction",
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# A normal mean with known variance: a model whose ABC posterior is analytic (checks `calibrate`)
+# ---------------------------------------------------------------------------------------------
+
+#: Observations per simulated data set, and the observed sample mean the toy calibration targets.
+NORMAL_N, NORMAL_OBSERVED, NORMAL_TOLERANCE = 25, 1.0, 0.02
+NORMAL_PARAMS: dict[str, Param] = {
+    "mu": Param("mu", 0.0, -3.0, 3.0, "float", "rate", "", "mean of the observations", "test model"),
+    "nuisance": Param("nuisance", 0.5, 0.0, 1.0, "float", "rate", "", "read by nothing: unidentifiable", "test model"),
+}
+
+
+def evaluate_normal_mean(task: ChunkTask) -> ChunkResult:
+    """The mean of NORMAL_N draws from N(mu, 1), from each run's seed: xbar ~ N(mu, 1/NORMAL_N). With a
+    uniform prior on mu, the posterior given xbar = NORMAL_OBSERVED is N(NORMAL_OBSERVED, 1/NORMAL_N)
+    (truncated to the prior's range); `nuisance` does not enter, so its posterior is its prior."""
+    _maybe_die()
+    j = task.names.index("mu") if "mu" in task.names else None
+    mu = np.array([v[j] if j is not None else 0.0 for v in task.values], dtype=float)
+    xbar = np.array([np.random.default_rng(int(s)).standard_normal(NORMAL_N).mean() for s in task.seeds])
+    return ChunkResult((mu + xbar)[:, None])
+
+
+def _normal_statistics(runs: Any) -> Any:
+    return runs.groupby("point", sort=True)[["xbar"]].mean()
+
+
+def _normal_violation(st: Any) -> np.ndarray:
+    """|xbar - observed| beyond the tolerance: rejection ABC with a uniform kernel of that half-width."""
+    return np.maximum(0.0, np.abs(st["xbar"].to_numpy() - NORMAL_OBSERVED) - NORMAL_TOLERANCE)
+
+
+def _patterns_spec() -> ModelSpec:
+    from ..calibrate import patterns as pt
+
+    return ModelSpec(
+        name="county_patterns",
+        params=PARAMS,
+        outputs=pt.OUTPUTS,
+        int_outputs=pt.INT_OUTPUTS,
+        bool_outputs=pt.BOOL_OUTPUTS,
+        default_outputs=pt.OUTPUTS,
+        evaluate=pt.evaluate_patterns,
+        version=pt.patterns_version,
+        has_series=False,
+        describe="the county model on every arm of the patterns of docs/MODEL.md §6 (for calibrate)",
+        extra={
+            "statistics": pt.county_statistics,
+            "patterns": pt.COUNTY_PATTERNS,
+            "task_base": lambda exp: pt.PatternBase(exp.scenario, dict(exp.fixed), exp.steps),
+            "arm_keys": pt.arm_keys,
+            "sims_per_run": len(pt.ARMS),
+        },
+    )
+
+
+def _normal_spec() -> ModelSpec:
+    from ..calibrate.patterns import Pattern
+
+    return ModelSpec(
+        name="normal_mean",
+        params=NORMAL_PARAMS,
+        outputs=("xbar",),
+        int_outputs=frozenset(),
+        bool_outputs=frozenset(),
+        default_outputs=("xbar",),
+        evaluate=evaluate_normal_mean,
+        version=lambda: f"normal mean n={NORMAL_N}",
+        needs_scenario=False,
+        has_series=False,
+        describe="the mean of 25 normal draws (analytic ABC posterior), to check calibrate",
+        extra={
+            "statistics": _normal_statistics,
+            "patterns": {
+                "mean": Pattern(
+                    1, "mean", f"the sample mean within {NORMAL_TOLERANCE} of {NORMAL_OBSERVED}", _normal_violation
+                )
+            },
+        },
+    )
+
+
+MODELS["county_patterns"] = _patterns_spec()
+MODELS["normal_mean"] = _normal_spec()
 
 
 def evaluate_chunk(task: ChunkTask) -> tuple[int, ChunkResult]:

@@ -147,6 +147,8 @@ def chunk_tasks(
         groups = [np.arange(len(points))]
     n_chunks = sum(-(-len(g) // chunk_size) for g in groups)
 
+    base = spec.extra["task_base"](exp) if "task_base" in spec.extra else exp.scenario
+
     def tasks() -> Iterator[tuple[ChunkTask, list[str]]]:
         index = 0
         for g in groups:
@@ -155,7 +157,7 @@ def chunk_tasks(
                 task = ChunkTask(
                     index=index,
                     model=exp.model,
-                    base=exp.scenario,
+                    base=base,
                     names=design.names,
                     values=tuple(design.values[int(points[i])] for i in part),
                     seeds=tuple(int(missing["seed"][i]) for i in part),

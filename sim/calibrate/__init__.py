@@ -1,0 +1,1 @@
+"""Calibration to the patterns (approximate Bayesian computation by rejection on a sweep's store)."""

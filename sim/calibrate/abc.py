@@ -1,0 +1,455 @@
+"""Rejection ABC on a sweep's store: from the plausible ranges (the prior) to the parameter sets that
+reproduce the calibration patterns (the posterior), then the held-back patterns as validation.
+
+The prior sample is the experiment's Latin hypercube over the varied ranges (`[vary]`, `[vary_all]`);
+each set is run `replicates` times (common seeds across the patterns' arms). A set's distance to a
+pattern is the amount by which it violates it (`sim.calibrate.patterns`); a set is accepted when the
+summed violation of the targets is at most `tolerance` (Pritchard et al. 1999's rejection sampler with
+a uniform kernel; Hartig et al. 2011 and van der Vaart et al. 2015 on patterns as ABC targets).
+Accepted sets weigh the same: they are draws from the prior kept by an indicator.
+
+The sampler is deterministic given the store (same seed, same accepted sets, on any backend), and it
+resumes with the sweep. Convergence is shown, not assumed: the posterior from the first half of the
+prior draws is compared with the posterior from all of them (`convergence.csv`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .. import manifest as mf
+from ..explore.experiment import Experiment
+from ..explore.store import STORE_NAME, Store
+
+#: Family-wise level of "the patterns constrain this parameter": a two-sample Kolmogorov-Smirnov test of
+#: the accepted sets against the prior draws at 0.01, Bonferroni-corrected over the varied parameters
+#: (so that among ~80 unconstrained parameters, one is flagged by chance with probability about 1%).
+CONSTRAINED_ALPHA = 0.01
+#: Parameters shown in the marginal and pairwise figures (the most constrained first).
+FIGURE_PARAMS, PAIR_PARAMS = 12, 5
+FILES = (
+    "columns.csv",
+    "accepted.csv",
+    "statistics.csv",
+    "posterior.csv",
+    "validation.csv",
+    "convergence.csv",
+    "posterior.png",
+    "pairs.png",
+    "patterns.png",
+    "calibration.json",
+)
+
+
+@dataclass
+class Calibration:
+    """What `calibrate` found: the accepted sets and the tables written beside them."""
+
+    draws: int
+    accepted: pd.DataFrame
+    posterior: pd.DataFrame
+    validation: pd.DataFrame
+    convergence: pd.DataFrame
+    statistics: pd.DataFrame
+    targets: list[str]
+    holdout: list[str]
+    tolerance: float
+
+    @property
+    def acceptance(self) -> float:
+        return len(self.accepted) / self.draws if self.draws else float("nan")
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """95% Wilson interval of a proportion k/n (nan for n = 0)."""
+    if n == 0:
+        return float("nan"), float("nan")
+    ci = stats.binomtest(int(k), int(n)).proportion_ci(0.95, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def point_table(exp: Experiment, store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(one row per prior draw: point, varied values; the runs of complete points) from the store."""
+    runs = store.frame(list(exp.names))
+    counts = runs.groupby("point").size()
+    complete = counts.index[counts == exp.replicates]
+    runs = runs[runs["point"].isin(complete)]
+    points = runs[runs["replicate"] == 0][["point", "run_seed", *exp.names]].set_index("point").sort_index()
+    return points, runs
+
+
+def distances(exp: Experiment, runs: pd.DataFrame) -> pd.DataFrame:
+    """Pattern statistics and each pattern's violation per point."""
+    spec = exp.spec
+    for col in spec.outputs:
+        runs[col] = pd.to_numeric(runs[col], errors="coerce").astype(float)
+    st = spec.extra["statistics"](runs)
+    for name, pattern in spec.extra["patterns"].items():
+        st[f"v_{name}"] = np.asarray(pattern.violation(st), dtype=float)
+    return st
+
+
+def _posterior(prior: pd.DataFrame, acc: pd.DataFrame, exp: Experiment) -> pd.DataFrame:
+    """Each varied parameter's posterior against its prior: quantiles, the 90% interval's width as a
+    share of the prior's, and a KS test of the accepted sets against the prior draws."""
+    k = len(exp.varied)
+    rows = []
+    for v in exp.varied:
+        x, y = prior[v.name].to_numpy(float), acc[v.name].to_numpy(float)
+        default = exp.spec.params[v.name].default
+        row = {
+            "parameter": v.name,
+            "group": exp.spec.params[v.name].group,
+            "default": default,
+            "prior_low": v.low,
+            "prior_high": v.high,
+            "prior_mean": x.mean(),
+        }
+        if len(y) >= 2:
+            q05, q50, q95 = np.quantile(y, [0.05, 0.5, 0.95])
+            p05, p95 = np.quantile(x, [0.05, 0.95])
+            ks = stats.ks_2samp(y, x)
+            row.update(
+                post_mean=y.mean(),
+                post_sd=y.std(ddof=1),
+                post_q05=q05,
+                post_median=q50,
+                post_q95=q95,
+                width_ratio=(q95 - q05) / (p95 - p05) if p95 > p05 else float("nan"),
+                ks_d=float(ks.statistic),
+                ks_p=float(ks.pvalue),
+                constrained=bool(ks.pvalue < CONSTRAINED_ALPHA / k),
+            )
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    if "ks_d" in df:
+        df = df.sort_values("ks_d", ascending=False, kind="stable")
+    return df.reset_index(drop=True)
+
+
+def _validation(st: pd.DataFrame, accepted: np.ndarray, patterns: list[str], role: str) -> list[dict[str, Any]]:
+    rows = []
+    for name in patterns:
+        holds = st[f"v_{name}"].to_numpy() <= 0.0
+        for subset, mask in (("accepted", accepted), ("prior", np.ones_like(accepted)), ("rejected", ~accepted)):
+            n, k = int(mask.sum()), int(holds[mask].sum())
+            lo, hi = wilson(k, n)
+            rows.append(
+                {
+                    "pattern": name,
+                    "role": role,
+                    "sets": subset,
+                    "n": n,
+                    "reproduced": k,
+                    "share": k / n if n else float("nan"),
+                    "ci_low": lo,
+                    "ci_high": hi,
+                }
+            )
+    return rows
+
+
+def _convergence(prior: pd.DataFrame, accepted: np.ndarray, exp: Experiment) -> pd.DataFrame:
+    """The posterior from the first half of the prior draws against the one from all: the acceptance
+    rate, and each parameter's posterior quantiles' change as a share of its prior range."""
+    n = len(prior)
+    half = np.arange(n) < n // 2
+    rows = []
+    for label, mask in (("first half", half), ("all", np.ones(n, bool))):
+        k = int(accepted[mask].sum())
+        lo, hi = wilson(k, int(mask.sum()))
+        rows.append(
+            {
+                "draws": label,
+                "n": int(mask.sum()),
+                "accepted": k,
+                "rate": k / max(1, mask.sum()),
+                "rate_low": lo,
+                "rate_high": hi,
+            }
+        )
+    out = pd.DataFrame(rows)
+    shifts = []
+    for v in exp.varied:
+        a = prior[v.name].to_numpy(float)[accepted & half]
+        b = prior[v.name].to_numpy(float)[accepted]
+        if len(a) >= 2 and len(b) >= 2:
+            qa, qb = np.quantile(a, [0.05, 0.5, 0.95]), np.quantile(b, [0.05, 0.5, 0.95])
+            shifts.append(float(np.max(np.abs(qa - qb)) / (v.high - v.low)))
+    out["max_quantile_shift"] = [float("nan"), max(shifts) if shifts else float("nan")]
+    out["median_quantile_shift"] = [float("nan"), float(np.median(shifts)) if shifts else float("nan")]
+    return out
+
+
+def analyse(exp: Experiment, out: Path) -> Calibration:
+    """Read the sweep's store in `out` and compute the calibration."""
+    cal = exp.calibration or {}
+    store = Store(out / STORE_NAME, readonly=True)
+    try:
+        prior, runs = point_table(exp, store)
+    finally:
+        store.close()
+    st = distances(exp, runs)
+    st = st.loc[prior.index]
+    targets, holdout = list(cal["targets"]), list(cal.get("holdout", []))
+    d = st[[f"v_{t}" for t in targets]].sum(axis=1).to_numpy()
+    accepted = d <= cal["tolerance"]
+    acc = prior[accepted].copy()
+    table = pd.DataFrame({"row": np.arange(int(accepted.sum())), "point": acc.index.to_numpy()})
+    table["weight"] = 1.0 / max(1, len(acc))
+    table["run_seed"] = acc["run_seed"].to_numpy()
+    table["distance"] = d[accepted]
+    for name in [*targets, *holdout]:
+        table[f"v_{name}"] = st.loc[acc.index, f"v_{name}"].to_numpy()
+    for name in exp.names:
+        table[name] = acc[name].to_numpy()
+    validation = pd.DataFrame(
+        _validation(st, accepted, targets, "target") + _validation(st, accepted, holdout, "holdout")
+    )
+    return Calibration(
+        draws=len(prior),
+        accepted=table,
+        posterior=_posterior(prior, acc, exp),
+        validation=validation,
+        convergence=_convergence(prior, accepted, exp),
+        statistics=st.assign(distance=d, accepted=accepted).reset_index(),
+        targets=targets,
+        holdout=holdout,
+        tolerance=float(cal["tolerance"]),
+    )
+
+
+def _figures(res: Calibration, exp: Experiment, out: Path, prior: pd.DataFrame) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    post = res.posterior
+    shown = list(post["parameter"][:FIGURE_PARAMS])
+    cols = 4
+    rows = max(1, math.ceil(len(shown) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.5 * rows), squeeze=False)
+    ranges = {v.name: (v.low, v.high) for v in exp.varied}
+    for ax, name in zip(axes.flat, shown, strict=False):
+        lo, hi = ranges[name]
+        bins = np.linspace(lo, hi, 21)
+        ax.hist(prior[name], bins=bins, density=True, color="0.8", label="prior draws")
+        if len(res.accepted):
+            ax.hist(res.accepted[name], bins=bins, density=True, histtype="step", lw=2, color="C0", label="accepted")
+        ax.axvline(exp.spec.params[name].default, color="C3", lw=1, ls="--", label="registry default")
+        r = post.set_index("parameter").loc[name]
+        tag = "constrained" if r.get("constrained", False) else "free"
+        ax.set_title(f"{name}\nKS D {r.get('ks_d', float('nan')):.2f} ({tag})", fontsize=9)
+        ax.tick_params(labelsize=8)
+        ax.set_yticks([])
+    for ax in list(axes.flat)[len(shown) :]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=7, loc="upper right")
+    fig.suptitle(
+        f"{exp.name}: {len(res.accepted)} of {res.draws} prior draws accepted "
+        f"(targets: {', '.join(res.targets)}); most constrained parameters first",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    fig.savefig(out / "posterior.png", dpi=110)
+    plt.close(fig)
+
+    pair = shown[: min(PAIR_PARAMS, len(shown))]
+    n = len(pair)
+    fig, axes = plt.subplots(n, n, figsize=(2.2 * n + 0.5, 2.2 * n + 0.5), squeeze=False)
+    for i, yi in enumerate(pair):
+        for j, xj in enumerate(pair):
+            ax = axes[i, j]
+            if j > i:
+                ax.axis("off")
+                continue
+            if i == j:
+                ax.hist(res.accepted[xj], bins=np.linspace(*ranges[xj], 16), color="C0")
+                ax.set_xlim(*ranges[xj])
+                ax.set_yticks([])
+            else:
+                ax.scatter(prior[xj], prior[yi], s=2, color="0.85", rasterized=True)
+                ax.scatter(res.accepted[xj], res.accepted[yi], s=5, color="C0")
+                ax.set_xlim(*ranges[xj])
+                ax.set_ylim(*ranges[yi])
+            if i == n - 1:
+                ax.set_xlabel(xj, fontsize=8)
+            else:
+                ax.set_xticklabels([])
+            if j == 0 and i > 0:
+                ax.set_ylabel(yi, fontsize=8)
+            elif j > 0:
+                ax.set_yticklabels([])
+            ax.tick_params(labelsize=7)
+            ax.tick_params(axis="x", labelrotation=45)
+    fig.suptitle("Accepted sets (blue) among the prior draws (grey), pairwise", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(out / "pairs.png", dpi=110)
+    plt.close(fig)
+
+    val = res.validation
+    names = [*res.targets, *res.holdout]
+    fig, ax = plt.subplots(figsize=(1.6 * len(names) + 2.5, 3.4))
+    x = np.arange(len(names))
+    for k, (subset, colour) in enumerate((("prior", "0.7"), ("accepted", "C0"))):
+        rows = val[val["sets"] == subset].set_index("pattern").reindex(names)
+        share = rows["share"].to_numpy(float)
+        err = np.vstack([share - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - share])
+        ax.bar(x + (k - 0.5) * 0.38, share, 0.38, yerr=err, color=colour, label=f"{subset} sets", capsize=3)
+    ax.set_xticks(x, [f"{n}\n({'target' if n in res.targets else 'held back'})" for n in names], fontsize=8)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("share of sets reproducing the pattern")
+    ax.legend(fontsize=8)
+    ax.set_title("Patterns reproduced by prior draws and by accepted sets (95% Wilson intervals)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(out / "patterns.png", dpi=110)
+    plt.close(fig)
+
+
+def write(res: Calibration, exp: Experiment, out: Path, sweep_manifest: dict[str, Any] | None = None) -> list[str]:
+    """Write the calibration's tables, figures and calibration.json into `out`."""
+    store = Store(out / STORE_NAME, readonly=True)
+    try:
+        prior, _ = point_table(exp, store)
+    finally:
+        store.close()
+    mf.atomic_write(out / "accepted.csv", lambda p: res.accepted.to_csv(p, index=False))
+    mf.atomic_write(out / "statistics.csv", lambda p: res.statistics.to_csv(p, index=False))
+    mf.atomic_write(out / "posterior.csv", lambda p: res.posterior.to_csv(p, index=False))
+    mf.atomic_write(out / "validation.csv", lambda p: res.validation.to_csv(p, index=False))
+    mf.atomic_write(out / "convergence.csv", lambda p: res.convergence.to_csv(p, index=False))
+    _figures(res, exp, out, prior)
+    mf.atomic_write(out / "columns.csv", lambda p: Path(p).write_text(columns_csv(res, exp), encoding="utf-8"))
+    patterns = exp.spec.extra["patterns"]
+    info = {
+        "experiment": exp.name,
+        "model": exp.model,
+        "sampler": "rejection ABC on the sweep store (uniform kernel on the summed violation of the targets)",
+        "prior": "the Latin hypercube of the experiment's varied ranges (uniform unless a [vary] says otherwise)",
+        "targets": {t: patterns[t].words for t in res.targets},
+        "holdout": {t: patterns[t].words for t in res.holdout},
+        "tolerance": res.tolerance,
+        "draws": res.draws,
+        "replicates_per_draw": exp.replicates,
+        "accepted": len(res.accepted),
+        "acceptance_rate": res.acceptance,
+        "acceptance_interval": wilson(len(res.accepted), res.draws),
+        "constrained": [
+            r.parameter for r in res.posterior.itertuples() if getattr(r, "constrained", False) in (True, 1)
+        ],
+        "constrained_test": f"two-sample KS of accepted vs prior draws, p < {CONSTRAINED_ALPHA} / {len(exp.varied)}",
+        "root_seed": exp.seed,
+        "rerun_one": "county-sim run l_county --params accepted.csv --row K"
+        if exp.model == "county_patterns"
+        else None,
+        "sweep_manifest": "manifest.json",
+        "version": mf.package_version("county-sim"),
+        "finished": mf.now_iso(),
+        "files": {name: mf.file_sha256(out / name) for name in FILES if name != "calibration.json"},
+    }
+    if sweep_manifest is not None:
+        info["seconds"] = sweep_manifest.get("seconds")
+    mf.write_json(out / "calibration.json", info)
+    return list(FILES)
+
+
+def columns_csv(res: Calibration, exp: Experiment) -> str:
+    """The data dictionary of the calibration's tables: each column written, what it means (parameters
+    from the registry; a pattern's violation from the pattern)."""
+    import csv
+    import io
+
+    from ..columns import COLUMNS
+
+    patterns = exp.spec.extra["patterns"]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["file", "column", "meaning", "unit", "how"])
+    tables = {
+        "accepted.csv": res.accepted,
+        "statistics.csv": res.statistics,
+        "posterior.csv": res.posterior,
+        "validation.csv": res.validation,
+        "convergence.csv": res.convergence,
+    }
+    for file, df in tables.items():
+        for col in df.columns:
+            c = COLUMNS.get((file, col))
+            if c is not None:
+                w.writerow([file, col, c.meaning, c.unit, c.how])
+            elif col in exp.spec.params:
+                p = exp.spec.params[col]
+                w.writerow([file, col, p.meaning, p.unit or "-", f"prior draw (registry default {p.default})"])
+            elif col.startswith("v_") and col[2:] in patterns:
+                pat = patterns[col[2:]]
+                w.writerow(
+                    [
+                        file,
+                        col,
+                        f"violation of pattern {pat.number}: {pat.words}",
+                        "0 = holds",
+                        "sim.calibrate.patterns",
+                    ]
+                )
+            elif col in exp.spec.outputs:
+                w.writerow([file, col, f"the model's output '{col}'", "-", "mean over the set's replicates"])
+            elif col.startswith("resolve_") and (file, "resolve_<r>_sustain") in COLUMNS:
+                c = COLUMNS[(file, "resolve_<r>_sustain")]
+                w.writerow([file, col, c.meaning, c.unit, c.how])
+            else:  # every column is documented (tests/test_calibrate.py)
+                raise KeyError(f"{file}: column {col!r} has no entry in sim.columns")
+    return buf.getvalue()
+
+
+def summary_lines(res: Calibration) -> list[str]:
+    """The console summary: acceptance, what is constrained, how the held-back patterns fare."""
+    lo, hi = wilson(len(res.accepted), res.draws)
+    lines = [
+        f"accepted {len(res.accepted)} of {res.draws} prior draws ({100 * res.acceptance:.2f}%,"
+        f" 95% interval {100 * lo:.2f}-{100 * hi:.2f}%) on targets {', '.join(res.targets)}"
+        f" (tolerance {res.tolerance:g})"
+    ]
+    post = res.posterior
+    if "constrained" in post:
+        con = post[post["constrained"]]
+        lines.append(
+            f"constrained by the patterns: {len(con)} of {len(post)} parameters"
+            + (
+                ": "
+                + ", ".join(f"{r.parameter} (90% width {r.width_ratio:.2f} of prior)" for r in con.head(8).itertuples())
+                if len(con)
+                else ""
+            )
+            + (" ..." if len(con) > 8 else "")
+        )
+    val = res.validation
+    for name in res.holdout:
+        a = val[(val["pattern"] == name) & (val["sets"] == "accepted")].iloc[0]
+        p = val[(val["pattern"] == name) & (val["sets"] == "prior")].iloc[0]
+        lines.append(
+            f"held back '{name}': reproduced by {a['share']:.2f} of accepted sets"
+            f" (95% {a['ci_low']:.2f}-{a['ci_high']:.2f}; prior draws {p['share']:.2f})"
+        )
+    conv = res.convergence.iloc[-1]
+    if conv["max_quantile_shift"] == conv["max_quantile_shift"]:
+        lines.append(
+            f"convergence: posterior quantiles from half the draws differ from all by at most"
+            f" {conv['max_quantile_shift']:.3f} of a prior range (median {conv['median_quantile_shift']:.3f})"
+        )
+    return lines
+
+
+def load_manifest(out: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((out / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,317 @@
+"""`county-sim calibrate` (issue 11): rejection ABC on the sweep store, checked on a model whose
+posterior is analytic, then on the county model at test size (structure, not tuned numbers)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import sim
+from sim import cli
+from sim.calibrate import patterns as pt
+from sim.calibrate.cli import scaled
+from sim.calibrate.params_file import load_param_row
+from sim.explore import load_experiment
+from sim.explore.models import NORMAL_N, NORMAL_OBSERVED, NORMAL_TOLERANCE
+from sim.params import PARAMS
+
+# --- the analytic check ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def normal_check(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("normal") / "cal"
+    assert cli.main(["calibrate", "calibrate_normal_check", "--out", str(out), "--workers", "1"]) == 0
+    return out
+
+
+def test_calibrate_recovers_an_analytic_posterior(normal_check):
+    """xbar ~ N(mu, 1/25) with a uniform prior on mu in [-3, 3] and acceptance |xbar - 1| <= 0.02: the
+    ABC posterior is N(1, 1/25) convolved with U(-0.02, 0.02), SD sqrt(0.04 + 0.02^2 / 3) = 0.2003,
+    and the acceptance probability is about 2 x 0.02 / 6 = 0.67% (32768 draws: 218 expected, binomial
+    SD 14.7). The run is deterministic (seed 11), so each bound below is a fixed statistical claim:
+    - acceptance count within 3 binomial SDs of 218;
+    - posterior mean within 4 standard errors (SD / sqrt(n)) of 1: a wrong centre by 0.06 fails;
+    - posterior SD within 20% of 0.2003 (its standard error is about 0.2 / sqrt(2n) = 4.6% at n = 237,
+      so 20% is 4 standard errors; a posterior as wide as the likelihood of 10 observations fails);
+    - a KS test of the accepted mu against the analytic posterior does not reject at 0.001."""
+    acc = pd.read_csv(normal_check / "accepted.csv")
+    n = len(acc)
+    expected = 32768 * 2 * NORMAL_TOLERANCE / 6
+    assert abs(n - expected) <= 3 * np.sqrt(expected * (1 - expected / 32768)), n
+    sd = np.sqrt(1 / NORMAL_N + NORMAL_TOLERANCE**2 / 3)
+    assert abs(acc["mu"].mean() - NORMAL_OBSERVED) <= 4 * sd / np.sqrt(n)
+    assert abs(acc["mu"].std(ddof=1) / sd - 1) <= 0.20
+    assert stats.kstest(acc["mu"], stats.norm(NORMAL_OBSERVED, sd).cdf).pvalue > 0.001
+    assert np.allclose(acc["weight"], 1 / n)
+    assert (acc["distance"] == 0).all() and list(acc["row"]) == list(range(n))
+
+
+def test_calibrate_reports_the_unidentifiable_parameter_as_free(normal_check):
+    """`nuisance` enters nothing: its accepted values are draws from its uniform prior (KS against U(0, 1)
+    does not reject at 0.001) and posterior.csv calls it unconstrained while `mu`, whose 90% interval
+    is a tenth of the prior's (0.66 of 6), is constrained."""
+    post = pd.read_csv(normal_check / "posterior.csv").set_index("parameter")
+    assert bool(post.loc["mu", "constrained"]) and post.loc["mu", "width_ratio"] < 0.2
+    assert not bool(post.loc["nuisance", "constrained"]) and post.loc["nuisance", "width_ratio"] > 0.8
+    acc = pd.read_csv(normal_check / "accepted.csv")
+    assert stats.kstest(acc["nuisance"], "uniform").pvalue > 0.001
+    info = json.loads((normal_check / "calibration.json").read_text())
+    assert info["constrained"] == ["mu"] and info["accepted"] == len(acc) and info["draws"] == 32768
+
+
+def test_rejection_sampling_converges(normal_check):
+    """The posterior from the first half of the draws and from all of them agree: quantiles move by less
+    than 5% of the prior's range (the MC error of a 5% quantile from ~110 draws of SD 0.2 is about 0.04
+    of 6 = 0.7%; 5% would be a sampler that had not settled)."""
+    conv = pd.read_csv(normal_check / "convergence.csv")
+    assert list(conv["draws"]) == ["first half", "all"]
+    assert conv["max_quantile_shift"].iloc[-1] < 0.05
+    lo, hi = conv["rate_low"].iloc[0], conv["rate_high"].iloc[0]
+    assert lo <= conv["rate"].iloc[-1] <= hi  # the half's acceptance interval covers the full rate
+
+
+@pytest.mark.slow
+def test_calibration_is_the_same_on_dask_and_resumes(normal_check, tmp_path, capsys):
+    """The sampler is deterministic given the store: a Dask run gives byte-identical accepted sets, and a
+    second run into the same folder runs nothing and writes the same file."""
+    expected = (normal_check / "accepted.csv").read_bytes()
+    out = tmp_path / "dask"
+    assert cli.main(["calibrate", "calibrate_normal_check", "--out", str(out), "--backend", "dask", "-j", "2"]) == 0
+    assert (out / "accepted.csv").read_bytes() == expected
+    capsys.readouterr()
+    assert cli.main(["calibrate", "calibrate_normal_check", "--out", str(out), "-j", "1"]) == 0
+    assert "(0 run now, 32768 already stored)" in capsys.readouterr().out
+    assert (out / "accepted.csv").read_bytes() == expected
+
+
+# --- the patterns as distances -----------------------------------------------------------------
+
+
+def _stats(**over) -> pd.DataFrame:
+    """One set of pattern statistics at which every pattern holds with some room."""
+    row = {
+        "trap_sustain": 0.0,
+        "trap_within": 1.0,
+        "lc_sustain": 1.0,
+        "lc_start_median": 6.0,
+        "lc_activate_iqr": 5.0,
+        "resolve_0.4_sustain": 0.0,
+        "resolve_0.5_sustain": 0.3,
+        "resolve_0.6_sustain": 0.6,
+        "resolve_0.7_sustain": 1.0,
+        "lc_gain": 0.4,
+        "lc_real": 0.75,
+        "nab_start": 1.0,
+        "nab_sustain": 0.1,
+        "nab_real": 0.55,
+        "fp_sustain": 0.2,
+        "fp_real": 0.55,
+        "lc_gap": 0.01,
+        "cc_gap": 0.08,
+        "lc_sat": 0.7,
+        "lc_sat_gain": 0.3,
+        "cc_sat": 0.5,
+    }
+    row.update(over)
+    return pd.DataFrame([row])
+
+
+@pytest.mark.parametrize(
+    ("pattern", "over", "miss"),
+    [
+        ("trap", {"trap_sustain": 0.15}, 0.10),  # 15% sustain against at most 5%
+        ("trap", {"trap_within": 0.80}, 0.15),  # 80% within 0.05 against 95%
+        ("start", {"lc_sustain": 0.5}, 1 / 6),  # half against two thirds
+        ("start", {"lc_start_median": 18.0}, 0.5),  # six months late, as a share of the 12 allowed
+        ("start", {"lc_activate_iqr": 1.5}, 0.5),  # half the 3-month spread asked
+        # a step: 0, 0, 1, 1 has no two neighbours inside (0.1, 0.9); the nearest pair misses by 0.1 + 0.1
+        ("start", {"resolve_0.5_sustain": 0.0, "resolve_0.6_sustain": 1.0}, 0.2),
+        ("prerequisites", {"nab_sustain": 0.5}, 0.5 - 1 / 3),
+        ("prerequisites", {"nab_real": 0.73}, 0.03 + 0.08),  # lower by 0.02: 0.03 short of 0.05, 0.08 of 0.1
+        ("pm_tool", {"fp_sustain": 0.7}, 0.2),
+        ("public_value", {"cc_gap": 0.03}, 0.02),  # at least 0.05
+        ("public_value", {"lc_gap": 0.05}, 0.02),  # twice L County's: 0.10 against 0.08
+        ("public_value", {"cc_sat": 0.68}, 0.03 + 0.055),  # lower by 0.02: 0.03 short of 0.05, 0.055 of 0.075
+    ],
+)
+def test_violation_is_the_amount_each_pattern_is_missed(pattern, over, miss):
+    """Zero where the pattern holds; where one clause is missed, exactly that amount (in its units, months
+    as a share of the threshold), so that the distance says how far a set is from each pattern."""
+    for p in pt.COUNTY_PATTERNS.values():
+        assert p.violation(_stats())[0] == 0.0, p.name
+    got = pt.COUNTY_PATTERNS[pattern].violation(_stats(**over))[0]
+    assert got == pytest.approx(miss, abs=1e-12)
+
+
+# --- the county model at test size --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def county_ci(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("county") / "cal"
+    assert cli.main(["calibrate", "calibrate_patterns_ci", "--out", str(out), "--workers", "2"]) == 0
+    return out
+
+
+def test_county_calibration_structure(county_ci):
+    """24 prior draws x 3 seeds x 9 arms. Every accepted set's distance is its summed target violation
+    and within the tolerance; every rejected set's is beyond it; the held-back patterns' reproduction
+    rates are reported for the accepted sets with a Wilson interval that covers them."""
+    exp = load_experiment("calibrate_patterns_ci")
+    acc = pd.read_csv(county_ci / "accepted.csv")
+    st = pd.read_csv(county_ci / "statistics.csv")
+    assert len(st) == 24
+    d = st["v_trap"] + st["v_start"]
+    assert np.allclose(st["distance"], d)
+    assert (st["accepted"] == (d <= 0.5)).all()
+    assert len(acc) == int(st["accepted"].sum()) >= 1  # with this tolerance and seed, some sets pass
+    assert (acc["distance"] <= 0.5).all()
+    assert set(exp.names) <= set(acc.columns)
+    val = pd.read_csv(county_ci / "validation.csv")
+    held = val[(val["role"] == "holdout") & (val["sets"] == "accepted")]
+    assert set(held["pattern"]) == {"prerequisites", "pm_tool", "public_value"}
+    assert (held["n"] == len(acc)).all()
+    assert ((held["ci_low"] <= held["share"]) & (held["share"] <= held["ci_high"])).all()
+    info = json.loads((county_ci / "calibration.json").read_text())
+    assert info["targets"].keys() == {"trap", "start"} and info["accepted"] == len(acc)
+    cols = pd.read_csv(county_ci / "columns.csv")
+    assert set(cols[cols["file"] == "accepted.csv"]["column"]) == set(acc.columns)
+    for name in ("posterior.png", "pairs.png", "patterns.png", "manifest.json"):
+        assert (county_ci / name).stat().st_size > 0
+
+
+def test_an_accepted_set_run_alone_reproduces_its_statistics(county_ci, tmp_path):
+    """The first accepted set, each arm run alone with `sim.run` on the stored seeds (not in the
+    calibration's batch), gives bit-identical pattern statistics; and `county-sim run l_county --params
+    accepted.csv --row 0 --exact-seed S` gives the stored L County run."""
+    acc = pd.read_csv(county_ci / "accepted.csv")
+    runs = pd.read_csv(county_ci / "runs.csv")
+    point = int(acc["point"].iloc[0])
+    mine = runs[runs["point"] == point].sort_values("replicate")
+    theta = load_param_row(county_ci / "accepted.csv", 0)
+    assert set(theta) == set(load_experiment("calibrate_patterns_ci").names)
+    exp = load_experiment("calibrate_patterns_ci")
+    base = pt.PatternBase(exp.scenario, {}, exp.steps)
+    rows = []
+    for seed in mine["seed"]:
+        row = {"point": point}
+        for arm, sc in zip(pt.ARMS, pt.arm_scenarios(base), strict=True):
+            res = sim.run(sc.with_overrides(**theta), seed=int(seed))
+            s = res.summary
+            first = res.series.iloc[0]
+            values = {
+                "sustained": s["sustained"],
+                "t_start": s["t_start"],
+                "t_activate": s["t_activate"],
+                "real0": first["real_performance"],
+                "real": s["final_real_performance"],
+                "assessed": s["final_assessed_performance"],
+                "sat0": first["satisfaction"],
+                "sat": s["final_satisfaction"],
+            }
+            for f in arm.fields:
+                row[f"{arm.name}.{f}"] = np.nan if values[f] is None else float(values[f])
+        rows.append(row)
+    alone = pt.county_statistics(pd.DataFrame(rows))
+    stored = pd.read_csv(county_ci / "statistics.csv").set_index("point").loc[[point], alone.columns]
+    pd.testing.assert_frame_equal(alone.reset_index(drop=True), stored.reset_index(drop=True), check_exact=True)
+
+    out = tmp_path / "one"
+    seed = int(mine["seed"].iloc[0])
+    argv = ["run", "l_county", "--params", str(county_ci / "accepted.csv"), "--row", "0", "--exact-seed", str(seed)]
+    assert cli.main([*argv, "--out", str(out)]) == 0
+    summary = pd.read_csv(out / "summary.csv")
+    assert summary["final_real_performance"].iloc[0] == pytest.approx(mine["l_county.real"].iloc[0], abs=1e-12)
+
+
+# --- priors and bad input -----------------------------------------------------------------------
+
+
+def test_vary_all_is_every_rate_and_condition_model2_reads_but_the_arms_keys():
+    """The calibration's prior in one line: every rate and condition Model 2 reads, default +-50%
+    clipped to the registry's range, minus what a pattern's scenario sets (one value would erase it)."""
+    exp = load_experiment("calibrate_patterns")
+    want = {
+        n
+        for n, p in PARAMS.items()
+        if 2 in p.models and p.group in ("rate", "condition") and p.kind != "bool" and n not in pt.arm_keys()
+    }
+    assert set(exp.names) == want
+    assert {"initial_action_base", "reform_resolve"} <= pt.arm_keys()
+    for v in exp.varied:
+        p = PARAMS[v.name]
+        assert v.low == pytest.approx(max(p.low, 0.5 * p.default) if p.kind == "float" else v.low)
+        assert v.low <= p.default <= v.high
+
+
+def test_prior_scale_halves_and_doubles_about_the_default():
+    """--prior-scale S moves each end to default + S x (end - default), clipped to the registry."""
+    exp = load_experiment("calibrate_patterns")
+    half, double = scaled(exp, 0.5), scaled(exp, 2.0)
+    assert half.name == "calibrate_patterns_prior0.5" and double.name == "calibrate_patterns_prior2"
+    for v, h, d in zip(exp.varied, half.varied, double.varied, strict=True):
+        p = PARAMS[v.name]
+        if p.kind == "float":
+            assert h.low == pytest.approx(p.default - 0.5 * (p.default - v.low))
+            assert h.high == pytest.approx(p.default + 0.5 * (v.high - p.default))
+            assert d.low == pytest.approx(max(p.low, p.default - 2 * (p.default - v.low)))
+            assert d.high == pytest.approx(min(p.high, p.default + 2 * (v.high - p.default)))
+
+
+CAL = 'model = "county_patterns"\nscenario = "l_county"\n[design]\nmethod = "lhs"\nn = 4\n'
+TARGETS = '[calibrate]\ntargets = ["trap"]\n'
+RATE = "[vary.build_rate]\nrange = [0.03, 0.09]\n"
+BAD = [
+    (CAL + RATE + '[calibrate]\ntargets = ["trapp"]\n', "trapp", "Did you mean 'trap'"),
+    (CAL + RATE + '[calibrate]\ntargets = ["trap"]\nholdout = ["trap"]\n', "holdout", "also a target"),
+    (
+        CAL.replace("lhs", "sobol").replace("n = 4", "n = 8")
+        + RATE
+        + "[vary.stock_decay]\nrange = [0, 0.1]\n"
+        + TARGETS,
+        "design.method",
+        "lhs",
+    ),
+    (CAL + "[vary.reform_resolve]\nrange = [0.5, 0.9]\n" + TARGETS, "reform_resolve", "do not vary or fix"),
+    (CAL + '[vary_all]\ngroups = ["size"]\n' + TARGETS, "vary_all.groups", "rate"),
+    (CAL + '[vary_all]\ngroups = ["rate"]\nspred = 1\n' + TARGETS, "spred", "spread"),
+    ('scenario = "l_county"\n[design]\nmethod = "lhs"\nn = 4\n' + RATE + TARGETS, "calibrate", "county_patterns"),
+    (CAL + RATE, "no [calibrate] table", "targets"),
+]
+
+
+@pytest.mark.parametrize(("body", "needle1", "needle2"), BAD)
+def test_bad_calibration_is_one_error_exit_2_nothing_written(tmp_path, capsys, body, needle1, needle2):
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "bad"\n' + body, encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.main(["calibrate", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("county-sim: error: "), err
+    assert str(path) in err[0] and needle1 in err[0] and needle2 in err[0], err[0]
+    assert not out.exists()
+
+
+def test_bad_params_file_or_row(tmp_path, capsys):
+    good = tmp_path / "sets.csv"
+    good.write_text("row,build_rate,distance\n0,0.05,0\n", encoding="utf-8")
+    cases = [
+        (["--params", str(tmp_path / "none.csv"), "--row", "0"], "file not found"),
+        (["--params", str(good), "--row", "3"], "has no row 3"),
+        (["--params", str(good)], "go together"),
+    ]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("row,build_rate\n0,fast\n", encoding="utf-8")
+    cases.append((["--params", str(bad), "--row", "0"], "column 'build_rate': not a number"))
+    out = tmp_path / "out"
+    for extra, needle in cases:
+        assert cli.main(["run", "l_county", *extra, "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert needle in err, err
+        assert not out.exists()
