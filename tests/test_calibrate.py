@@ -3,6 +3,7 @@ posterior is analytic, then on the county model at test size (structure, not tun
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -315,3 +316,109 @@ def test_bad_params_file_or_row(tmp_path, capsys):
         err = capsys.readouterr().err
         assert needle in err, err
         assert not out.exists()
+
+
+# --- the coupling question across the accepted region -------------------------------------------
+
+TINY_SOBOL = """scenario = "l_county"
+replicates = 1
+seed = 3
+outputs = ["sustained", "final_real_performance"]
+[design]
+method = "sobol"
+n = 8
+second_order = false
+[vary.k_ME_DI]
+range = [0.0, 1.0]
+[vary.k_ME_GC]
+range = [0.0, 1.0]
+"""
+
+
+def test_sweep_ensemble_runs_the_design_at_each_accepted_set(county_ci, tmp_path, capsys):
+    """`sweep --ensemble accepted.csv --sets 2` runs the design once per set with that set's values
+    fixed (a stored run equals `sim.run` with the set, the design's values and the run's seed), and
+    `analyze` classes every coupling by how often its total index reaches 0.05 across the sets."""
+    from sim.calibrate import ensemble
+
+    exp_path = tmp_path / "tiny.toml"
+    exp_path.write_text('name = "tiny"\n' + TINY_SOBOL, encoding="utf-8")
+    table = county_ci / "accepted.csv"
+    assert len(pd.read_csv(table)) >= 2  # the CI calibration accepts 5 sets at its seed 11
+    out = tmp_path / "ens"
+    assert (
+        cli.main(["sweep", str(exp_path), "--ensemble", str(table), "--sets", "2", "--out", str(out), "-j", "1"]) == 0
+    )
+    info = json.loads((out / "ensemble.json").read_text())
+    assert info["rows"] == [0, 1] and info["varied"] == ["k_ME_DI", "k_ME_GC"]
+    runs = pd.read_csv(ensemble.set_folder(out, 1) / "runs.csv")
+    assert len(runs) == 8 * 4
+    one = runs.iloc[5]
+    theta = load_param_row(table, 1)
+    sc = load_experiment(exp_path).scenario.with_overrides(**theta, k_ME_DI=one["k_ME_DI"], k_ME_GC=one["k_ME_GC"])
+    alone = sim.run(sc, seed=int(one["seed"])).summary
+    assert alone["final_real_performance"] == pytest.approx(one["final_real_performance"], abs=1e-12)
+
+    capsys.readouterr()
+    assert cli.main(["analyze", str(out), "--resamples", "50"]) == 0
+    printed = capsys.readouterr().out
+    assert "accepted parameter sets, robustly" in printed
+    robust = pd.read_csv(out / "analysis" / "robust_sobol.csv")
+    assert set(robust["parameter"]) == {"k_ME_DI", "k_ME_GC"}
+    for r in robust.itertuples():
+        want = "robust" if r.share_matters >= 0.9 else "never" if r.share_matters <= 0.1 else "some sets"
+        assert r.verdict == want
+    by_set = pd.read_csv(out / "analysis" / "sobol_by_set.csv")
+    assert set(by_set["set"]) == {0, 1}
+    assert (out / "analysis" / "robust_ST.png").stat().st_size > 0
+
+
+def test_bad_ensemble_requests(county_ci, tmp_path, capsys):
+    exp_path = tmp_path / "tiny.toml"
+    exp_path.write_text('name = "tiny"\n' + TINY_SOBOL, encoding="utf-8")
+    clash = tmp_path / "clash.csv"
+    clash.write_text("row,k_ME_DI\n0,0.5\n", encoding="utf-8")
+    out = tmp_path / "out"
+    cases = [
+        (["--sets", "2"], "--sets needs --ensemble"),
+        (["--ensemble", str(county_ci / "accepted.csv"), "--sets", "999"], "accepted sets"),
+        (["--ensemble", str(tmp_path / "none.csv")], "file not found"),
+        (["--ensemble", str(clash), "--sets", "1"], "sets k_ME_DI, which"),
+    ]
+    for extra, needle in cases:
+        assert cli.main(["sweep", str(exp_path), *extra, "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert needle in err, err
+        assert not out.exists()
+
+
+def test_compare_across_the_accepted_region(county_ci, tmp_path, capsys):
+    """`compare BASE ALT --ensemble accepted.csv --sets 2`: each set's effect is the paired mean
+    difference that `compare` gives at that set alone; the pooled effect is their mean, inside its
+    interval; the share of sets better counts the sets whose effect favours the alternative."""
+    from sim.whatif.compare import compare
+    from sim.whatif.variants import build_variants
+
+    table = county_ci / "accepted.csv"
+    out = tmp_path / "ce"
+    argv = ["compare", "l_county", "l_county+what_if/learning_visits", "--ensemble", str(table), "--sets", "2"]
+    assert cli.main([*argv, "-r", "4", "--seed", "5", "--bootstrap", "200", "--out", str(out)]) == 0
+    assert "sets better" in capsys.readouterr().out
+    pooled = pd.read_csv(out / "ensemble_effects.csv").set_index(["variant", "outcome"])
+    by_set = pd.read_csv(out / "ensemble_by_set.csv")
+    theta = load_param_row(table, 1)
+    variants = build_variants(["l_county", "l_county+what_if/learning_visits"], sets=[], steps=None)
+    alone = [dataclasses.replace(v, scenario=v.scenario.with_overrides(**theta)) for v in variants]
+    res = compare(alone, seed=5, replicates=4, n_boot=100).differences.set_index("outcome")
+    mine = by_set[(by_set["set"] == 1)].set_index("outcome")
+    for outcome in ("final_real_performance", "sustained", "final_satisfaction"):
+        assert mine.loc[outcome, "difference"] == pytest.approx(res.loc[outcome, "difference"], abs=1e-12)
+        d = by_set[by_set["outcome"] == outcome]["difference"]
+        row = pooled.loc[(by_set["variant"].iloc[0], outcome)]
+        assert row["difference"] == pytest.approx(d.mean(), abs=1e-12)
+        assert row["ci_low"] <= row["difference"] <= row["ci_high"]
+        better = +1 if outcome != "assessment_gap" else -1
+        assert row["share_sets_better"] == pytest.approx((better * d > 0).mean())
+    assert (out / "ensemble_effects.png").stat().st_size > 0
+    assert cli.main(["compare", "l_county", "status_quo", "--sets", "3", "--out", str(tmp_path / "x")]) == 2
+    assert "--sets needs --ensemble" in capsys.readouterr().err

@@ -45,6 +45,21 @@ def register(sub: Any) -> None:
         default=None,
         help="runs per chunk sent to a worker (default 128: sim.explore.runner.DEFAULT_CHUNK)",
     )
+    sw.add_argument(
+        "--ensemble",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="run the design once per parameter set of FILE (a calibration's accepted.csv), each with that set "
+        "fixed, into OUT/set_<row>/; `county-sim analyze OUT` then reports how the answer varies across sets",
+    )
+    sw.add_argument(
+        "--sets",
+        type=_int_at_least(1, "--sets"),
+        default=None,
+        metavar="K",
+        help="with --ensemble: the first K accepted sets (default 20)",
+    )
     sw.set_defaults(func=cmd_sweep)
 
     an = sub.add_parser(
@@ -84,6 +99,8 @@ def results_dir(target: str, must_be_dir: bool = False) -> Path:
     if must_be_dir and not p.is_dir():
         raise ScenarioError(f"{p}: not a results folder (run `county-sim sweep` first)")
     if p.is_dir():
+        if (p / "ensemble.json").is_file():  # sweep --ensemble: one store per set below it
+            return p
         if not (p / STORE_NAME).exists():
             raise ScenarioError(f"{p}: no {STORE_NAME} here (run `county-sim sweep` first)")
         return p
@@ -134,6 +151,10 @@ def cmd_sweep(args: argparse.Namespace, argv: list[str] | None) -> int:
             import distributed  # noqa: F401
         except ImportError:
             raise ScenarioError("--backend dask needs dask.distributed: pip install 'county-sim[dask]'") from None
+    if args.sets is not None and args.ensemble is None:
+        raise ScenarioError("--sets needs --ensemble FILE")
+    if args.ensemble is not None:
+        return _sweep_ensemble(args, exp, argv)
     out = args.out if args.out is not None else Path("results") / exp.name
     _refuse_another_experiments_store(out, exp.name, args.fresh)
     claim_output_dir(out, (), lambda m: True)  # create it now: an unwritable folder fails before any run
@@ -167,11 +188,58 @@ def cmd_sweep(args: argparse.Namespace, argv: list[str] | None) -> int:
     return EXIT_OK
 
 
+def _sweep_ensemble(args: argparse.Namespace, exp: Any, argv: list[str] | None) -> int:
+    """`sweep --ensemble FILE`: every set validated first, then one resumable sweep per set."""
+    from ..calibrate import ensemble
+    from ..cli import claim_output_dir
+    from .backends import ChunkFailed
+    from .runner import DEFAULT_CHUNK
+
+    sets = args.sets or 20
+    ensemble.prepare(exp, args.ensemble, sets)  # every mistake before anything is written
+    out = args.out if args.out is not None else Path("results") / f"{exp.name}+{args.ensemble.stem}"
+    if out.exists() and any(out.iterdir()) and not ensemble.is_ensemble(out):
+        raise ScenarioError(f"--out {out}: holds other results; choose another --out")
+    claim_output_dir(out, (), lambda m: True)
+    try:
+        outcomes = ensemble.run(
+            exp,
+            args.ensemble,
+            sets,
+            out,
+            argv=argv,
+            backend=args.backend,
+            workers=args.workers or os.cpu_count() or 1,
+            scheduler=args.scheduler,
+            fresh=args.fresh,
+            chunk_size=args.chunk_size or DEFAULT_CHUNK,
+        )
+    except ChunkFailed as e:
+        print(f"county-sim: error: {e}; run the same command again to resume", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print(f"county-sim: interrupted; run the same command to resume into {out}{os.sep}", file=sys.stderr)
+        return 130
+    total, new = sum(o.total for o in outcomes), sum(o.new for o in outcomes)
+    print(
+        f"{exp.name} on {len(outcomes)} sets of {args.ensemble}: {total} runs ({new} run now)"
+        f" in {sum(o.seconds for o in outcomes):.1f} s"
+    )
+    print(f"wrote set_<row>/ folders and {ensemble.ENSEMBLE_FILE} to {out}{os.sep}; next: county-sim analyze {out}")
+    return EXIT_OK
+
+
 def cmd_analyze(args: argparse.Namespace, argv: list[str] | None) -> int:
     """`county-sim analyze`: indices, noise, convergence, discovery and figures into DIR/analysis/."""
+    from ..calibrate import ensemble
     from .sensitivity import analyze_dir
 
     folder = results_dir(args.target)
+    if ensemble.is_ensemble(folder):
+        files = ensemble.analyze(folder, resamples=args.resamples)
+        print((folder / "analysis" / "robust.md").read_text(encoding="utf-8").strip())
+        print(f"wrote {len(files)} files to {folder / 'analysis'}{os.sep} (and each set's own analysis/)")
+        return EXIT_OK
     files = analyze_dir(folder, resamples=args.resamples)
     summary = analysis_summary(folder / "analysis" / "analysis.json")
     if summary:

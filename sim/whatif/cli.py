@@ -93,6 +93,22 @@ def register(sub) -> None:
         default=2000,
         help="bootstrap resamples for the intervals (default 2000)",
     )
+    cmp.add_argument(
+        "--ensemble",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="run the comparison at each of the first --sets parameter sets of FILE (a calibration's accepted.csv):"
+        " the effect with an interval over sets and seeds, and the share of sets in which each alternative helps",
+    )
+    cmp.add_argument(
+        "--sets",
+        dest="sets_k",
+        type=_int_at_least(2, "--sets"),
+        default=None,
+        metavar="K",
+        help="with --ensemble: the first K sets (default 20)",
+    )
     cmp.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the report and figures")
     cmp.add_argument("--out", type=Path, default=None, help="output folder (default results/compare/<variants>/)")
     cmp.add_argument("--overwrite", action="store_true", help="replace another job's results in --out")
@@ -125,6 +141,8 @@ def cmd_compare(args: argparse.Namespace, argv: list[str] | None) -> int:
     if args.question is not None and not args.question.strip():
         raise ScenarioError("--question: empty; write the question the report answers")
     variants = build_variants([args.base, *args.alts], sets=args.sets, steps=args.steps)
+    if args.ensemble is not None or args.sets_k is not None:
+        return _compare_ensemble(args, variants, argv)
     out = args.out if args.out is not None else default_out([v.label for v in variants])
     from ..model import replicate_seed
 
@@ -158,6 +176,79 @@ def cmd_compare(args: argparse.Namespace, argv: list[str] | None) -> int:
     )
     print(print_tables(result, args.lang))
     print(f"wrote {', '.join([*files, 'manifest.json'])} to {out}{os.sep}")
+    return EXIT_OK
+
+
+def _compare_ensemble(args: argparse.Namespace, variants: list, argv: list[str] | None) -> int:
+    """`compare ... --ensemble accepted.csv`: the comparison at each accepted set, pooled."""
+    from tqdm import tqdm
+
+    from .. import manifest as mf
+    from ..calibrate import ensemble
+    from ..calibrate.params_file import load_param_row
+
+    if args.ensemble is None:
+        raise ScenarioError("--sets needs --ensemble FILE")
+    k = args.sets_k or 20
+    rows = ensemble.rows_of(args.ensemble, k)
+    for row in rows:  # every set checked against every variant before anything runs or is written
+        theta = load_param_row(args.ensemble, row)
+        for v in variants:
+            v.scenario.with_overrides(where=f"--ensemble {args.ensemble} row {row}", **theta)
+    default = default_out([v.label for v in variants])
+    out = args.out if args.out is not None else default.with_name(f"{default.name}+{args.ensemble.stem}")
+
+    def same(m: dict) -> bool:
+        return m.get("kind") == "compare_ensemble" and m.get("command") == mf.command_line(argv)
+
+    claim_output_dir(out, ensemble.COMPARE_FILES, same, args.overwrite)
+    started = mf.now_iso()
+    total = len(rows) * len(variants) * args.replicates
+    with tqdm(total=total, desc="compare --ensemble", unit="run", file=sys.stderr, disable=None) as bar:
+        pooled, by_set = ensemble.compare_ensemble(
+            variants, args.ensemble, k, args.seed, args.replicates, args.bootstrap, progress=bar.update
+        )
+    for name, frame in (("ensemble_effects.csv", pooled), ("ensemble_by_set.csv", by_set)):
+        with mf.atomic_open(out / name, "w", encoding="utf-8", newline="") as f:
+            frame.to_csv(f, index=False, lineterminator="\n")
+    mf.atomic_write(out / "ensemble_effects.png", lambda tmp: ensemble.effects_figure(pooled, by_set, Path(tmp)))
+    files = {n: mf.file_sha256(out / n) for n in ensemble.COMPARE_FILES if n != "manifest.json"}
+    mf.write_json(
+        out / "manifest.json",
+        {
+            "kind": "compare_ensemble",
+            "variants": [
+                {"label": v.label, "spec": v.spec, "scenario": mf.scenario_record(v.scenario)} for v in variants
+            ],
+            "ensemble": str(args.ensemble),
+            "ensemble_sha256": mf.file_sha256(args.ensemble),
+            "rows": rows,
+            "root_seed": args.seed,
+            "replicates": args.replicates,
+            "bootstrap_resamples": args.bootstrap,
+            "interval": "two-level bootstrap: sets with replacement, then replicates within each set",
+            "command": mf.command_line(argv),
+            "started": started,
+            "finished": mf.now_iso(),
+            **mf.environment(),
+            "files": files,
+        },
+    )
+    print(
+        f"{len(variants)} variants x {args.replicates} replicates (common seeds, root {args.seed}) at each of"
+        f" {len(rows)} parameter sets of {args.ensemble}; base: {variants[0].label}"
+    )
+    print(f"{'alternative':24s} {'outcome':28s} {'mean diff':>9s} {'95% interval':>19s} {'sets better':>11s}")
+    for r in pooled.itertuples():
+        print(
+            f"{r.variant[:24]:24s} {r.outcome:28s} {r.difference:+9.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"
+            f" {r.share_sets_better:11.0%}"
+        )
+    print(
+        "mean diff: mean over sets of the paired mean difference (alternative - base); the interval resamples"
+        " sets and seeds; sets better: share of sets whose mean difference favours the alternative"
+    )
+    print(f"wrote {', '.join(ensemble.COMPARE_FILES)} to {out}{os.sep}")
     return EXIT_OK
 
 
