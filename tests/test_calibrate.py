@@ -422,3 +422,37 @@ def test_compare_across_the_accepted_region(county_ci, tmp_path, capsys):
     assert (out / "ensemble_effects.png").stat().st_size > 0
     assert cli.main(["compare", "l_county", "status_quo", "--sets", "3", "--out", str(tmp_path / "x")]) == 2
     assert "--sets needs --ensemble" in capsys.readouterr().err
+
+
+# --- classifier sensitivity --------------------------------------------------------------------
+
+
+def test_classifier_sensitivity(tmp_path, capsys):
+    """Each threshold at 5 levels over default x (0.5 .. 1.5): at the default level the share sustaining
+    is the runs' own (`sim.run_batch` on the same seeds); raising deliver_share can only delay or deny
+    delivery and makes the relapse test stricter, so the share sustaining never rises with it."""
+    from sim.calibrate.classifier import levels_of, thresholds
+
+    out = tmp_path / "clf"
+    assert cli.main(["classifier", "l_county", "-r", "12", "--seed", "4", "--out", str(out)]) == 0
+    assert "deliver_share" in capsys.readouterr().out
+    table = pd.read_csv(out / "classifier.csv")
+    assert set(table["threshold"]) == set(thresholds(2)) and len(thresholds(2)) == 8
+    own = np.mean(
+        [
+            r.summary["sustained"]
+            for r in sim.run_batch([sim.load_scenario("l_county")] * 12, [sim.replicate_seed(4, r) for r in range(12)])
+        ]
+    )
+    defaults = table[table["is_default"]]
+    assert len(defaults) == 8 and np.allclose(defaults["share_sustained"], own)
+    ds = table[table["threshold"] == "deliver_share"].sort_values("level")["share_sustained"].to_numpy()
+    assert np.all(np.diff(ds) <= 0)
+    assert levels_of("deliver_hold") == [3, 4, 6, 8, 9] and levels_of("deliver_share") == [
+        0.25,
+        0.375,
+        0.5,
+        0.625,
+        0.75,
+    ]
+    assert (out / "classifier.png").stat().st_size > 0

@@ -57,6 +57,43 @@ def register(sub: Any) -> None:
     ca.add_argument("--chunk-size", type=_int_at_least(1, "--chunk-size"), default=None, help="runs per chunk")
     ca.set_defaults(func=cmd_calibrate)
 
+    cl = sub.add_parser(
+        "classifier",
+        help="how the share sustaining and the phase months move with each trajectory-classifier threshold",
+        description="Run a scenario's seeds once (or the scenario at each of a calibration's accepted sets) and "
+        "classify every run again at 5 levels of each classifier threshold, default -spread .. +spread. Writes "
+        "classifier.csv, classifier.png and manifest.json.",
+    )
+    cl.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        help="a scenario name or TOML file (default l_county)",
+        nargs="?",
+        default="l_county",
+    )
+    cl.add_argument(
+        "--replicates",
+        "-r",
+        type=_int_at_least(2, "--replicates"),
+        default=50,
+        help="seeds (per set with --ensemble; default 50)",
+    )
+    cl.add_argument("--seed", type=_int_at_least(0, "--seed"), default=0, help="root seed (default 0)")
+    cl.add_argument(
+        "--spread", type=_positive_float, default=0.5, help="relative half-width of the levels (default 0.5)"
+    )
+    cl.add_argument("--ensemble", type=Path, default=None, metavar="FILE", help="a calibration's accepted.csv")
+    cl.add_argument(
+        "--sets",
+        type=_int_at_least(1, "--sets"),
+        default=None,
+        metavar="K",
+        help="with --ensemble: the first K sets (default 20)",
+    )
+    cl.add_argument("--out", type=Path, default=None, help="results folder (default results/classifier/<scenario>)")
+    cl.add_argument("--overwrite", action="store_true", help="replace another job's results in --out")
+    cl.set_defaults(func=cmd_classifier)
+
 
 def scaled(exp: Any, scale: float) -> Any:
     """The experiment with every varied range scaled about its parameter's registry default (clipped to
@@ -133,6 +170,78 @@ def cmd_calibrate(args: argparse.Namespace, argv: list[str] | None) -> int:
     cal = abc.analyse(exp, out)
     files = abc.write(cal, exp, out, abc.load_manifest(out))
     for line in abc.summary_lines(cal):
+        print(line)
+    print(f"wrote {', '.join(files)} to {out}{os.sep}")
+    return EXIT_OK
+
+
+def cmd_classifier(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """Validate, run once, classify again at every threshold level, write the table and figure."""
+    from .. import manifest as mf
+    from ..cli import claim_output_dir
+    from ..model import replicate_seed
+    from ..scenario import load_scenario
+    from . import classifier as cf
+
+    if args.sets is not None and args.ensemble is None:
+        raise ScenarioError("--sets needs --ensemble FILE")
+    base = load_scenario(args.scenario)
+    if int(base.params["model_version"]) != 2:
+        raise ScenarioError(f"{base.path}: the classifier sensitivity is for Model 2 (model_version = 2)")
+    seeds = [replicate_seed(args.seed, r) for r in range(args.replicates)]
+    groups: list[tuple[str, Any]] = [("scenario", base)]
+    if args.ensemble is not None:
+        from .ensemble import rows_of
+        from .params_file import load_param_row
+
+        groups = [
+            (
+                f"set {row}",
+                base.with_overrides(
+                    where=f"--ensemble {args.ensemble} row {row}", **load_param_row(args.ensemble, row)
+                ),
+            )
+            for row in rows_of(args.ensemble, args.sets or 20)
+        ]
+    name = base.name + (f"+{args.ensemble.stem}" if args.ensemble is not None else "")
+    out = args.out if args.out is not None else Path("results") / "classifier" / name
+    files = ("classifier.csv", "classifier.png", "manifest.json")
+
+    def same(m: dict) -> bool:
+        return m.get("kind") == "classifier" and m.get("command") == mf.command_line(argv)
+
+    claim_output_dir(out, files, same, args.overwrite)
+    started = mf.now_iso()
+    runs = []
+    for label, sc in groups:
+        runs += [(label, params, series) for _, params, series in cf.run_series([sc] * len(seeds), seeds)]
+    table = cf.sensitivity(runs, args.spread)
+    with mf.atomic_open(out / "classifier.csv", "w", encoding="utf-8", newline="") as f:
+        table.to_csv(f, index=False, lineterminator="\n")
+    what = f"{base.name}, {len(seeds)} seeds" + (f" at each of {len(groups)} accepted sets" if len(groups) > 1 else "")
+    mf.atomic_write(
+        out / "classifier.png",
+        lambda tmp: cf.figure(table, Path(tmp), f"Classifier thresholds, each moved alone ({what})"),
+    )
+    mf.write_json(
+        out / "manifest.json",
+        {
+            "kind": "classifier",
+            "scenario": mf.scenario_record(base),
+            "ensemble": str(args.ensemble) if args.ensemble else None,
+            "sets": [g for g, _ in groups],
+            "root_seed": args.seed,
+            "replicate_seeds": seeds,
+            "spread": args.spread,
+            "command": mf.command_line(argv),
+            "started": started,
+            "finished": mf.now_iso(),
+            **mf.environment(),
+            "files": {n: mf.file_sha256(out / n) for n in files[:2]},
+        },
+    )
+    print(f"classifier sensitivity: {what}; every threshold at {cf.LEVELS} levels, default x (1 -+ {args.spread:g})")
+    for line in cf.summary_lines(table):
         print(line)
     print(f"wrote {', '.join(files)} to {out}{os.sep}")
     return EXIT_OK
