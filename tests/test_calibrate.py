@@ -181,6 +181,8 @@ def test_county_calibration_structure(county_ci):
     assert ((held["ci_low"] <= held["share"]) & (held["share"] <= held["ci_high"])).all()
     info = json.loads((county_ci / "calibration.json").read_text())
     assert info["targets"].keys() == {"trap", "start"} and info["accepted"] == len(acc)
+    md = (county_ci / "report.md").read_text(encoding="utf-8")
+    assert "## Held-back patterns" in md and "--params" in md and "| public_value | holdout |" in md
     cols = pd.read_csv(county_ci / "columns.csv")
     assert set(cols[cols["file"] == "accepted.csv"]["column"]) == set(acc.columns)
     for name in ("posterior.png", "pairs.png", "patterns.png", "manifest.json"):
@@ -456,3 +458,25 @@ def test_classifier_sensitivity(tmp_path, capsys):
         0.75,
     ]
     assert (out / "classifier.png").stat().st_size > 0
+
+
+def test_calibration_report_in_chinese_embeds_its_figures_and_finds_the_ensemble(county_ci, tmp_path, capsys):
+    """`county-sim report DIR --lang zh` on a calibration folder: Chinese headings, the figures embedded
+    in the HTML page, and the robust answer of an ensemble analysis run beside it on the same
+    accepted.csv (found by the file's hash)."""
+    import shutil
+
+    cal = tmp_path / "results" / "cal"
+    shutil.copytree(county_ci, cal)
+    exp_path = tmp_path / "tiny.toml"
+    exp_path.write_text('name = "tiny"\n' + TINY_SOBOL, encoding="utf-8")
+    ens = tmp_path / "results" / "tiny+accepted"
+    argv = ["sweep", str(exp_path), "--ensemble", str(cal / "accepted.csv"), "--sets", "2", "--out", str(ens)]
+    assert cli.main([*argv, "-j", "1"]) == 0
+    assert cli.main(["analyze", str(ens), "--resamples", "50"]) == 0
+    assert cli.main(["report", str(cal), "--lang", "zh"]) == 0
+    md = (cal / "report.md").read_text(encoding="utf-8")
+    assert md.startswith("# 校准报告") and "## 保留模式的检验" in md
+    assert "在 2 个接受的参数组上" in md and "../tiny+accepted/analysis/robust_ST.png" in md
+    page = (cal / "report.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") >= 4 and 'lang="zh-CN"' in page

@@ -79,7 +79,17 @@ def cli_run(*argv: str, env: dict | None = None, timeout: float = 300) -> subpro
 
 
 def test_shipped_experiments_validate():
-    for name in ("sobol_couplings", "sobol_couplings_ci", "morris_screening", "grid_resolve_pm", "ishigami_check"):
+    for name in (
+        "sobol_couplings",
+        "sobol_couplings_ci",
+        "sobol_couplings_robust",
+        "morris_screening",
+        "grid_resolve_pm",
+        "ishigami_check",
+        "calibrate_patterns",
+        "calibrate_patterns_ci",
+        "calibrate_normal_check",
+    ):
         exp = load_experiment(name)
         assert exp.name == name
     exp = load_experiment("sobol_couplings")

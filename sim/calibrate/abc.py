@@ -35,6 +35,15 @@ from ..explore.store import STORE_NAME, Store
 CONSTRAINED_ALPHA = 0.01
 #: Parameters shown in the marginal and pairwise figures (the most constrained first).
 FIGURE_PARAMS, PAIR_PARAMS = 12, 5
+#: The patterns' words in Chinese, for the report (kept out of sim/calibrate/patterns.py, whose content
+#: is part of the stored runs' model version).
+PATTERN_ZH = {
+    "trap": "低绩效陷阱：没有新的驱动就无法突破，绩效停留在原处",
+    "start": "L 县在一年内启动并突破，且非机械决定（决心起决定作用）",
+    "prerequisites": "缺少行动基础，县能启动却很少能发力",
+    "pm_tool": "绩效管理是利器：冻结后持续改进减半",
+    "public_value": "渠道关闭：考核绩效脱离实际绩效，满意度下降",
+}
 FILES = (
     "columns.csv",
     "accepted.csv",
@@ -337,6 +346,8 @@ def write(res: Calibration, exp: Experiment, out: Path, sweep_manifest: dict[str
         "prior": "the Latin hypercube of the experiment's varied ranges (uniform unless a [vary] says otherwise)",
         "targets": {t: patterns[t].words for t in res.targets},
         "holdout": {t: patterns[t].words for t in res.holdout},
+        "targets_zh": {t: PATTERN_ZH.get(t, patterns[t].words) for t in res.targets},
+        "holdout_zh": {t: PATTERN_ZH.get(t, patterns[t].words) for t in res.holdout},
         "tolerance": res.tolerance,
         "draws": res.draws,
         "replicates_per_draw": exp.replicates,

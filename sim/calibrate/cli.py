@@ -169,6 +169,9 @@ def cmd_calibrate(args: argparse.Namespace, argv: list[str] | None) -> int:
     )
     cal = abc.analyse(exp, out)
     files = abc.write(cal, exp, out, abc.load_manifest(out))
+    from .report import write_report
+
+    files += write_report(out)
     for line in abc.summary_lines(cal):
         print(line)
     print(f"wrote {', '.join(files)} to {out}{os.sep}")
@@ -229,6 +232,7 @@ def cmd_classifier(args: argparse.Namespace, argv: list[str] | None) -> int:
             "kind": "classifier",
             "scenario": mf.scenario_record(base),
             "ensemble": str(args.ensemble) if args.ensemble else None,
+            "ensemble_sha256": mf.file_sha256(args.ensemble) if args.ensemble else None,
             "sets": [g for g, _ in groups],
             "root_seed": args.seed,
             "replicate_seeds": seeds,

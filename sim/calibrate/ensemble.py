@@ -146,7 +146,9 @@ def analyze(folder: Path, resamples: int = 1000) -> list[str]:
         files.append("prim_by_set.csv")
     text = robust_paragraph(summary, ranking, prim, len(rows))
     (out / "robust.md").write_text(text + "\n", encoding="utf-8")
-    files.append("robust.md")
+    text_zh = robust_paragraph(summary, ranking, prim, len(rows), lang="zh")
+    (out / "robust.zh.md").write_text(text_zh + "\n", encoding="utf-8")
+    files += ["robust.md", "robust.zh.md"]
     mf.write_json(
         out / "ensemble_analysis.json",
         {
@@ -244,40 +246,72 @@ def _ranking(sobol: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def robust_paragraph(summary: pd.DataFrame, ranking: pd.DataFrame, prim: pd.DataFrame, sets: int) -> str:
-    """One quotable paragraph per output analysed: what matters robustly, under some sets, never."""
+def robust_paragraph(
+    summary: pd.DataFrame, ranking: pd.DataFrame, prim: pd.DataFrame, sets: int, lang: str = "en"
+) -> str:
+    """One quotable paragraph per output analysed: what matters robustly, under some sets, never
+    (`lang` "en" or "zh")."""
+    zh = lang == "zh"
     if summary.empty:
-        return f"Across {sets} accepted parameter sets: no Sobol' indices (the experiment is not a Sobol' design)."
+        return (
+            f"在 {sets} 个接受的参数组上：没有 Sobol 指数（该实验不是 Sobol 设计）。"
+            if zh
+            else f"Across {sets} accepted parameter sets: no Sobol' indices (the experiment is not a Sobol' design)."
+        )
     parts = []
     for output, df in summary.groupby("output", sort=False):
 
         def names(verdict: str, df: pd.DataFrame = df) -> str:
             sel = df[df["verdict"] == verdict]
-            return ", ".join(f"{r.parameter} (median ST {r.ST_median:.2f})" for r in sel.itertuples()) or "none"
+            med = "ST 中位数" if zh else "median ST"
+            return ("、" if zh else ", ").join(
+                f"{r.parameter} ({med} {r.ST_median:.2f})" for r in sel.itertuples()
+            ) or ("无" if zh else "none")
 
         ranked = ranking[ranking["output"] == output] if len(ranking) else ranking
         n = int(df["sets"].max())
-        across = f"{sets}" if n == sets else f"{n} of {sets} (the others could not be analysed)"
-        parts.append(
-            f"**{output}.** Across {across} accepted parameter sets, robustly (total index >= {MATTERS_ST} in at "
-            f"least {ROBUST_SHARE:.0%} of the sets): {names('robust')}. Only under some sets: {names('some sets')}. "
-            f"Never (in at most {NEVER_SHARE:.0%}): {names('never')}."
-            + (
-                ""
-                if ranked.empty
-                else f" The top {TOP_K} by median ({ranked.iloc[0]['top']}) are the top {TOP_K} of"
-                f" {ranked.iloc[0]['share_same_top']:.0%} of the sets where anything moves it;"
-                f" {ranked.iloc[0]['most_often_first']} ranks first in {ranked.iloc[0]['share_first']:.0%}."
+        if zh:
+            across = f"{sets}" if n == sets else f"{sets} 个中的 {n}"
+            text = (
+                f"**{output}。** 在 {across} 个接受的参数组上，稳健起作用（总效应指数 >= {MATTERS_ST} 的参数组占"
+                f" {ROBUST_SHARE:.0%} 以上）：{names('robust')}。仅在部分参数组上起作用：{names('some sets')}。"
+                f"从不起作用（至多 {NEVER_SHARE:.0%}）：{names('never')}。"
             )
-        )
+            if not ranked.empty:
+                r = ranked.iloc[0]
+                text += (
+                    f"按中位数排名前 {TOP_K} 位（{r['top']}）在 {r['share_same_top']:.0%} 的参数组中也是前 {TOP_K} 位；"
+                    f"{r['most_often_first']} 在 {r['share_first']:.0%} 的参数组中排第一。"
+                )
+        else:
+            across = f"{sets}" if n == sets else f"{n} of {sets} (the others could not be analysed)"
+            text = (
+                f"**{output}.** Across {across} accepted parameter sets, robustly (total index >= {MATTERS_ST} in at "
+                f"least {ROBUST_SHARE:.0%} of the sets): {names('robust')}. Only under some sets: "
+                f"{names('some sets')}. Never (in at most {NEVER_SHARE:.0%}): {names('never')}."
+            )
+            if not ranked.empty:
+                r = ranked.iloc[0]
+                text += (
+                    f" The top {TOP_K} by median ({r['top']}) are the top {TOP_K} of {r['share_same_top']:.0%} of the"
+                    f" sets where anything moves it; {r['most_often_first']} ranks first in {r['share_first']:.0%}."
+                )
+        parts.append(text)
     if len(prim):
         first = prim[prim["box"] == 1]
         counts = pd.Series(" ".join(first["restricts"]).split()).value_counts()
-        parts.append(
-            "**PRIM (sustained).** The first box restricts "
-            + ", ".join(f"{k} in {v} of {len(first)} sets" for k, v in counts.items())
-            + "."
-        )
+        if zh:
+            parts.append(
+                "**PRIM（持续改进）。** 第一个规则框限定了："
+                + "；".join(f"{k}（{len(first)} 个参数组中的 {v} 个）" for k, v in counts.items())
+                + "。"
+            )
+        else:
+            parts.append(
+                "**PRIM (sustained).** The first box restricts "
+                + ", ".join(f"{k} in {v} of {len(first)} sets" for k, v in counts.items())
+                + "."
+            )
     return "\n\n".join(parts)
 
 

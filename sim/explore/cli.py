@@ -307,6 +307,12 @@ def cmd_report(args: argparse.Namespace, argv: list[str] | None) -> int:
     from .report import write_report
 
     folder = results_dir(args.target, must_be_dir=True)
+    if (folder / "calibration.json").is_file():
+        from ..calibrate.report import write_report as calibration_report
+
+        files = calibration_report(folder, lang=args.lang)
+        print(f"wrote {', '.join(files)} to {folder}{os.sep}")
+        return EXIT_OK
     files = write_report(folder, lang=args.lang)
     print(f"wrote {', '.join(files)} to {folder}{os.sep}")
     return EXIT_OK

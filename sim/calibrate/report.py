@@ -1,0 +1,251 @@
+"""`county-sim report DIR` on a calibration folder: report.md and report.html (figures embedded,
+English or Chinese) with the design, run counts, seeds, what the patterns constrain, the held-back
+patterns, and the robust answer from every ensemble analysis run on the same accepted.csv (a
+`sweep --ensemble` analysed by `analyze`, a `compare --ensemble`, a `classifier --ensemble`) found
+beside it under the same results folder."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import manifest as mf
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "# Calibration report: {name}",
+        "design": "## Design",
+        "prior": "- prior: {n} parameters ({groups}), uniform over each range below (Latin hypercube of {draws} draws)",
+        "runs": "- runs: {draws} draws x {reps} seeds x {arms} scenarios (arms) = {sims} simulations of {steps} months"
+        "; root seed {seed}; {seconds}",
+        "targets": "- calibration targets: {targets}",
+        "holdout": "- held back (validation only): {holdout}",
+        "why": "Patterns 1-2 are what the paper observed in L County; 3-5 are its conclusions about why. A model "
+        "tuned to the observed trajectory that also reproduces the conclusions has earned them (docs/calibration.md).",
+        "accept": "## Accepted sets",
+        "rate": "{acc} of {draws} draws reproduce every target ({rate}; 95% interval {lo}-{hi}), tolerance {tol}. "
+        "Convergence: the posterior from the first half of the draws differs from all by at most {shift} of a prior "
+        "range in any 5/50/95% quantile.",
+        "constrained": "What the patterns constrain ({k} of {n} parameters; KS test against the prior, p < 0.01/{n}):",
+        "none": "No parameter is constrained at this level: the targets leave every range open.",
+        "validation": "## Held-back patterns",
+        "val_head": "| pattern | role | accepted sets reproducing it | 95% interval | prior draws |",
+        "robust": "## Which couplings sustain the trajectory, across the accepted region",
+        "no_robust": "No ensemble analysis of these accepted sets was found beside this folder. Run "
+        "`county-sim sweep sobol_couplings_robust --ensemble {acc} --sets 20`, then `county-sim analyze` on it.",
+        "whatif": "## What-if across the accepted region",
+        "classifier": "## Classifier sensitivity across the accepted region",
+        "rerun": "## Rerun one accepted set",
+        "rerun_text": "Set K of `accepted.csv` with the scenario of your choice (the first seed of its draw shown):",
+        "files": "## Files",
+        "manifest": "## Manifest",
+        "last": "last sweep {m} min on {where}",
+        "n/a": "n/a (too few accepted draws in the first half)",
+    },
+    "zh": {
+        "title": "# 校准报告：{name}",
+        "design": "## 设计",
+        "prior": "- 先验：{n} 个参数（{groups}），在下列区间内均匀分布（{draws} 个拉丁超立方抽样）",
+        "runs": "- 运行：{draws} 组参数 × {reps} 个随机种子 × {arms} 个情景 = {sims} 次 {steps} 个月的模拟；"
+        "根种子 {seed}；{seconds}",
+        "targets": "- 校准目标：{targets}",
+        "holdout": "- 保留（仅用于检验）：{holdout}",
+        "why": "模式 1–2 是论文在 L 县观察到的事实；模式 3–5 是论文对其原因的结论。只按观察到的轨迹校准、"
+        "却同样再现这些结论的模型，才算真正解释了结论（见 docs/calibration.md）。",
+        "accept": "## 接受的参数组",
+        "rate": "{draws} 组中有 {acc} 组再现全部目标模式（{rate}；95% 区间 {lo}–{hi}），容差 {tol}。"
+        "收敛：前一半抽样得到的后验与全部抽样得到的后验，任一 5/50/95% 分位数之差至多为先验区间的 {shift}。",
+        "constrained": "模式约束了哪些参数（{n} 个中的 {k} 个；与先验比较的 KS 检验，p < 0.01/{n}）：",
+        "none": "在此水平上没有参数受到约束：目标模式未收窄任何区间。",
+        "validation": "## 保留模式的检验",
+        "val_head": "| 模式 | 角色 | 再现该模式的接受组比例 | 95% 区间 | 先验抽样 |",
+        "robust": "## 在整个接受区域内，哪些耦合维持了轨迹",
+        "no_robust": "此文件夹旁未找到对这些接受组的集成分析。请运行 "
+        "`county-sim sweep sobol_couplings_robust --ensemble {acc} --sets 20`，再对其运行 `county-sim analyze`。",
+        "whatif": "## 在接受区域内的政策假设比较",
+        "classifier": "## 在接受区域内对轨迹判别阈值的敏感性",
+        "rerun": "## 重跑某一接受组",
+        "rerun_text": "以 `accepted.csv` 的第 K 组参数运行任一情景（下为其抽样的第一个种子）：",
+        "files": "## 文件",
+        "manifest": "## 运行清单（manifest）",
+        "last": "最近一次扫描用时 {m} 分钟（{where}）",
+        "n/a": "无法计算（前一半抽样中接受的参数组太少）",
+    },
+}
+
+
+def _pct(v: float) -> str:
+    return f"{100 * v:.1f}%"
+
+
+def _related(folder: Path) -> dict[str, list[Path]]:
+    """Ensemble analyses elsewhere under folder's parent that used this folder's accepted.csv (same hash)."""
+    acc = folder / "accepted.csv"
+    if not acc.exists():
+        return {}
+    sha = mf.file_sha256(acc)
+    found: dict[str, list[Path]] = {"robust": [], "compare": [], "classifier": []}
+    root = folder.parent
+    for dirpath, dirnames, filenames in os.walk(root):
+        d = Path(dirpath)
+        if len(d.relative_to(root).parts) > 3:
+            dirnames[:] = []
+            continue
+        dirnames[:] = [n for n in dirnames if not n.startswith("set_") and n != "analysis"]
+        if "ensemble.json" in filenames:
+            info = json.loads((d / "ensemble.json").read_text())
+            if info.get("ensemble_sha256") == sha and (d / "analysis" / "robust.md").exists():
+                found["robust"].append(d)
+        elif "manifest.json" in filenames and d != folder:
+            try:
+                m = json.loads((d / "manifest.json").read_text())
+            except ValueError:
+                continue
+            if m.get("ensemble_sha256") == sha:
+                kind = "compare" if m.get("kind") == "compare_ensemble" else "classifier"
+                found[kind].append(d)
+    return {k: sorted(v) for k, v in found.items()}
+
+
+def build_markdown(folder: Path, lang: str = "en") -> str:
+    t = TEXT[lang]
+    info = json.loads((folder / "calibration.json").read_text())
+    manifest = json.loads((folder / "manifest.json").read_text())
+    post = pd.read_csv(folder / "posterior.csv")
+    val = pd.read_csv(folder / "validation.csv")
+    conv = pd.read_csv(folder / "convergence.csv")
+    groups = ", ".join(sorted(set(post["group"])))
+    from .patterns import ARMS
+
+    arms = len(ARMS) if info["model"] == "county_patterns" else 1
+    minutes = manifest.get("seconds", 0) / 60
+    where = f"{manifest.get('backend')} x{manifest.get('workers')}"
+    seconds = t["last"].format(m=f"{minutes:.1f}", where=where)
+    out = [t["title"].format(name=info["experiment"]), "", t["design"], ""]
+    out.append(t["prior"].format(n=len(post), groups=groups, draws=info["draws"]))
+    out.append(
+        t["runs"].format(
+            draws=info["draws"],
+            reps=info["replicates_per_draw"],
+            arms=arms,
+            steps=manifest.get("steps"),
+            sims=info["draws"] * info["replicates_per_draw"] * arms,
+            seed=info["root_seed"],
+            seconds=seconds,
+        )
+    )
+    sfx = "_zh" if lang == "zh" else ""
+    targets, holdout = info.get(f"targets{sfx}", info["targets"]), info.get(f"holdout{sfx}", info["holdout"])
+    out.append(t["targets"].format(targets="; ".join(f"**{k}** ({v})" for k, v in targets.items())))
+    if holdout:
+        out.append(t["holdout"].format(holdout="; ".join(f"**{k}** ({v})" for k, v in holdout.items())))
+    out += ["", t["why"], "", t["accept"], ""]
+    lo, hi = info["acceptance_interval"]
+    shift = conv["max_quantile_shift"].iloc[-1]
+    out.append(
+        t["rate"].format(
+            acc=info["accepted"],
+            draws=info["draws"],
+            rate=_pct(info["acceptance_rate"]),
+            lo=_pct(lo),
+            hi=_pct(hi),
+            tol=info["tolerance"],
+            shift=f"{shift:.3f}",
+        )
+    )
+    out.append("")
+    con = post[post.get("constrained", pd.Series(False, index=post.index)).astype(bool)]
+    if len(con):
+        out.append(t["constrained"].format(k=len(con), n=len(post)))
+        out += [
+            "",
+            "| parameter | prior | posterior median [5%, 95%] | 90% width / prior's | KS D |",
+            "|---|---|---|---|---|",
+        ]
+        for r in con.itertuples():
+            out.append(
+                f"| `{r.parameter}` | [{r.prior_low:g}, {r.prior_high:g}] | {r.post_median:.3g} "
+                f"[{r.post_q05:.3g}, {r.post_q95:.3g}] | {r.width_ratio:.2f} | {r.ks_d:.2f} |"
+            )
+    else:
+        out.append(t["none"])
+    out += [
+        "",
+        "![posterior](posterior.png)",
+        "",
+        "![pairs](pairs.png)",
+        "",
+        t["validation"],
+        "",
+        t["val_head"],
+        "|---|---|---|---|---|",
+    ]
+    for name in [*info["targets"], *info["holdout"]]:
+        a = val[(val["pattern"] == name) & (val["sets"] == "accepted")].iloc[0]
+        p = val[(val["pattern"] == name) & (val["sets"] == "prior")].iloc[0]
+        out.append(
+            f"| {name} | {a['role']} | {a['reproduced']} of {a['n']} ({_pct(a['share']) if a['n'] else '-'}) | "
+            f"{_pct(a['ci_low']) if a['n'] else '-'}-{_pct(a['ci_high']) if a['n'] else '-'} | {_pct(p['share'])} |"
+        )
+    out += ["", "![patterns](patterns.png)", ""]
+    related = _related(folder)
+    out += [t["robust"], ""]
+    if related.get("robust"):
+        for d in related["robust"]:
+            rel = os.path.relpath(d, folder)
+            out += [f"`{rel}` ({json.loads((d / 'ensemble.json').read_text())['experiment']}):", ""]
+            text = d / "analysis" / ("robust.zh.md" if lang == "zh" else "robust.md")
+            out += [text.read_text(encoding="utf-8").strip(), ""]
+            out += [f"![robust]({rel}/analysis/robust_ST.png)", ""]
+    else:
+        out += [t["no_robust"].format(acc=folder / "accepted.csv"), ""]
+    if related.get("compare"):
+        out += [t["whatif"], ""]
+        for d in related["compare"]:
+            eff = pd.read_csv(d / "ensemble_effects.csv")
+            rel = os.path.relpath(d, folder)
+            out += [
+                f"`{rel}`:",
+                "",
+                "| alternative | outcome | mean paired effect | 95% interval | sets better |",
+                "|---|---|---|---|---|",
+            ]
+            for r in eff[
+                eff["outcome"].isin(["sustained", "final_real_performance", "final_satisfaction"])
+            ].itertuples():
+                out.append(
+                    f"| {r.variant} | {r.outcome} | {r.difference:+.4f} | [{r.ci_low:+.4f}, {r.ci_high:+.4f}] | "
+                    f"{_pct(r.share_sets_better)} |"
+                )
+            out += ["", f"![effects]({rel}/ensemble_effects.png)", ""]
+    if related.get("classifier"):
+        out += [t["classifier"], ""]
+        for d in related["classifier"]:
+            rel = os.path.relpath(d, folder)
+            out += [f"![classifier]({rel}/classifier.png)", ""]
+    out += [t["rerun"], "", t["rerun_text"], "", "```sh"]
+    acc = pd.read_csv(folder / "accepted.csv")
+    if len(acc):
+        out.append(
+            f"county-sim run l_county --params {folder / 'accepted.csv'} --row 0 --seed {int(acc['run_seed'].iloc[0])}"
+        )
+    out += ["```", "", t["files"], ""]
+    out += [f"- `{name}`" for name in info["files"]]
+    out += ["", t["manifest"], "", "```json", json.dumps(info, indent=1, ensure_ascii=False)[:6000], "```", ""]
+    return "\n".join(out)
+
+
+def write_report(folder: Path, lang: str = "en") -> list[str]:
+    from ..explore.report import markdown_to_html
+
+    md = build_markdown(folder, lang)
+    with mf.atomic_open(folder / "report.md", "w", encoding="utf-8", newline="\n") as f:
+        f.write(md)
+    title: Any = md.split("\n", 1)[0].lstrip("# ")
+    with mf.atomic_open(folder / "report.html", "w", encoding="utf-8", newline="\n") as f:
+        f.write(markdown_to_html(md, title, folder, lang))
+    return ["report.md", "report.html"]
