@@ -480,3 +480,20 @@ def test_calibration_report_in_chinese_embeds_its_figures_and_finds_the_ensemble
     assert "在 2 个接受的参数组上" in md and "../tiny+accepted/analysis/robust_ST.png" in md
     page = (cal / "report.html").read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") >= 4 and 'lang="zh-CN"' in page
+
+
+def test_vary_all_full_range_groups_span_the_registry(tmp_path):
+    """`full_range` groups span the registry's whole range; the others default -+ spread."""
+    path = tmp_path / "m.toml"
+    path.write_text(
+        'name = "m"\nscenario = "l_county"\n[design]\nmethod = "morris"\ntrajectories = 2\n'
+        '[vary_all]\ngroups = ["coupling", "rate"]\nspread = 0.25\nfull_range = ["coupling"]\n',
+        encoding="utf-8",
+    )
+    exp = load_experiment(path)
+    got = {v.name: (v.low, v.high) for v in exp.varied}
+    assert got["k_ME_DI"] == (PARAMS["k_ME_DI"].low, PARAMS["k_ME_DI"].high)
+    assert got["build_rate"] == pytest.approx((0.045, 0.075))  # 0.06 -+ 25%
+    path.write_text(path.read_text().replace('full_range = ["coupling"]', 'full_range = ["lever"]'), encoding="utf-8")
+    with pytest.raises(sim.ScenarioError, match="full_range"):
+        load_experiment(path)

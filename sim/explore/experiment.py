@@ -55,7 +55,7 @@ DESIGN_KEYS: dict[str, tuple[str, ...]] = {
 }
 DISTRIBUTIONS = ("uniform", "triangular", "truncnorm")
 VARY_KEYS = ("range", "values", "levels", "distribution", "mode", "mean", "sd")
-VARY_ALL_KEYS = ("groups", "spread", "exclude")
+VARY_ALL_KEYS = ("groups", "spread", "exclude", "full_range")
 #: Registry groups `[vary_all]` may name: the uncertain parameters (sizes, switches and the
 #: classifier's thresholds are not uncertain model inputs).
 VARY_ALL_GROUPS = ("lever", "condition", "coupling", "rate")
@@ -250,8 +250,9 @@ def _vary_all(
     method: str,
 ) -> list[Varied]:
     """`[vary_all]`: every parameter of the named registry groups that the runs' engine reads, over its
-    default -spread .. +spread (relative), clipped to the registry's range; parameters varied by name,
-    fixed in [set], listed in `exclude` or set by a model's own arms are left out."""
+    default -spread .. +spread (relative), clipped to the registry's range, or over the registry's whole
+    range for the groups in `full_range`; parameters varied by name, fixed in [set], listed in `exclude`
+    or set by a model's own arms are left out."""
     key = "vary_all"
     if not isinstance(raw, dict):
         raise ScenarioError(f"{where}: key '{key}' must be a table with groups = [...] (and spread, exclude)")
@@ -267,6 +268,12 @@ def _vary_all(
     if not _is_num(spread) or not 0 < spread <= 10:
         raise ScenarioError(
             f"{where}: key '{key}.spread' must be a number in (0, 10], relative to the default (got {spread!r})"
+        )
+    full = raw.get("full_range", [])
+    if not isinstance(full, list) or not all(g in groups for g in full):
+        raise ScenarioError(
+            f"{where}: key '{key}.full_range' must be an array of groups from 'groups' ({', '.join(groups)}) "
+            f"varied over the registry's whole range (got {full!r})"
         )
     exclude = raw.get("exclude", [])
     if not isinstance(exclude, list) or not all(isinstance(x, str) for x in exclude):
@@ -285,7 +292,10 @@ def _vary_all(
         if engine is not None and engine not in p.models:
             continue
         d = float(p.default)
-        low, high = (p.low, p.high) if d == 0 else (max(p.low, d - spread * abs(d)), min(p.high, d + spread * abs(d)))
+        if d == 0 or p.group in full:
+            low, high = p.low, p.high
+        else:
+            low, high = max(p.low, d - spread * abs(d)), min(p.high, d + spread * abs(d))
         if p.kind == "int":
             low, high = math.ceil(low), math.floor(high)
         if not low < high:
