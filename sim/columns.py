@@ -418,6 +418,14 @@ _ENTRIES += [
     _c(_V, "ci_low", "95% Wilson interval, lower end", _SHARE, "scipy binomtest"),
     _c(_V, "ci_high", "95% Wilson interval, upper end", _SHARE, "scipy binomtest"),
     _c(_CV, "draws", "which prior draws", "first half, all", "draw order"),
+    _c(_CV, "generation", "ABC-SMC generation", "index from 0", "pyabc population t"),
+    _c(
+        _CV, "epsilon", "the generation's tolerance on the summed target violation", "violation", "quantile of the last"
+    ),
+    _c(_CV, "simulations", "draws simulated in the generation", "draws", "pyabc samples"),
+    _c(_CV, "particles", "draws accepted in the generation", "draws", "the population size"),
+    _c(_CV, "acceptance", "particles / simulations", _SHARE, "per generation"),
+    _c(_ST, "weight", "the particle's importance weight (ABC-SMC)", "share (sums to 1)", "pyabc"),
     _c(_CV, "n", "prior draws in that part", "draws", "count"),
     _c(_CV, "accepted", "accepted draws in that part", "draws", "count"),
     _c(_CV, "rate", "acceptance rate", _SHARE, "accepted / n"),

@@ -324,13 +324,22 @@ def _figures(res: Calibration, exp: Experiment, out: Path, prior: pd.DataFrame) 
     plt.close(fig)
 
 
-def write(res: Calibration, exp: Experiment, out: Path, sweep_manifest: dict[str, Any] | None = None) -> list[str]:
-    """Write the calibration's tables, figures and calibration.json into `out`."""
-    store = Store(out / STORE_NAME, readonly=True)
-    try:
-        prior, _ = point_table(exp, store)
-    finally:
-        store.close()
+def write(
+    res: Calibration,
+    exp: Experiment,
+    out: Path,
+    sweep_manifest: dict[str, Any] | None = None,
+    prior: pd.DataFrame | None = None,
+    sampler: str = "rejection ABC on the sweep store (uniform kernel on the summed violation of the targets)",
+) -> list[str]:
+    """Write the calibration's tables, figures and calibration.json into `out` (`prior`: the prior
+    draws to show; by default the store's)."""
+    if prior is None:
+        store = Store(out / STORE_NAME, readonly=True)
+        try:
+            prior, _ = point_table(exp, store)
+        finally:
+            store.close()
     mf.atomic_write(out / "accepted.csv", lambda p: res.accepted.to_csv(p, index=False))
     mf.atomic_write(out / "statistics.csv", lambda p: res.statistics.to_csv(p, index=False))
     mf.atomic_write(out / "posterior.csv", lambda p: res.posterior.to_csv(p, index=False))
@@ -342,7 +351,7 @@ def write(res: Calibration, exp: Experiment, out: Path, sweep_manifest: dict[str
     info = {
         "experiment": exp.name,
         "model": exp.model,
-        "sampler": "rejection ABC on the sweep store (uniform kernel on the summed violation of the targets)",
+        "sampler": sampler,
         "prior": "the Latin hypercube of the experiment's varied ranges (uniform unless a [vary] says otherwise)",
         "targets": {t: patterns[t].words for t in res.targets},
         "holdout": {t: patterns[t].words for t in res.holdout},
@@ -446,12 +455,13 @@ def summary_lines(res: Calibration) -> list[str]:
     for name in res.holdout:
         a = val[(val["pattern"] == name) & (val["sets"] == "accepted")].iloc[0]
         p = val[(val["pattern"] == name) & (val["sets"] == "prior")].iloc[0]
+        prior = f"; prior draws {p['share']:.2f}" if p["share"] == p["share"] else ""
         lines.append(
             f"held back '{name}': reproduced by {a['share']:.2f} of accepted sets"
-            f" (95% {a['ci_low']:.2f}-{a['ci_high']:.2f}; prior draws {p['share']:.2f})"
+            f" (95% {a['ci_low']:.2f}-{a['ci_high']:.2f}{prior})"
         )
     conv = res.convergence.iloc[-1]
-    if conv["max_quantile_shift"] == conv["max_quantile_shift"]:
+    if "max_quantile_shift" in conv and conv["max_quantile_shift"] == conv["max_quantile_shift"]:
         lines.append(
             f"convergence: posterior quantiles from half the draws differ from all by at most"
             f" {conv['max_quantile_shift']:.3f} of a prior range (median {conv['median_quantile_shift']:.3f})"

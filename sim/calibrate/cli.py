@@ -7,6 +7,7 @@ import argparse
 import dataclasses
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,8 @@ def cmd_calibrate(args: argparse.Namespace, argv: list[str] | None) -> int:
             " to hold back (holdout = [...]); `county-sim sweep` runs a plain design"
         )
     exp = scaled(exp, args.prior_scale)
+    if exp.calibration.get("sampler") == "smc":
+        return _calibrate_smc(args, exp, argv)
     if args.scheduler and args.backend != "dask":
         raise ScenarioError("--scheduler needs --backend dask")
     if args.backend == "dask":
@@ -173,6 +176,73 @@ def cmd_calibrate(args: argparse.Namespace, argv: list[str] | None) -> int:
 
     files += write_report(out)
     for line in abc.summary_lines(cal):
+        print(line)
+    print(f"wrote {', '.join(files)} to {out}{os.sep}")
+    return EXIT_OK
+
+
+def _calibrate_smc(args: argparse.Namespace, exp: Any, argv: list[str] | None) -> int:
+    """`[calibrate] sampler = "smc"`: pyabc's ABC-SMC into out/smc.db (resumable by generation)."""
+    from ..cli import claim_output_dir
+    from . import abc, smc
+    from .report import write_report
+
+    try:
+        import pyabc
+    except ImportError:
+        raise ScenarioError(f"{exp.path}: sampler = \"smc\" needs pyabc: pip install 'county-sim[calibrate]'") from None
+    if args.scheduler and args.backend != "dask":
+        raise ScenarioError("--scheduler needs --backend dask")
+    out = args.out if args.out is not None else Path("results") / exp.name
+    claim_output_dir(out, (), lambda m: True)
+    started = time.perf_counter()
+    try:
+        cal, prior = smc.run(exp, out, args.backend, args.workers or os.cpu_count() or 1, args.scheduler, args.fresh)
+    except KeyboardInterrupt:
+        print(
+            f"county-sim: interrupted; finished generations are in {out / smc.DB_NAME}; run again to resume",
+            file=sys.stderr,
+        )
+        return 130
+    seconds = time.perf_counter() - started
+    from .. import manifest as mf
+
+    mf.write_json(
+        out / "manifest.json",
+        {
+            "kind": "calibrate_smc",
+            "version": mf.package_version("county-sim"),
+            "git_commit": mf.git_commit(),
+            "model_version": exp.spec.version(),
+            "experiment": {"name": exp.name, "path": exp.path, "content_hash": exp.content_hash()},
+            "scenario": mf.scenario_record(exp.scenario) if exp.scenario is not None else None,
+            "root_seed": exp.seed,
+            "replicates": exp.replicates,
+            "steps": exp.steps,
+            "backend": args.backend,
+            "workers": args.workers or os.cpu_count() or 1,
+            "seconds": round(seconds, 3),
+            "command": mf.command_line(argv),
+            **mf.environment(),
+        },
+    )
+    files = abc.write(
+        cal,
+        exp,
+        out,
+        None,
+        prior=prior,
+        sampler=f"ABC-SMC (pyabc {pyabc.__version__}): population {exp.calibration['population']}, "
+        f"tolerance by the {smc.EPS_QUANTILE} quantile of the last generation's distances",
+    )
+    files += write_report(out)
+    last = cal.convergence.iloc[-1]
+    print(
+        f"{exp.name}: ABC-SMC, {len(cal.convergence)} generations, {cal.draws} simulations of {exp.replicates} seeds,"
+        f" final tolerance {last['epsilon']:g} (asked {cal.tolerance:g}), {len(cal.accepted)} particles,"
+        f" {seconds:.1f} s"
+    )
+    for line in abc.summary_lines(cal)[1:]:
         print(line)
     print(f"wrote {', '.join(files)} to {out}{os.sep}")
     return EXIT_OK

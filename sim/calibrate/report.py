@@ -45,6 +45,8 @@ TEXT: dict[str, dict[str, str]] = {
         "manifest": "## Manifest",
         "last": "last sweep {m} min on {where}",
         "n/a": "n/a (too few accepted draws in the first half)",
+        "smc": "ABC-SMC: {acc} weighted particles after {g} generations and {sims} simulations; final tolerance "
+        "{eps:g} (asked {tol:g}).",
     },
     "zh": {
         "title": "# 校准报告：{name}",
@@ -74,6 +76,7 @@ TEXT: dict[str, dict[str, str]] = {
         "manifest": "## 运行清单（manifest）",
         "last": "最近一次扫描用时 {m} 分钟（{where}）",
         "n/a": "无法计算（前一半抽样中接受的参数组太少）",
+        "smc": "ABC-SMC：经过 {g} 代、{sims} 次模拟，得到 {acc} 个加权粒子；最终容差 {eps:g}（要求 {tol:g}）。",
     },
 }
 
@@ -145,18 +148,35 @@ def build_markdown(folder: Path, lang: str = "en") -> str:
         out.append(t["holdout"].format(holdout="; ".join(f"**{k}** ({v})" for k, v in holdout.items())))
     out += ["", t["why"], "", t["accept"], ""]
     lo, hi = info["acceptance_interval"]
-    shift = conv["max_quantile_shift"].iloc[-1]
-    out.append(
-        t["rate"].format(
-            acc=info["accepted"],
-            draws=info["draws"],
-            rate=_pct(info["acceptance_rate"]),
-            lo=_pct(lo),
-            hi=_pct(hi),
-            tol=info["tolerance"],
-            shift=f"{shift:.3f}",
+    if "generation" in conv:  # ABC-SMC: the tolerance generation by generation
+        out.append(
+            t["smc"].format(
+                acc=info["accepted"],
+                g=len(conv),
+                sims=int(conv["simulations"].sum()),
+                eps=conv["epsilon"].iloc[-1],
+                tol=info["tolerance"],
+            )
         )
-    )
+        out += ["", "| generation | tolerance | simulations | acceptance |", "|---|---|---|---|"]
+        out += [
+            f"| {r.generation} | {r.epsilon:.4g} | {r.simulations} | {_pct(r.acceptance)} |" for r in conv.itertuples()
+        ]
+        shift = None
+    else:
+        shift = conv["max_quantile_shift"].iloc[-1]
+    if shift is not None:
+        out.append(
+            t["rate"].format(
+                acc=info["accepted"],
+                draws=info["draws"],
+                rate=_pct(info["acceptance_rate"]),
+                lo=_pct(lo),
+                hi=_pct(hi),
+                tol=info["tolerance"],
+                shift=f"{shift:.3f}",
+            )
+        )
     out.append("")
     con = post[post.get("constrained", pd.Series(False, index=post.index)).astype(bool)]
     if len(con):

@@ -59,7 +59,8 @@ VARY_ALL_KEYS = ("groups", "spread", "exclude", "full_range")
 #: Registry groups `[vary_all]` may name: the uncertain parameters (sizes, switches and the
 #: classifier's thresholds are not uncertain model inputs).
 VARY_ALL_GROUPS = ("lever", "condition", "coupling", "rate")
-CALIBRATE_KEYS = ("targets", "holdout", "tolerance")
+CALIBRATE_KEYS = ("targets", "holdout", "tolerance", "sampler", "population", "generations")
+SAMPLERS = ("rejection", "smc")
 MAX_RUNS = 10_000_000
 
 
@@ -348,8 +349,22 @@ def _calibration(where: str, raw: Any, spec: ModelSpec, method: str | None) -> d
     if not _is_num(tol) or tol < 0:
         problems.messages.append(f"{where}: key '{key}.tolerance' must be a number >= 0 (got {tol!r})")
         tol = 0.0
+    sampler = raw.get("sampler", "rejection")
+    out = {"targets": lists["targets"], "holdout": lists["holdout"], "tolerance": float(tol), "sampler": sampler}
+    if sampler not in SAMPLERS:
+        problems.messages.append(
+            f"{where}: key '{key}.sampler' must be one of {', '.join(SAMPLERS)} (got {sampler!r})."
+            + suggest(str(sampler), SAMPLERS)
+        )
+    elif sampler == "smc":
+        out["population"] = problems.check(_int, where, f"{key}.population", raw.get("population", 200), 10, 100_000)
+        out["generations"] = problems.check(_int, where, f"{key}.generations", raw.get("generations", 10), 1, 1000)
+    else:
+        for extra in ("population", "generations"):
+            if extra in raw:
+                problems.messages.append(f"{where}: key '{key}.{extra}' is only for sampler = \"smc\"")
     problems.done()
-    return {"targets": lists["targets"], "holdout": lists["holdout"], "tolerance": float(tol)}
+    return out
 
 
 def _grid_levels(p: Param, low: float, high: float, levels: int) -> tuple[Any, ...]:

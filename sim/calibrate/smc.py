@@ -1,0 +1,234 @@
+"""ABC-SMC with pyabc (Klinger, Rickert & Hasenauer 2018): `[calibrate] sampler = "smc"`.
+
+The same prior (the experiment's uniform ranges), the same simulations (a draw runs `replicates`
+seeds on every arm of the patterns) and the same distance (the summed violation of the target
+patterns) as the rejection sampler of `sim.calibrate.abc`; pyabc proposes each generation's draws
+from the last one's particles and lowers the tolerance by a quantile of their distances until it
+reaches the experiment's `tolerance`. Its populations live in pyabc's own database (`smc.db`); a
+run that stops (Ctrl-C, a crash) resumes from its last complete generation.
+
+A draw's seeds come from the experiment's root seed and the draw's values (its own SeedSequence), so
+a draw is the same wherever it runs. Which draws are made depends on scheduling when pyabc runs in
+parallel, so the sampler is deterministic only on one worker; on several workers or Dask its
+posterior is checked against the rejection sampler's by a two-sample test (tests/test_calibrate.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import manifest as mf
+from ..explore.experiment import Experiment
+from ..scenario import ScenarioError
+from .abc import Calibration, _posterior, wilson
+
+DB_NAME = "smc.db"
+#: Each generation's tolerance: this quantile of the last generation's distances (pyabc's
+#: QuantileEpsilon; 0.5 is its default and the usual choice, Beaumont et al. 2009).
+EPS_QUANTILE = 0.5
+
+
+class PatternModel:
+    """What pyabc calls: a parameter dict in, the draw's pattern statistics and violations out."""
+
+    def __init__(self, exp: Experiment):
+        self.exp = exp
+
+    def seeds(self, values: tuple[Any, ...]) -> list[int]:
+        digest = hashlib.sha256(np.asarray(values, dtype=np.float64).tobytes()).digest()
+        key = int.from_bytes(digest[:8], "little")
+        ss = np.random.SeedSequence([self.exp.seed, key])
+        return [
+            int(c.generate_state(2, np.uint32).view(np.uint64)[0] >> np.uint64(1))
+            for c in ss.spawn(self.exp.replicates)
+        ]
+
+    def values(self, pars: Any) -> tuple[Any, ...]:
+        out = []
+        for v in self.exp.varied:
+            x = float(pars[v.name])
+            out.append(int(min(max(round(x), v.low), v.high)) if v.kind == "int" else x)
+        return tuple(out)
+
+    def __call__(self, pars: Any) -> dict[str, float]:
+        from ..explore.models import ChunkTask
+        from .abc import distances
+
+        exp = self.exp
+        spec = exp.spec
+        vals = self.values(pars)
+        seeds = self.seeds(vals)
+        base = spec.extra["task_base"](exp) if "task_base" in spec.extra else exp.scenario
+        task = ChunkTask(0, exp.model, base, exp.names, tuple(vals for _ in seeds), tuple(seeds), exp.steps)
+        res = spec.evaluate(task)
+        runs = pd.DataFrame(res.outputs, columns=list(spec.outputs))
+        runs.insert(0, "point", 0)
+        st = distances(exp, runs)
+        return {k: float(v) for k, v in st.iloc[0].items()}
+
+
+def _distance(targets: list[str]):
+    def distance(x: dict[str, float], x0: dict[str, float]) -> float:
+        return float(sum(x[f"v_{t}"] for t in targets))
+
+    return distance
+
+
+def _sampler(backend: str, workers: int, scheduler: str | None) -> tuple[Any, Any]:
+    from pyabc.sampler import DaskDistributedSampler, MulticoreEvalParallelSampler, SingleCoreSampler
+
+    if backend == "dask":
+        from distributed import Client, LocalCluster
+
+        client = Client(scheduler) if scheduler else Client(LocalCluster(n_workers=workers, threads_per_worker=1))
+        return DaskDistributedSampler(client, batch_size=1), client
+    if workers == 1:
+        return SingleCoreSampler(), None
+    return MulticoreEvalParallelSampler(n_procs=workers), None
+
+
+def run(
+    exp: Experiment,
+    out: Path,
+    backend: str = "local",
+    workers: int = 1,
+    scheduler: str | None = None,
+    fresh: bool = False,
+) -> tuple[Calibration, pd.DataFrame]:
+    """Run (or resume) the ABC-SMC calibration into out/smc.db and return what it found."""
+    import pyabc
+
+    cal = exp.calibration or {}
+    targets, holdout = list(cal["targets"]), list(cal.get("holdout", []))
+    out.mkdir(parents=True, exist_ok=True)
+    db_path = out / DB_NAME
+    if fresh:
+        db_path.unlink(missing_ok=True)
+    prior = pyabc.Distribution(**{v.name: pyabc.RV("uniform", v.low, v.high - v.low) for v in exp.varied})
+    sampler, client = _sampler(backend, workers, scheduler)
+    logging.getLogger("ABC").setLevel(logging.WARNING)
+    abc = pyabc.ABCSMC(
+        PatternModel(exp),
+        prior,
+        _distance(targets),
+        population_size=int(cal["population"]),
+        eps=pyabc.epsilon.QuantileEpsilon(alpha=EPS_QUANTILE),
+        sampler=sampler,
+    )
+    key = exp.content_hash() + "|" + exp.spec.version() + "|" + str(cal["population"])
+    db = f"sqlite:///{db_path}"
+    np.random.seed(exp.seed % 2**32)  # pyabc draws its proposals from NumPy's global generator
+    try:
+        if db_path.exists():
+            try:
+                stored = json.loads((out / "smc.json").read_text()).get("key")
+            except (OSError, ValueError):
+                stored = None
+            if stored != key:
+                raise ScenarioError(
+                    f"--out {out}: {DB_NAME} holds an SMC run of other settings (experiment, model version or"
+                    " population); give --fresh to discard it, or choose another --out"
+                )
+            history = abc.load(db, 1)
+            done = history.max_t + 1
+        else:
+            history = abc.new(db, {})
+            mf.write_json(out / "smc.json", {"key": key})
+            done = 0
+        left = int(cal["generations"]) - done
+        last_eps = history.get_all_populations()["epsilon"].iloc[-1] if done else np.inf
+        if left > 0 and last_eps > cal["tolerance"]:
+            history = abc.run(minimum_epsilon=cal["tolerance"], max_nr_populations=left)
+    finally:
+        if client is not None:
+            client.close()
+    return result(exp, history, targets, holdout)
+
+
+def result(exp: Experiment, history: Any, targets: list[str], holdout: list[str]) -> tuple[Calibration, pd.DataFrame]:
+    """The last generation as a Calibration (weighted particles, posterior against a prior sample),
+    and that prior sample."""
+    cal = exp.calibration or {}
+    t = history.max_t
+    particles = history.get_population(t=t).get_particles_by_model()[0]  # one model: parameters, weights
+    params = pd.DataFrame([dict(p.parameter) for p in particles])  # and statistics, particle by particle
+    w = np.array([p.weight for p in particles], dtype=float)
+    w /= w.sum()
+    st = pd.DataFrame([p.sum_stat for p in particles])
+    model = PatternModel(exp)
+    table = pd.DataFrame({"row": np.arange(len(params)), "point": -1, "weight": w})
+    table["run_seed"] = [model.seeds(model.values(r))[0] for _, r in params.iterrows()]
+    table["distance"] = st[[f"v_{x}" for x in targets]].sum(axis=1).to_numpy()
+    for name in [*targets, *holdout]:
+        table[f"v_{name}"] = st[f"v_{name}"].to_numpy()
+    for v in exp.varied:
+        col = params[v.name].to_numpy(float)
+        table[v.name] = np.clip(np.rint(col), v.low, v.high).astype(int) if v.kind == "int" else col
+    rng = np.random.default_rng([exp.seed, 17])
+    # the prior sample shown in the figures and compared with the posterior: [design] n uniform draws
+    # (the SMC run itself keeps only accepted particles)
+    draws = pd.DataFrame({v.name: rng.uniform(v.low, v.high, int(exp.design["n"])) for v in exp.varied})
+    # an equal-weight sample of the weighted particles (systematic resampling) for the KS tests
+    u = (rng.random() + np.arange(len(w))) / len(w)
+    idx = np.minimum(np.searchsorted(np.cumsum(w), u), len(w) - 1)
+    posterior = _posterior(draws, table.iloc[idx].reset_index(drop=True), exp)
+    n_eff = 1.0 / float(np.sum(w**2))
+    rows = []
+    for name, role in [*((x, "target") for x in targets), *((x, "holdout") for x in holdout)]:
+        share = float(np.sum(w * (st[f"v_{name}"].to_numpy() <= 0)))
+        lo, hi = wilson(round(share * n_eff), round(n_eff))
+        rows.append(
+            {
+                "pattern": name,
+                "role": role,
+                "sets": "accepted",
+                "n": round(n_eff),
+                "reproduced": round(share * n_eff),
+                "share": share,
+                "ci_low": lo,
+                "ci_high": hi,
+            }
+        )
+        nan = float("nan")  # SMC keeps no record of the prior draws' patterns
+        rows.append(
+            {
+                "pattern": name,
+                "role": role,
+                "sets": "prior",
+                "n": 0,
+                "reproduced": 0,
+                "share": nan,
+                "ci_low": nan,
+                "ci_high": nan,
+            }
+        )
+    pops = history.get_all_populations()
+    pops = pops[pops["t"] >= 0]
+    conv = pd.DataFrame(
+        {
+            "generation": pops["t"].to_numpy(),
+            "epsilon": pops["epsilon"].to_numpy(),
+            "simulations": pops["samples"].to_numpy(),
+            "particles": pops["particles"].to_numpy() if "particles" in pops else len(w),
+        }
+    )
+    conv["acceptance"] = conv["particles"] / conv["simulations"]
+    statistics = st.assign(weight=w, distance=table["distance"].to_numpy())
+    return Calibration(
+        draws=int(conv["simulations"].sum()),
+        accepted=table,
+        posterior=posterior,
+        validation=pd.DataFrame(rows),
+        convergence=conv,
+        statistics=statistics,
+        targets=targets,
+        holdout=holdout,
+        tolerance=float(cal["tolerance"]),
+    ), draws
