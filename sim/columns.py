@@ -359,6 +359,7 @@ _ENTRIES += [
         "1 / accepted: rejection keeps draws as they are",
     ),
     _c(_A, "run_seed", "the --seed of its replicate 0", "integer", "SeedSequence(root, spawn_key=(point, 0))"),
+    _c(_A, "seed", "(ABC-SMC) the model seed of its first replicate", "integer", "--exact-seed takes it"),
     _c(_A, "distance", "summed violation of the target patterns", "0 = every target holds", "sum of its v_ columns"),
     _c(
         _A,
@@ -409,9 +410,16 @@ _ENTRIES += [
     _c(_PO, "ks_d", "Kolmogorov-Smirnov distance of accepted vs prior draws", "0-1", "scipy.stats.ks_2samp"),
     _c(_PO, "ks_p", "its p-value", "probability", "two-sided"),
     _c(_PO, "constrained", "whether the patterns constrain it", "true/false", "ks_p < 0.01 / parameters varied"),
-    _c(_V, "pattern", "a pattern", "name", "docs/MODEL.md §6"),
+    _c(_V, "pattern", "a pattern", "name", "docs/MODEL.md §7"),
     _c(_V, "role", "calibration target or held back", "target, holdout", "[calibrate] targets / holdout"),
-    _c(_V, "sets", "which parameter sets", "accepted, prior, rejected", "prior: every draw"),
+    _c(
+        _V,
+        "sets",
+        "which parameter sets, on which seeds",
+        "accepted, accepted same seeds, prior, rejected",
+        "accepted: the accepted sets run again on fresh seeds (the validation); accepted, same seeds: on the"
+        " calibration's own; prior: every draw",
+    ),
     _c(_V, "n", "number of those sets", "sets", "count"),
     _c(_V, "reproduced", "how many of them reproduce the pattern", "sets", "violation 0"),
     _c(_V, "share", "share of those sets reproducing the pattern", _SHARE, "its violation is 0"),

@@ -550,3 +550,59 @@ def test_abc_smc_on_two_workers_agrees_with_one(normal_smc, tmp_path):
     assert cli.main(["calibrate", "calibrate_normal_smc", "--out", str(out), "--workers", "2"]) == 0
     a, b = pd.read_csv(normal_smc / "accepted.csv"), pd.read_csv(out / "accepted.csv")
     assert stats.ks_2samp(_resampled(a, "mu", 300, 2), _resampled(b, "mu", 300, 3)).pvalue > 0.001
+
+
+# --- review fixes: NaN distances, weighted KS, weighted ensembles, clashes ---------------------------
+
+
+def test_a_violation_that_cannot_be_computed_is_never_accepted():
+    """A NaN violation (a statistic with no runs behind it) makes the distance infinite, not 0, in both
+    samplers; the other draws keep their summed violation."""
+    from sim.calibrate.abc import target_distance
+    from sim.calibrate.smc import _distance
+
+    st = pd.concat([_stats(lc_real=float("nan")), _stats(fp_sustain=0.7)], ignore_index=True)
+    for name, p in pt.COUNTY_PATTERNS.items():
+        st[f"v_{name}"] = p.violation(st)
+    assert np.isnan(st["v_pm_tool"].iloc[0])
+    d = target_distance(st, ["trap", "pm_tool"])
+    assert d[0] == np.inf and d[1] == pytest.approx(0.2)
+    assert _distance(["pm_tool"])(st.iloc[0].to_dict(), {}) == np.inf
+
+
+def test_weighted_ks_matches_scipy_for_equal_weights_and_sees_a_shift():
+    from sim.calibrate.abc import weighted_ks
+
+    rng = np.random.default_rng(0)
+    y, x = rng.uniform(size=200), rng.uniform(size=3000)
+    d, _ = weighted_ks(y, np.full(200, 1 / 200), x)
+    assert d == pytest.approx(stats.ks_2samp(y, x).statistic, abs=1e-12)
+    # weights that tilt a uniform sample toward 1 (density 2u): D near its population value 0.25
+    w = y / y.sum()
+    d, p = weighted_ks(y, w, x)
+    assert 0.15 < d < 0.35 and p < 1e-3
+
+
+def test_an_ensemble_of_weighted_particles_is_drawn_by_weight(tmp_path):
+    from sim.calibrate.ensemble import rows_of
+
+    table = tmp_path / "acc.csv"
+    w = np.array([0.0, 0.0, 0.5, 0.0, 0.5])
+    pd.DataFrame({"row": range(5), "weight": w, "build_rate": 0.05}).to_csv(table, index=False)
+    assert sorted(rows_of(table, 2)) == [2, 4]
+    pd.DataFrame({"row": range(5), "weight": 0.2, "build_rate": 0.05}).to_csv(table, index=False)
+    assert rows_of(table, None) == [0, 1, 2, 3, 4] and rows_of(table, 2) == [0, 1]
+
+
+def test_compare_ensemble_refuses_a_variant_that_sets_a_calibrated_parameter(county_ci, tmp_path, capsys):
+    argv = ["compare", "l_county", "l_county:build_rate=0.05", "--ensemble", str(county_ci / "accepted.csv")]
+    assert cli.main([*argv, "--sets", "2", "--out", str(tmp_path / "o")]) == 2
+    assert "sets build_rate, which every accepted set sets too" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_pattern_named_twice_is_refused(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "bad"\n' + CAL + RATE + '[calibrate]\ntargets = ["trap", "trap"]\n', encoding="utf-8")
+    assert cli.main(["calibrate", str(path), "--out", str(tmp_path / "o")]) == 2
+    assert "names a pattern twice" in capsys.readouterr().err

@@ -89,6 +89,7 @@ def test_shipped_experiments_validate():
         "calibrate_patterns",
         "calibrate_patterns_ci",
         "calibrate_normal_check",
+        "calibrate_normal_smc",
     ):
         exp = load_experiment(name)
         assert exp.name == name

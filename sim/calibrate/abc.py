@@ -106,13 +106,52 @@ def distances(exp: Experiment, runs: pd.DataFrame) -> pd.DataFrame:
     return st
 
 
-def _posterior(prior: pd.DataFrame, acc: pd.DataFrame, exp: Experiment) -> pd.DataFrame:
-    """Each varied parameter's posterior against its prior: quantiles, the 90% interval's width as a
-    share of the prior's, and a KS test of the accepted sets against the prior draws."""
+def target_distance(st: pd.DataFrame, targets: list[str]) -> np.ndarray:
+    """Each draw's distance: its summed violation of the targets; a violation that cannot be computed
+    (NaN: a statistic with no runs behind it) makes the draw infinitely far, never accepted."""
+    return np.nan_to_num(st[[f"v_{t}" for t in targets]].sum(axis=1, skipna=False).to_numpy(), nan=np.inf)
+
+
+def _wquantile(y: np.ndarray, w: np.ndarray, q: list[float]) -> np.ndarray:
+    """Quantiles of a weighted sample (weights sum to 1): the inverse of its step ECDF."""
+    order = np.argsort(y, kind="stable")
+    cdf = np.cumsum(w[order])
+    return y[order][np.minimum(np.searchsorted(cdf, np.asarray(q) * cdf[-1]), len(y) - 1)]
+
+
+def weighted_ks(y: np.ndarray, w: np.ndarray, x: np.ndarray) -> tuple[float, float]:
+    """Two-sample KS of a weighted sample (weights sum to 1) against an unweighted one: D from the two
+    ECDFs, p from the asymptotic Kolmogorov distribution at the effective sizes (n_eff = 1 / sum w^2
+    for the weighted sample; Monahan 2011, weighted ECDFs)."""
+    grid = np.sort(np.concatenate([y, x]))
+    order = np.argsort(y, kind="stable")
+    fy = np.concatenate([[0.0], np.cumsum(w[order])])[np.searchsorted(y[order], grid, side="right")]
+    fx = np.searchsorted(np.sort(x), grid, side="right") / len(x)
+    d = float(np.max(np.abs(fy - fx)))
+    n_eff = 1.0 / float(np.sum(w**2))
+    en = n_eff * len(x) / (n_eff + len(x))
+    return d, float(stats.kstwobign.sf(d * np.sqrt(en)))
+
+
+def _posterior(
+    prior: pd.DataFrame,
+    acc: pd.DataFrame,
+    exp: Experiment,
+    reference: pd.DataFrame | None = None,
+    weights: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Each varied parameter's posterior against its prior: (weighted) quantiles, the 90% interval's
+    width as a share of the prior's, and a KS test of the accepted sets against `reference`.
+
+    Rejection compares the accepted draws with the rejected ones (`reference`): the accepted are a
+    subset of the prior draws, so a test against all of them would be too lenient. ABC-SMC's weighted
+    particles are compared with a separate prior sample, at their effective sample size."""
     k = len(exp.varied)
+    reference = prior if reference is None else reference
     rows = []
     for v in exp.varied:
         x, y = prior[v.name].to_numpy(float), acc[v.name].to_numpy(float)
+        ref = reference[v.name].to_numpy(float)
         default = exp.spec.params[v.name].default
         row = {
             "parameter": v.name,
@@ -122,20 +161,26 @@ def _posterior(prior: pd.DataFrame, acc: pd.DataFrame, exp: Experiment) -> pd.Da
             "prior_high": v.high,
             "prior_mean": x.mean(),
         }
-        if len(y) >= 2:
-            q05, q50, q95 = np.quantile(y, [0.05, 0.5, 0.95])
+        if len(y) >= 2 and len(ref) >= 2:
+            w = np.full(len(y), 1.0 / len(y)) if weights is None else np.asarray(weights, float) / np.sum(weights)
+            q05, q50, q95 = _wquantile(y, w, [0.05, 0.5, 0.95])
             p05, p95 = np.quantile(x, [0.05, 0.95])
-            ks = stats.ks_2samp(y, x)
+            mean = float(np.sum(w * y))
+            if weights is None:
+                ks = stats.ks_2samp(y, ref)
+                d, p = float(ks.statistic), float(ks.pvalue)
+            else:
+                d, p = weighted_ks(y, w, ref)
             row.update(
-                post_mean=y.mean(),
-                post_sd=y.std(ddof=1),
+                post_mean=mean,
+                post_sd=float(np.sqrt(np.sum(w * (y - mean) ** 2) * len(y) / (len(y) - 1))),
                 post_q05=q05,
                 post_median=q50,
                 post_q95=q95,
                 width_ratio=(q95 - q05) / (p95 - p05) if p95 > p05 else float("nan"),
-                ks_d=float(ks.statistic),
-                ks_p=float(ks.pvalue),
-                constrained=bool(ks.pvalue < CONSTRAINED_ALPHA / k),
+                ks_d=d,
+                ks_p=p,
+                constrained=bool(p < CONSTRAINED_ALPHA / k),
             )
         rows.append(row)
     df = pd.DataFrame(rows)
@@ -144,11 +189,36 @@ def _posterior(prior: pd.DataFrame, acc: pd.DataFrame, exp: Experiment) -> pd.Da
     return df.reset_index(drop=True)
 
 
-def _validation(st: pd.DataFrame, accepted: np.ndarray, patterns: list[str], role: str) -> list[dict[str, Any]]:
+def _validation(
+    st: pd.DataFrame, accepted: np.ndarray, patterns: list[str], role: str, fresh: pd.DataFrame | None = None
+) -> list[dict[str, Any]]:
+    """How often each pattern holds: among the accepted sets on fresh seeds ("accepted", the validation),
+    on the calibration's own seeds ("accepted, same seeds"), among all prior draws and the rejected."""
     rows = []
     for name in patterns:
+        if fresh is not None:
+            holds = fresh[f"v_{name}"].to_numpy() <= 0.0
+            k, n = int(holds.sum()), len(holds)
+            lo, hi = wilson(k, n)
+            rows.append(
+                {
+                    "pattern": name,
+                    "role": role,
+                    "sets": "accepted",
+                    "n": n,
+                    "reproduced": k,
+                    "share": k / n if n else float("nan"),
+                    "ci_low": lo,
+                    "ci_high": hi,
+                }
+            )
         holds = st[f"v_{name}"].to_numpy() <= 0.0
-        for subset, mask in (("accepted", accepted), ("prior", np.ones_like(accepted)), ("rejected", ~accepted)):
+        subsets = (
+            ("accepted, same seeds" if fresh is not None else "accepted", accepted),
+            ("prior", np.ones_like(accepted)),
+            ("rejected", ~accepted),
+        )
+        for subset, mask in subsets:
             n, k = int(mask.sum()), int(holds[mask].sum())
             lo, hi = wilson(k, n)
             rows.append(
@@ -164,6 +234,60 @@ def _validation(st: pd.DataFrame, accepted: np.ndarray, patterns: list[str], rol
                 }
             )
     return rows
+
+
+#: Seeds of the held-back check: replicates R .. 2R-1 of each accepted draw (the calibration used 0 .. R-1).
+FRESH_FILE, FRESH_KEY_FILE = "fresh_statistics.csv", "fresh.json"
+
+
+def fresh_statistics(
+    exp: Experiment, thetas: list[tuple[Any, ...]], seeds: list[list[int]], out: Path, workers: int = 1
+) -> pd.DataFrame:
+    """Every accepted set run again on fresh seeds (`seeds[i]` for set i): its pattern statistics and
+    violations, one row per set. Selecting sets on the targets also selects lucky seeds (L County's
+    share sustaining, which patterns 3-5 compare against, among them); statistics on seeds the
+    selection never saw are free of that winner's curse. Cached in `out` under a key of the sets, the
+    seeds and the model version."""
+    import hashlib
+    import json
+
+    from ..explore.backends import ordered_map
+    from ..explore.models import ChunkTask, evaluate_chunk
+
+    key = hashlib.sha256(
+        json.dumps([exp.content_hash(), exp.spec.version(), [list(map(float, t)) for t in thetas], seeds]).encode()
+    ).hexdigest()
+    cache, key_file = out / FRESH_FILE, out / FRESH_KEY_FILE
+    if cache.exists() and key_file.exists() and json.loads(key_file.read_text()).get("key") == key:
+        return pd.read_csv(cache).set_index("point")
+    spec = exp.spec
+    base = spec.extra["task_base"](exp) if "task_base" in spec.extra else exp.scenario
+    pairs = [(i, theta, s) for i, (theta, ss) in enumerate(zip(thetas, seeds, strict=True)) for s in ss]
+    size = max(1, 128 // spec.extra.get("sims_per_run", 1))
+    tasks = [
+        ChunkTask(
+            k,
+            exp.model,
+            base,
+            exp.names,
+            tuple(t for _, t, _ in pairs[a : a + size]),
+            tuple(s for _, _, s in pairs[a : a + size]),
+            exp.steps,
+        )
+        for k, a in enumerate(range(0, len(pairs), size))
+    ]
+    rows = []
+    results = (
+        ordered_map(evaluate_chunk, tasks, workers) if workers > 1 and len(tasks) > 1 else map(evaluate_chunk, tasks)
+    )
+    for _, res in results:
+        rows.extend(res.outputs.tolist())
+    runs = pd.DataFrame(rows, columns=list(spec.outputs))
+    runs.insert(0, "point", [i for i, _, _ in pairs])
+    st = distances(exp, runs)
+    mf.atomic_write(cache, lambda p: st.reset_index().to_csv(p, index=False))
+    mf.write_json(key_file, {"key": key})
+    return st
 
 
 def _convergence(prior: pd.DataFrame, accepted: np.ndarray, exp: Experiment) -> pd.DataFrame:
@@ -198,8 +322,9 @@ def _convergence(prior: pd.DataFrame, accepted: np.ndarray, exp: Experiment) -> 
     return out
 
 
-def analyse(exp: Experiment, out: Path) -> Calibration:
-    """Read the sweep's store in `out` and compute the calibration."""
+def analyse(exp: Experiment, out: Path, workers: int = 1) -> Calibration:
+    """Read the sweep's store in `out` and compute the calibration; run the accepted sets again on
+    fresh seeds for the held-back patterns."""
     cal = exp.calibration or {}
     store = Store(out / STORE_NAME, readonly=True)
     try:
@@ -209,7 +334,7 @@ def analyse(exp: Experiment, out: Path) -> Calibration:
     st = distances(exp, runs)
     st = st.loc[prior.index]
     targets, holdout = list(cal["targets"]), list(cal.get("holdout", []))
-    d = st[[f"v_{t}" for t in targets]].sum(axis=1).to_numpy()
+    d = target_distance(st, targets)
     accepted = d <= cal["tolerance"]
     acc = prior[accepted].copy()
     table = pd.DataFrame({"row": np.arange(int(accepted.sum())), "point": acc.index.to_numpy()})
@@ -220,13 +345,25 @@ def analyse(exp: Experiment, out: Path) -> Calibration:
         table[f"v_{name}"] = st.loc[acc.index, f"v_{name}"].to_numpy()
     for name in exp.names:
         table[name] = acc[name].to_numpy()
+    from ..explore.design import point_seed
+
+    kinds = [v.kind for v in exp.varied]
+    thetas = [
+        tuple(int(x) if k == "int" else float(x) for x, k in zip(r, kinds, strict=True))
+        for r in acc[list(exp.names)].itertuples(index=False)
+    ]
+    seeds = [[point_seed(exp.seed, int(i), exp.replicates + r) for r in range(exp.replicates)] for i in acc.index]
+    fresh = fresh_statistics(exp, thetas, seeds, out, workers) if len(acc) else None
     validation = pd.DataFrame(
-        _validation(st, accepted, targets, "target") + _validation(st, accepted, holdout, "holdout")
+        _validation(st, accepted, targets, "target", fresh) + _validation(st, accepted, holdout, "holdout", fresh)
     )
+    for name in [*targets, *holdout]:
+        if fresh is not None:
+            table[f"fresh_v_{name}"] = fresh[f"v_{name}"].to_numpy()
     return Calibration(
         draws=len(prior),
         accepted=table,
-        posterior=_posterior(prior, acc, exp),
+        posterior=_posterior(prior, acc, exp, reference=prior[~accepted]),
         validation=validation,
         convergence=_convergence(prior, accepted, exp),
         statistics=st.assign(distance=d, accepted=accepted).reset_index(),
@@ -310,10 +447,11 @@ def _figures(res: Calibration, exp: Experiment, out: Path, prior: pd.DataFrame) 
     fig, ax = plt.subplots(figsize=(1.6 * len(names) + 2.5, 3.4))
     x = np.arange(len(names))
     for k, (subset, colour) in enumerate((("prior", "0.7"), ("accepted", "C0"))):
+        label = "prior draws" if subset == "prior" else "accepted sets, run again on fresh seeds"
         rows = val[val["sets"] == subset].set_index("pattern").reindex(names)
         share = rows["share"].to_numpy(float)
         err = np.vstack([share - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - share])
-        ax.bar(x + (k - 0.5) * 0.38, share, 0.38, yerr=err, color=colour, label=f"{subset} sets", capsize=3)
+        ax.bar(x + (k - 0.5) * 0.38, share, 0.38, yerr=err, color=colour, label=label, capsize=3)
     ax.set_xticks(x, [f"{n}\n({'target' if n in res.targets else 'held back'})" for n in names], fontsize=8)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("share of sets reproducing the pattern")
@@ -409,6 +547,17 @@ def columns_csv(res: Calibration, exp: Experiment) -> str:
             elif col in exp.spec.params:
                 p = exp.spec.params[col]
                 w.writerow([file, col, p.meaning, p.unit or "-", f"prior draw (registry default {p.default})"])
+            elif col.startswith("fresh_v_") and col[8:] in patterns:
+                pat = patterns[col[8:]]
+                w.writerow(
+                    [
+                        file,
+                        col,
+                        f"violation of pattern {pat.number} on fresh seeds (replicates R..2R-1)",
+                        "0 = holds",
+                        "the held-back check: sim.calibrate.abc.fresh_statistics",
+                    ]
+                )
             elif col.startswith("v_") and col[2:] in patterns:
                 pat = patterns[col[2:]]
                 w.writerow(

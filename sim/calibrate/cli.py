@@ -170,7 +170,7 @@ def cmd_calibrate(args: argparse.Namespace, argv: list[str] | None) -> int:
         f"{exp.name}: {res.total} runs ({res.new} run now, {res.reused} already stored)"
         f" on {res.backend} x{res.workers} in {res.seconds:.1f} s"
     )
-    cal = abc.analyse(exp, out)
+    cal = abc.analyse(exp, out, workers)
     files = abc.write(cal, exp, out, abc.load_manifest(out))
     from .report import write_report
 
@@ -193,6 +193,7 @@ def _calibrate_smc(args: argparse.Namespace, exp: Any, argv: list[str] | None) -
         raise ScenarioError(f"{exp.path}: sampler = \"smc\" needs pyabc: pip install 'county-sim[calibrate]'") from None
     if args.scheduler and args.backend != "dask":
         raise ScenarioError("--scheduler needs --backend dask")
+    smc.check(exp)
     out = args.out if args.out is not None else Path("results") / exp.name
     claim_output_dir(out, (), lambda m: True)
     started = time.perf_counter()
@@ -274,7 +275,7 @@ def cmd_classifier(args: argparse.Namespace, argv: list[str] | None) -> int:
                     where=f"--ensemble {args.ensemble} row {row}", **load_param_row(args.ensemble, row)
                 ),
             )
-            for row in rows_of(args.ensemble, args.sets or 20)
+            for row in rows_of(args.ensemble, args.sets)
         ]
     name = base.name + (f"+{args.ensemble.stem}" if args.ensemble is not None else "")
     out = args.out if args.out is not None else Path("results") / "classifier" / name

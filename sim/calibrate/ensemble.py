@@ -27,6 +27,8 @@ from ..scenario import ScenarioError
 from .params_file import load_param_row
 
 ENSEMBLE_FILE = "ensemble.json"
+#: Sets an ensemble uses unless told (`--sets`): 20, or every accepted set if fewer.
+DEFAULT_SETS = 20
 #: A total Sobol' index from which a parameter "matters" for an output: 0.05, the threshold SALib's
 #: documentation and Saltelli et al. (2008) use for screening out unimportant inputs.
 MATTERS_ST = 0.05
@@ -40,18 +42,28 @@ def set_folder(out: Path, row: int) -> Path:
     return out / f"set_{row:03d}"
 
 
-def rows_of(table: Path, sets: int) -> list[int]:
-    """The first `sets` rows of an accepted.csv (rows are in prior-draw order: a random sample of the
-    accepted region)."""
-    df = pd.read_csv(table, usecols=lambda c: c == "row") if table.exists() else None
-    if df is None:
+def rows_of(table: Path, sets: int | None) -> list[int]:
+    """`sets` rows of an accepted.csv (default: 20, or all if fewer). Rejection's rows weigh the same and
+    are in prior-draw order, so the first K are a random sample of the accepted region. Weighted rows
+    (ABC-SMC's particles) are drawn by systematic resampling on their weights (seeded by the file's
+    hash); a row drawn twice is used once, so ask for fewer sets than particles of note."""
+    if not table.exists():
         raise ScenarioError(f"--ensemble {table}: file not found")
+    df = pd.read_csv(table)
     n = len(df)
     if n == 0:
         raise ScenarioError(f"--ensemble {table}: no accepted sets in it")
-    if sets > n:
-        raise ScenarioError(f"--sets {sets}: {table} has {n} accepted sets")
-    return [int(r) for r in (df["row"] if "row" in df else range(n))][:sets]
+    k = min(DEFAULT_SETS, n) if sets is None else sets
+    if k > n:
+        raise ScenarioError(f"--sets {k}: {table} has {n} accepted sets")
+    rows = df["row"].astype(int).tolist() if "row" in df else list(range(n))
+    w = df["weight"].to_numpy(float) if "weight" in df else np.full(n, 1.0 / n)
+    if np.allclose(w, w[0]):
+        return rows[:k]
+    rng = np.random.default_rng(int(mf.file_sha256(table)[:12], 16))
+    u = (rng.random() + np.arange(k)) / k
+    picked = list(dict.fromkeys(int(i) for i in np.minimum(np.searchsorted(np.cumsum(w / w.sum()), u), n - 1)))
+    return [rows[i] for i in picked]
 
 
 def experiment_for(exp: Any, theta: dict[str, Any], where: str) -> Any:
@@ -358,6 +370,22 @@ def _figure(sobol: pd.DataFrame, summary: pd.DataFrame, out: Path) -> str:
 COMPARE_FILES = ("ensemble_effects.csv", "ensemble_by_set.csv", "ensemble_effects.png", "manifest.json")
 
 
+def check_variants(variants: list[Any], table: Path) -> None:
+    """A variant may not set a parameter the accepted sets carry: the set's value would silently replace
+    the variant's, and the comparison would not be the one asked."""
+    from .params_file import load_param_row
+
+    carried = set(load_param_row(table, rows_of(table, 1)[0]))
+    for v in variants:
+        own = set(v.overrides) | {k for p in v.policies for k in p.params}
+        clash = sorted(own & carried)
+        if clash:
+            raise ScenarioError(
+                f"--ensemble {table}: variant '{v.label}' sets {', '.join(clash)}, which every accepted set sets too;"
+                " compare on parameters the calibration did not vary"
+            )
+
+
 def compare_ensemble(
     variants: list[Any], table: Path, sets: int, seed: int, replicates: int, n_boot: int, progress: Any = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -373,15 +401,7 @@ def compare_ensemble(
     for row in rows_:
         theta = load_param_row(table, row)
         where = f"--ensemble {table} row {row}"
-        here = [
-            dataclasses.replace(
-                v,
-                scenario=v.scenario.with_overrides(
-                    where=where, **{k: x for k, x in theta.items() if k not in v.overrides}
-                ),
-            )
-            for v in variants
-        ]
+        here = [dataclasses.replace(v, scenario=v.scenario.with_overrides(where=where, **theta)) for v in variants]
         summary, _, _, _ = run_variants(here, seed, replicates, progress)
         summary.insert(0, "set", row)
         per_run.append(summary)

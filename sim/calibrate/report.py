@@ -27,13 +27,18 @@ TEXT: dict[str, dict[str, str]] = {
         "why": "Patterns 1-2 are what the paper observed in L County; 3-5 are its conclusions about why. A model "
         "tuned to the observed trajectory that also reproduces the conclusions has earned them (docs/calibration.md).",
         "accept": "## Accepted sets",
-        "rate": "{acc} of {draws} draws reproduce every target ({rate}; 95% interval {lo}-{hi}), tolerance {tol}. "
+        "rate": "{acc} of {draws} draws are within the tolerance ({tol}; 0 means every target holds) ({rate}; 95% "
+        "interval {lo}-{hi}). "
         "Convergence: the posterior from the first half of the draws differs from all by at most {shift} of a prior "
         "range in any 5/50/95% quantile.",
         "constrained": "What the patterns constrain ({k} of {n} parameters; KS test against the prior, p < 0.01/{n}):",
         "none": "No parameter is constrained at this level: the targets leave every range open.",
         "validation": "## Held-back patterns",
-        "val_head": "| pattern | role | accepted sets reproducing it | 95% interval | prior draws |",
+        "val_head": "| pattern | role | accepted sets reproducing it on fresh seeds | 95% interval |"
+        " on the calibration's seeds | prior draws |",
+        "val_note": "The accepted sets are run again on seeds the selection never saw (replicates R..2R-1): selecting "
+        "on the targets also selects lucky seeds, and the held-back patterns compare with L County's own figures "
+        "from those seeds.",
         "robust": "## Which couplings sustain the trajectory, across the accepted region",
         "no_robust": "No ensemble analysis of these accepted sets was found beside this folder. Run "
         "`county-sim sweep sobol_couplings_robust --ensemble {acc} --sets 20`, then `county-sim analyze` on it.",
@@ -59,12 +64,14 @@ TEXT: dict[str, dict[str, str]] = {
         "why": "模式 1–2 是论文在 L 县观察到的事实；模式 3–5 是论文对其原因的结论。只按观察到的轨迹校准、"
         "却同样再现这些结论的模型，才算真正解释了结论（见 docs/calibration.md）。",
         "accept": "## 接受的参数组",
-        "rate": "{draws} 组中有 {acc} 组再现全部目标模式（{rate}；95% 区间 {lo}–{hi}），容差 {tol}。"
+        "rate": "{draws} 组中有 {acc} 组在容差 {tol} 以内（0 表示全部目标模式成立）（{rate}；95% 区间 {lo}–{hi}）。"
         "收敛：前一半抽样得到的后验与全部抽样得到的后验，任一 5/50/95% 分位数之差至多为先验区间的 {shift}。",
         "constrained": "模式约束了哪些参数（{n} 个中的 {k} 个；与先验比较的 KS 检验，p < 0.01/{n}）：",
         "none": "在此水平上没有参数受到约束：目标模式未收窄任何区间。",
         "validation": "## 保留模式的检验",
-        "val_head": "| 模式 | 角色 | 再现该模式的接受组比例 | 95% 区间 | 先验抽样 |",
+        "val_head": "| 模式 | 角色 | 接受组在新种子上再现该模式的比例 | 95% 区间 | 在校准所用种子上 | 先验抽样 |",
+        "val_note": "接受的参数组在筛选时从未用过的随机种子上重新运行（第 R 至 2R-1 个重复）：按目标模式筛选参数组"
+        "的同时也筛选了“幸运”的种子，而保留模式要与这些种子上 L 县自身的结果比较。",
         "robust": "## 在整个接受区域内，哪些耦合维持了轨迹",
         "no_robust": "此文件夹旁未找到对这些接受组的集成分析。请运行 "
         "`county-sim sweep sobol_couplings_robust --ensemble {acc} --sets 20`，再对其运行 `county-sim analyze`。",
@@ -249,10 +256,13 @@ def build_markdown(folder: Path, lang: str = "en") -> str:
             out += [f"![classifier]({rel}/classifier.png)", ""]
     out += [t["rerun"], "", t["rerun_text"], "", "```sh"]
     acc = pd.read_csv(folder / "accepted.csv")
-    if len(acc):
+    if len(acc) and "run_seed" in acc:
         out.append(
             f"county-sim run l_county --params {folder / 'accepted.csv'} --row 0 --seed {int(acc['run_seed'].iloc[0])}"
         )
+    elif len(acc):  # ABC-SMC keeps the model seed itself
+        seed = int(acc["seed"].iloc[0])
+        out.append(f"county-sim run l_county --params {folder / 'accepted.csv'} --row 0 --exact-seed {seed}")
     out += ["```", "", t["files"], ""]
     out += [f"- `{name}`" for name in info["files"]]
     out += ["", t["manifest"], "", "```json", json.dumps(info, indent=1, ensure_ascii=False)[:6000], "```", ""]

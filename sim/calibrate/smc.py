@@ -27,12 +27,30 @@ import pandas as pd
 from .. import manifest as mf
 from ..explore.experiment import Experiment
 from ..scenario import ScenarioError
-from .abc import Calibration, _posterior, wilson
+from .abc import Calibration, _posterior, target_distance, wilson
 
 DB_NAME = "smc.db"
 #: Each generation's tolerance: this quantile of the last generation's distances (pyabc's
 #: QuantileEpsilon; 0.5 is its default and the usual choice, Beaumont et al. 2009).
 EPS_QUANTILE = 0.5
+
+
+def _support(v: Any) -> tuple[float, float]:
+    """pyabc's uniform (loc, scale) for a varied parameter: integers over [low - 0.5, high + 0.5), rounded
+    by the model, so that every integer is equally likely (as in the rejection sampler's design)."""
+    if v.kind == "int":
+        return v.low - 0.5, v.high - v.low + 1.0
+    return v.low, v.high - v.low
+
+
+def check(exp: Experiment) -> None:
+    """What ABC-SMC cannot take: non-uniform priors (pyabc gets uniform ones here)."""
+    for v in exp.varied:
+        if v.values is not None or v.distribution != "uniform":
+            raise ScenarioError(
+                f"{exp.path}: key 'vary.{v.name}': sampler = \"smc\" takes uniform ranges only"
+                f" (got {'values' if v.values is not None else v.distribution})"
+            )
 
 
 class PatternModel:
@@ -54,7 +72,7 @@ class PatternModel:
         out = []
         for v in self.exp.varied:
             x = float(pars[v.name])
-            out.append(int(min(max(round(x), v.low), v.high)) if v.kind == "int" else x)
+            out.append(int(min(max(np.floor(x + 0.5), v.low), v.high)) if v.kind == "int" else x)
         return tuple(out)
 
     def __call__(self, pars: Any) -> dict[str, float]:
@@ -76,7 +94,8 @@ class PatternModel:
 
 def _distance(targets: list[str]):
     def distance(x: dict[str, float], x0: dict[str, float]) -> float:
-        return float(sum(x[f"v_{t}"] for t in targets))
+        d = float(sum(x[f"v_{t}"] for t in targets))
+        return d if d == d else float("inf")  # a violation that cannot be computed is never accepted
 
     return distance
 
@@ -111,7 +130,7 @@ def run(
     db_path = out / DB_NAME
     if fresh:
         db_path.unlink(missing_ok=True)
-    prior = pyabc.Distribution(**{v.name: pyabc.RV("uniform", v.low, v.high - v.low) for v in exp.varied})
+    prior = pyabc.Distribution(**{v.name: pyabc.RV("uniform", *_support(v)) for v in exp.varied})
     sampler, client = _sampler(backend, workers, scheduler)
     logging.getLogger("ABC").setLevel(logging.WARNING)
     abc = pyabc.ABCSMC(
@@ -122,7 +141,7 @@ def run(
         eps=pyabc.epsilon.QuantileEpsilon(alpha=EPS_QUANTILE),
         sampler=sampler,
     )
-    key = exp.content_hash() + "|" + exp.spec.version() + "|" + str(cal["population"])
+    key = "|".join([exp.content_hash(), exp.spec.version(), str(cal["population"]), ",".join(sorted(targets))])
     db = f"sqlite:///{db_path}"
     np.random.seed(exp.seed % 2**32)  # pyabc draws its proposals from NumPy's global generator
     try:
@@ -163,8 +182,22 @@ def result(exp: Experiment, history: Any, targets: list[str], holdout: list[str]
     w /= w.sum()
     st = pd.DataFrame([p.sum_stat for p in particles])
     model = PatternModel(exp)
+    # keep the particles within the asked tolerance (the last generation's is looser if the run stopped
+    # on `generations`): importance weights restricted and renormalised, so that the posterior has the
+    # rejection sampler's target. (With tolerance 0 the last tolerance cannot undershoot it.)
+    d_all = target_distance(st, targets)
+    keep = d_all <= float(cal["tolerance"])
+    if not keep.any():
+        raise ScenarioError(
+            f"{exp.path}: ABC-SMC stopped at tolerance {float(np.max(d_all)):g} after {t + 1} generations, and no"
+            f" particle is within the asked {cal['tolerance']:g}; raise [calibrate] generations and run again"
+            " (it resumes)"
+        )
+    particles = [p for p, k in zip(particles, keep, strict=True) if k]
+    params, st = params[keep].reset_index(drop=True), st[keep].reset_index(drop=True)
+    w = w[keep] / w[keep].sum()
     table = pd.DataFrame({"row": np.arange(len(params)), "point": -1, "weight": w})
-    table["run_seed"] = [model.seeds(model.values(r))[0] for _, r in params.iterrows()]
+    table["seed"] = [model.seeds(model.values(r))[0] for _, r in params.iterrows()]  # a model seed: --exact-seed
     table["distance"] = st[[f"v_{x}" for x in targets]].sum(axis=1).to_numpy()
     for name in [*targets, *holdout]:
         table[f"v_{name}"] = st[f"v_{name}"].to_numpy()
@@ -175,10 +208,7 @@ def result(exp: Experiment, history: Any, targets: list[str], holdout: list[str]
     # the prior sample shown in the figures and compared with the posterior: [design] n uniform draws
     # (the SMC run itself keeps only accepted particles)
     draws = pd.DataFrame({v.name: rng.uniform(v.low, v.high, int(exp.design["n"])) for v in exp.varied})
-    # an equal-weight sample of the weighted particles (systematic resampling) for the KS tests
-    u = (rng.random() + np.arange(len(w))) / len(w)
-    idx = np.minimum(np.searchsorted(np.cumsum(w), u), len(w) - 1)
-    posterior = _posterior(draws, table.iloc[idx].reset_index(drop=True), exp)
+    posterior = _posterior(draws, table, exp, reference=draws, weights=w)
     n_eff = 1.0 / float(np.sum(w**2))
     rows = []
     for name, role in [*((x, "target") for x in targets), *((x, "holdout") for x in holdout)]:

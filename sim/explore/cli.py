@@ -195,7 +195,7 @@ def _sweep_ensemble(args: argparse.Namespace, exp: Any, argv: list[str] | None) 
     from .backends import ChunkFailed
     from .runner import DEFAULT_CHUNK
 
-    sets = args.sets or 20
+    sets = args.sets
     ensemble.prepare(exp, args.ensemble, sets)  # every mistake before anything is written
     out = args.out if args.out is not None else Path("results") / f"{exp.name}+{args.ensemble.stem}"
     if out.exists() and any(out.iterdir()) and not ensemble.is_ensemble(out):

@@ -340,6 +340,9 @@ def _calibration(where: str, raw: Any, spec: ModelSpec, method: str | None) -> d
                     + suggest(x, list(patterns))
                 )
         lists[name] = [x for x in got if x in patterns]
+    for name in ("targets", "holdout"):
+        if len(set(lists[name])) != len(lists[name]):
+            problems.messages.append(f"{where}: key '{key}.{name}' names a pattern twice ({lists[name]!r})")
     both = set(lists["targets"]) & set(lists["holdout"])
     if both:
         problems.messages.append(

@@ -305,7 +305,7 @@ def _patterns_spec() -> ModelSpec:
         evaluate=pt.evaluate_patterns,
         version=pt.patterns_version,
         has_series=False,
-        describe="the county model on every arm of the patterns of docs/MODEL.md §6 (for calibrate)",
+        describe="the county model on every arm of the patterns of docs/MODEL.md §7 (for calibrate)",
         extra={
             "statistics": pt.county_statistics,
             "patterns": pt.COUNTY_PATTERNS,

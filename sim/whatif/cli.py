@@ -189,8 +189,9 @@ def _compare_ensemble(args: argparse.Namespace, variants: list, argv: list[str] 
 
     if args.ensemble is None:
         raise ScenarioError("--sets needs --ensemble FILE")
-    k = args.sets_k or 20
+    k = args.sets_k
     rows = ensemble.rows_of(args.ensemble, k)
+    ensemble.check_variants(variants, args.ensemble)
     for row in rows:  # every set checked against every variant before anything runs or is written
         theta = load_param_row(args.ensemble, row)
         for v in variants:
@@ -238,15 +239,17 @@ def _compare_ensemble(args: argparse.Namespace, variants: list, argv: list[str] 
         f"{len(variants)} variants x {args.replicates} replicates (common seeds, root {args.seed}) at each of"
         f" {len(rows)} parameter sets of {args.ensemble}; base: {variants[0].label}"
     )
-    print(f"{'alternative':24s} {'outcome':28s} {'mean diff':>9s} {'95% interval':>19s} {'sets better':>11s}")
+    head = f"{'alternative':24s} {'outcome':28s} {'mean diff':>9s} {'95% interval':>19s} {'sets 10-90%':>19s}"
+    print(head + f" {'sets better':>11s}")
     for r in pooled.itertuples():
         print(
             f"{r.variant[:24]:24s} {r.outcome:28s} {r.difference:+9.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"
-            f" {r.share_sets_better:11.0%}"
+            f" [{r.set_q10:+.4f}, {r.set_q90:+.4f}] {r.share_sets_better:11.0%}"
         )
     print(
-        "mean diff: mean over sets of the paired mean difference (alternative - base); the interval resamples"
-        " sets and seeds; sets better: share of sets whose mean difference favours the alternative"
+        "mean diff: the mean over sets of each set's paired mean difference (alternative - base); 95% interval:"
+        " of that mean (sets and seeds resampled), it narrows as sets are added; sets 10-90%: how the effect"
+        " itself varies across the accepted sets; sets better: share of sets whose effect favours the alternative"
     )
     print(f"wrote {', '.join(ensemble.COMPARE_FILES)} to {out}{os.sep}")
     return EXIT_OK
