@@ -425,7 +425,7 @@ _ENTRIES += [
     _c(_V, "share", "share of those sets reproducing the pattern", _SHARE, "its violation is 0"),
     _c(_V, "ci_low", "95% Wilson interval, lower end", _SHARE, "scipy binomtest"),
     _c(_V, "ci_high", "95% Wilson interval, upper end", _SHARE, "scipy binomtest"),
-    _c(_CV, "draws", "which prior draws", "first half, all", "draw order"),
+    _c(_CV, "draws", "which prior draws", "first half, second half, all", "draw order"),
     _c(_CV, "generation", "ABC-SMC generation", "index from 0", "pyabc population t"),
     _c(
         _CV, "epsilon", "the generation's tolerance on the summed target violation", "violation", "quantile of the last"
@@ -442,15 +442,15 @@ _ENTRIES += [
     _c(
         _CV,
         "median_quantile_shift",
-        "median over parameters of the largest quantile move, half vs all",
-        "share of prior range",
+        "median over parameters of the largest quantile move, first vs second half",
+        "share of the posterior 90% width",
         "as max_quantile_shift",
     ),
     _c(
         _CV,
         "max_quantile_shift",
-        "largest move of a posterior 5/50/95% quantile, half vs all",
-        "share of prior range",
+        "largest move of a posterior 5/50/95% quantile, first vs second half",
+        "share of the posterior 90% width",
         "over parameters",
     ),
 ]

@@ -67,14 +67,17 @@ def test_calibrate_reports_the_unidentifiable_parameter_as_free(normal_check):
 
 
 def test_rejection_sampling_converges(normal_check):
-    """The posterior from the first half of the draws and from all of them agree: quantiles move by less
-    than 5% of the prior's range (the MC error of a 5% quantile from ~110 draws of SD 0.2 is about 0.04
-    of 6 = 0.7%; 5% would be a sampler that had not settled)."""
-    conv = pd.read_csv(normal_check / "convergence.csv")
-    assert list(conv["draws"]) == ["first half", "all"]
-    assert conv["max_quantile_shift"].iloc[-1] < 0.05
-    lo, hi = conv["rate_low"].iloc[0], conv["rate_high"].iloc[0]
-    assert lo <= conv["rate"].iloc[-1] <= hi  # the half's acceptance interval covers the full rate
+    """The first and the second half of the draws give the same posterior: 5/50/95% quantiles within half
+    a posterior 90% width of each other (with ~118 accepted a half, the Monte Carlo error of a 5%
+    quantile difference is about 0.1 of that width; 0.5 would be halves telling different stories),
+    and their acceptance rates do not differ by a two-sided Fisher test at 0.001."""
+    conv = pd.read_csv(normal_check / "convergence.csv").set_index("draws")
+    assert list(conv.index) == ["first half", "second half", "all"]
+    assert conv.loc["all", "max_quantile_shift"] < 0.5
+    table = [
+        [conv.loc[h, "accepted"], conv.loc[h, "n"] - conv.loc[h, "accepted"]] for h in ("first half", "second half")
+    ]
+    assert stats.fisher_exact(table).pvalue > 0.001
 
 
 @pytest.mark.slow
@@ -370,8 +373,12 @@ def test_sweep_ensemble_runs_the_design_at_each_accepted_set(county_ci, tmp_path
     robust = pd.read_csv(out / "analysis" / "robust_sobol.csv")
     assert set(robust["parameter"]) == {"k_ME_DI", "k_ME_GC"}
     for r in robust.itertuples():
-        want = "robust" if r.share_matters >= 0.9 else "never" if r.share_matters <= 0.1 else "some sets"
+        want = "robust" if r.share_matters >= 0.9 else "never" if r.share_negligible >= 0.9 else "some sets"
         assert r.verdict == want
+    by = pd.read_csv(out / "analysis" / "sobol_by_set.csv")
+    for r in robust.itertuples():  # a set counts as "matters" only with the interval above 0.05
+        one = by[(by["output"] == r.output) & (by["parameter"] == r.parameter)]
+        assert r.share_matters == pytest.approx(((one["ST"] - one["ST_conf"].fillna(0)) >= 0.05).mean())
     by_set = pd.read_csv(out / "analysis" / "sobol_by_set.csv")
     assert set(by_set["set"]) == {0, 1}
     assert (out / "analysis" / "robust_ST.png").stat().st_size > 0
@@ -433,8 +440,9 @@ def test_compare_across_the_accepted_region(county_ci, tmp_path, capsys):
 
 def test_classifier_sensitivity(tmp_path, capsys):
     """Each threshold at 5 levels over default x (0.5 .. 1.5): at the default level the share sustaining
-    is the runs' own (`sim.run_batch` on the same seeds); raising deliver_share can only delay or deny
-    delivery and makes the relapse test stricter, so the share sustaining never rises with it."""
+    is the runs' own (`sim.run_batch` on the same seeds), and a run that delivers at the highest
+    deliver_share also delivers at the default (its gap closure held above the higher bar), so the
+    share reaching deliver never rises from the default to the highest level."""
     from sim.calibrate.classifier import levels_of, thresholds
 
     out = tmp_path / "clf"
@@ -450,8 +458,8 @@ def test_classifier_sensitivity(tmp_path, capsys):
     )
     defaults = table[table["is_default"]]
     assert len(defaults) == 8 and np.allclose(defaults["share_sustained"], own)
-    ds = table[table["threshold"] == "deliver_share"].sort_values("level")["share_sustained"].to_numpy()
-    assert np.all(np.diff(ds) <= 0)
+    ds = table[table["threshold"] == "deliver_share"].set_index("level")["share_deliver"]
+    assert ds.loc[0.75] <= ds.loc[0.5]
     assert levels_of("deliver_hold") == [3, 4, 6, 8, 9] and levels_of("deliver_share") == [
         0.25,
         0.375,

@@ -5,10 +5,10 @@ analyze` on that folder analyses each set and then asks how the answer varies ac
 
 For a Sobol' design over the couplings this answers the project's question where it can be trusted:
 not at one hand-set point, but at every sampled county that reproduces the calibration patterns. The
-summary classes each varied parameter by how often its total index reaches `MATTERS_ST`:
-robustly (in at least `ROBUST_SHARE` of the sets), only under some sets, or never (in at most
-`NEVER_SHARE`); and it reports how often the ranking of the top parameters holds and which parameters
-the PRIM boxes for sustaining restrict, set by set.
+summary classes each varied parameter by how often its total index lies credibly (95% interval) above
+`MATTERS_ST`: robustly (in at least `ROBUST_SHARE` of the sets), never (credibly below it in at least
+that share), or only under some sets (or undecided); and it reports how often the ranking of the top
+parameters holds and which parameters the PRIM boxes for sustaining restrict, set by set.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ DEFAULT_SETS = 20
 #: A total Sobol' index from which a parameter "matters" for an output: 0.05, the threshold SALib's
 #: documentation and Saltelli et al. (2008) use for screening out unimportant inputs.
 MATTERS_ST = 0.05
-#: Robust: matters in at least 90% of the accepted sets; never: in at most 10% (the rest: "some").
-ROBUST_SHARE, NEVER_SHARE = 0.9, 0.1
+#: Robust: its ST credibly above MATTERS_ST (95% interval) in at least 90% of the accepted sets; never:
+#: credibly below it in at least 90%; the rest: "some sets" (or undecided at this design's size).
+ROBUST_SHARE = 0.9
 #: How many top parameters (by median total index) the ranking check compares set by set.
 TOP_K = 2
 
@@ -168,7 +169,6 @@ def analyze(folder: Path, resamples: int = 1000) -> list[str]:
             "rows": rows,
             "matters_st": MATTERS_ST,
             "robust_share": ROBUST_SHARE,
-            "never_share": NEVER_SHARE,
             "top_k": TOP_K,
             "paragraph": text,
         },
@@ -213,21 +213,29 @@ def _tables(per_set: list[tuple[int, dict[str, Any]]], varied: list[str]) -> tup
 
 
 def _robust(sobol: pd.DataFrame) -> pd.DataFrame:
-    """Per output and parameter: the distribution of its total index over the sets and its class."""
-    g = sobol.groupby(["output", "parameter"], sort=False)["ST"]
+    """Per output and parameter: the distribution of its total index over the sets and its class. In a
+    set, a parameter matters when its ST's 95% interval lies above MATTERS_ST, is negligible when it
+    lies below, and is undecided otherwise (the sets' own estimation noise is not read as a difference
+    between sets)."""
+    sobol = sobol.assign(
+        _matters=(sobol["ST"] - sobol["ST_conf"].fillna(0.0)) >= MATTERS_ST,
+        _negligible=(sobol["ST"] + sobol["ST_conf"].fillna(0.0)) < MATTERS_ST,
+    )
+    g = sobol.groupby(["output", "parameter"], sort=False)
     df = pd.DataFrame(
         {
             "sets": g.size(),
-            "ST_median": g.median(),
-            "ST_q10": g.quantile(0.1),
-            "ST_q90": g.quantile(0.9),
-            "share_matters": g.apply(lambda s: float((s >= MATTERS_ST).mean())),
+            "ST_median": g["ST"].median(),
+            "ST_q10": g["ST"].quantile(0.1),
+            "ST_q90": g["ST"].quantile(0.9),
+            "share_matters": g["_matters"].mean().astype(float),
+            "share_negligible": g["_negligible"].mean().astype(float),
         }
     ).reset_index()
     df["verdict"] = np.where(
         df["share_matters"] >= ROBUST_SHARE,
         "robust",
-        np.where(df["share_matters"] <= NEVER_SHARE, "never", "some sets"),
+        np.where(df["share_negligible"] >= ROBUST_SHARE, "never", "some sets"),
     )
     return df.sort_values(["output", "ST_median"], ascending=[True, False], kind="stable").reset_index(drop=True)
 
@@ -285,9 +293,10 @@ def robust_paragraph(
         if zh:
             across = f"{sets}" if n == sets else f"{sets} 个中的 {n}"
             text = (
-                f"**{output}。** 在 {across} 个接受的参数组上，稳健起作用（总效应指数 >= {MATTERS_ST} 的参数组占"
-                f" {ROBUST_SHARE:.0%} 以上）：{names('robust')}。仅在部分参数组上起作用：{names('some sets')}。"
-                f"从不起作用（至多 {NEVER_SHARE:.0%}）：{names('never')}。"
+                f"**{output}。** 在 {across} 个接受的参数组上，稳健起作用（总效应指数连同其 95% 区间高于"
+                f" {MATTERS_ST} 的参数组占 {ROBUST_SHARE:.0%} 以上）：{names('robust')}。"
+                f"仅在部分参数组上起作用或无法判定：{names('some sets')}。"
+                f"从不起作用（连同区间低于 {MATTERS_ST} 的参数组占 {ROBUST_SHARE:.0%} 以上）：{names('never')}。"
             )
             if not ranked.empty:
                 r = ranked.iloc[0]
@@ -298,9 +307,10 @@ def robust_paragraph(
         else:
             across = f"{sets}" if n == sets else f"{n} of {sets} (the others could not be analysed)"
             text = (
-                f"**{output}.** Across {across} accepted parameter sets, robustly (total index >= {MATTERS_ST} in at "
-                f"least {ROBUST_SHARE:.0%} of the sets): {names('robust')}. Only under some sets: "
-                f"{names('some sets')}. Never (in at most {NEVER_SHARE:.0%}): {names('never')}."
+                f"**{output}.** Across {across} accepted parameter sets, robustly (total index above {MATTERS_ST},"
+                f" its 95% interval included, in at least {ROBUST_SHARE:.0%} of the sets): {names('robust')}. Only"
+                f" under some sets, or undecided: {names('some sets')}. Never (below {MATTERS_ST}, interval"
+                f" included, in at least {ROBUST_SHARE:.0%}): {names('never')}."
             )
             if not ranked.empty:
                 r = ranked.iloc[0]

@@ -29,8 +29,8 @@ TEXT: dict[str, dict[str, str]] = {
         "accept": "## Accepted sets",
         "rate": "{acc} of {draws} draws are within the tolerance ({tol}; 0 means every target holds) ({rate}; 95% "
         "interval {lo}-{hi}). "
-        "Convergence: the posterior from the first half of the draws differs from all by at most {shift} of a prior "
-        "range in any 5/50/95% quantile.",
+        "Convergence: the two halves of the draws give 5/50/95% posterior quantiles at most {shift} of a posterior "
+        "90% width apart.",
         "constrained": "What the patterns constrain ({k} of {n} parameters; KS test against the prior, p < 0.01/{n}):",
         "none": "No parameter is constrained at this level: the targets leave every range open.",
         "validation": "## Held-back patterns",
@@ -65,7 +65,7 @@ TEXT: dict[str, dict[str, str]] = {
         "却同样再现这些结论的模型，才算真正解释了结论（见 docs/calibration.md）。",
         "accept": "## 接受的参数组",
         "rate": "{draws} 组中有 {acc} 组在容差 {tol} 以内（0 表示全部目标模式成立）（{rate}；95% 区间 {lo}–{hi}）。"
-        "收敛：前一半抽样得到的后验与全部抽样得到的后验，任一 5/50/95% 分位数之差至多为先验区间的 {shift}。",
+        "收敛：前后两半抽样得到的后验 5/50/95% 分位数之差至多为后验 90% 区间宽度的 {shift}。",
         "constrained": "模式约束了哪些参数（{n} 个中的 {k} 个；与先验比较的 KS 检验，p < 0.01/{n}）：",
         "none": "在此水平上没有参数受到约束：目标模式未收窄任何区间。",
         "validation": "## 保留模式的检验",
