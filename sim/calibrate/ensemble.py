@@ -283,10 +283,18 @@ def robust_paragraph(
 
         def names(verdict: str, df: pd.DataFrame = df) -> str:
             sel = df[df["verdict"] == verdict]
-            med = "ST 中位数" if zh else "median ST"
-            return ("、" if zh else ", ").join(
-                f"{r.parameter} ({med} {r.ST_median:.2f})" for r in sel.itertuples()
-            ) or ("无" if zh else "none")
+            if zh:
+                parts = [
+                    f"{r.parameter}（ST 中位数 {r.ST_median:.2f}，"
+                    f"{r.share_matters:.0%} 的参数组中确定高于 {MATTERS_ST}）"
+                    for r in sel.itertuples()
+                ]
+                return "、".join(parts) or "无"
+            parts = [
+                f"{r.parameter} (median ST {r.ST_median:.2f}; credibly above {MATTERS_ST} in {r.share_matters:.0%})"
+                for r in sel.itertuples()
+            ]
+            return ", ".join(parts) or "none"
 
         ranked = ranking[ranking["output"] == output] if len(ranking) else ranking
         n = int(df["sets"].max())
@@ -344,8 +352,12 @@ def _figure(sobol: pd.DataFrame, summary: pd.DataFrame, out: Path) -> str:
     import matplotlib.pyplot as plt
 
     outputs = list(dict.fromkeys(sobol["output"]))
-    fig, axes = plt.subplots(1, len(outputs), figsize=(4.6 * len(outputs) + 1, 4.2), squeeze=False)
-    for ax, output in zip(axes[0], outputs, strict=True):
+    cols = min(2, len(outputs))
+    rows = -(-len(outputs) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(6.0 * cols + 0.5, 4.0 * rows + 0.6), squeeze=False)
+    for ax in list(axes.flat)[len(outputs) :]:
+        ax.axis("off")
+    for ax, output in zip(axes.flat, outputs, strict=False):
         order = list(summary[summary["output"] == output]["parameter"])
         data = [sobol[(sobol["output"] == output) & (sobol["parameter"] == p)]["ST"].to_numpy() for p in order]
         sideways = (  # Matplotlib 3.10 renamed vert=False to orientation="horizontal"
