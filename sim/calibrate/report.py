@@ -31,7 +31,8 @@ TEXT: dict[str, dict[str, str]] = {
         "interval {lo}-{hi}). "
         "Convergence: the two halves of the draws give 5/50/95% posterior quantiles at most {shift} of a posterior "
         "90% width apart.",
-        "constrained": "What the patterns constrain ({k} of {n} parameters; KS test against the prior, p < 0.01/{n}):",
+        "constrained": "What the patterns constrain ({k} of {n} parameters; KS test of the accepted against the "
+        "rejected draws, p < 0.01/{n}):",
         "none": "No parameter is constrained at this level: the targets leave every range open.",
         "validation": "## Held-back patterns",
         "val_head": "| pattern | role | accepted sets reproducing it on fresh seeds | 95% interval |"
@@ -48,7 +49,7 @@ TEXT: dict[str, dict[str, str]] = {
         "rerun_text": "Set K of `accepted.csv` with the scenario of your choice (the first seed of its draw shown):",
         "files": "## Files",
         "manifest": "## Manifest",
-        "last": "last sweep {m} min on {where}",
+        "last": "last invocation: {new} runs simulated in {m} min on {where}, the rest read from the store",
         "n/a": "n/a (too few accepted draws in the first half)",
         "smc": "ABC-SMC: {acc} weighted particles after {g} generations and {sims} simulations; final tolerance "
         "{eps:g} (asked {tol:g}).",
@@ -66,7 +67,7 @@ TEXT: dict[str, dict[str, str]] = {
         "accept": "## 接受的参数组",
         "rate": "{draws} 组中有 {acc} 组在容差 {tol} 以内（0 表示全部目标模式成立）（{rate}；95% 区间 {lo}–{hi}）。"
         "收敛：前后两半抽样得到的后验 5/50/95% 分位数之差至多为后验 90% 区间宽度的 {shift}。",
-        "constrained": "模式约束了哪些参数（{n} 个中的 {k} 个；与先验比较的 KS 检验，p < 0.01/{n}）：",
+        "constrained": "模式约束了哪些参数（{n} 个中的 {k} 个；接受组与被拒绝抽样比较的 KS 检验，p < 0.01/{n}）：",
         "none": "在此水平上没有参数受到约束：目标模式未收窄任何区间。",
         "validation": "## 保留模式的检验",
         "val_head": "| 模式 | 角色 | 接受组在新种子上再现该模式的比例 | 95% 区间 | 在校准所用种子上 | 先验抽样 |",
@@ -81,7 +82,7 @@ TEXT: dict[str, dict[str, str]] = {
         "rerun_text": "以 `accepted.csv` 的第 K 组参数运行任一情景（下为其抽样的第一个种子）：",
         "files": "## 文件",
         "manifest": "## 运行清单（manifest）",
-        "last": "最近一次扫描用时 {m} 分钟（{where}）",
+        "last": "最近一次运行新模拟 {new} 次，用时 {m} 分钟（{where}），其余读自已存结果",
         "n/a": "无法计算（前一半抽样中接受的参数组太少）",
         "smc": "ABC-SMC：经过 {g} 代、{sims} 次模拟，得到 {acc} 个加权粒子；最终容差 {eps:g}（要求 {tol:g}）。",
     },
@@ -134,7 +135,7 @@ def build_markdown(folder: Path, lang: str = "en") -> str:
     arms = len(ARMS) if info["model"] == "county_patterns" else 1
     minutes = manifest.get("seconds", 0) / 60
     where = f"{manifest.get('backend')} x{manifest.get('workers')}"
-    seconds = t["last"].format(m=f"{minutes:.1f}", where=where)
+    seconds = t["last"].format(m=f"{minutes:.1f}", where=where, new=manifest.get("runs_new", "?"))
     out = [t["title"].format(name=info["experiment"]), "", t["design"], ""]
     out.append(t["prior"].format(n=len(post), groups=groups, draws=info["draws"]))
     out.append(
@@ -208,15 +209,24 @@ def build_markdown(folder: Path, lang: str = "en") -> str:
         "",
         t["validation"],
         "",
+        t["val_note"],
+        "",
         t["val_head"],
-        "|---|---|---|---|---|",
+        "|---|---|---|---|---|---|",
     ]
+
+    def share(name: str, sets: str) -> str:
+        row = val[(val["pattern"] == name) & (val["sets"] == sets)]
+        if row.empty or not row.iloc[0]["n"] or row.iloc[0]["share"] != row.iloc[0]["share"]:
+            return "-"
+        return _pct(row.iloc[0]["share"])
+
     for name in [*info["targets"], *info["holdout"]]:
         a = val[(val["pattern"] == name) & (val["sets"] == "accepted")].iloc[0]
-        p = val[(val["pattern"] == name) & (val["sets"] == "prior")].iloc[0]
+        ci = f"{_pct(a['ci_low'])}-{_pct(a['ci_high'])}" if a["n"] else "-"
         out.append(
-            f"| {name} | {a['role']} | {a['reproduced']} of {a['n']} ({_pct(a['share']) if a['n'] else '-'}) | "
-            f"{_pct(a['ci_low']) if a['n'] else '-'}-{_pct(a['ci_high']) if a['n'] else '-'} | {_pct(p['share'])} |"
+            f"| {name} | {a['role']} | {a['reproduced']}/{a['n']} ({share(name, 'accepted')}) | {ci} | "
+            f"{share(name, 'accepted, same seeds')} | {share(name, 'prior')} |"
         )
     out += ["", "![patterns](patterns.png)", ""]
     related = _related(folder)
@@ -238,15 +248,16 @@ def build_markdown(folder: Path, lang: str = "en") -> str:
             out += [
                 f"`{rel}`:",
                 "",
-                "| alternative | outcome | mean paired effect | 95% interval | sets better |",
-                "|---|---|---|---|---|",
+                "| alternative | outcome | mean paired effect | 95% interval of the mean |"
+                " effect across sets (10-90%) | sets better |",
+                "|---|---|---|---|---|---|",
             ]
             for r in eff[
                 eff["outcome"].isin(["sustained", "final_real_performance", "final_satisfaction"])
             ].itertuples():
                 out.append(
                     f"| {r.variant} | {r.outcome} | {r.difference:+.4f} | [{r.ci_low:+.4f}, {r.ci_high:+.4f}] | "
-                    f"{_pct(r.share_sets_better)} |"
+                    f"[{r.set_q10:+.4f}, {r.set_q90:+.4f}] | {_pct(r.share_sets_better)} |"
                 )
             out += ["", f"![effects]({rel}/ensemble_effects.png)", ""]
     if related.get("classifier"):
