@@ -181,7 +181,11 @@ def test_county_calibration_structure(county_ci):
     held = val[(val["role"] == "holdout") & (val["sets"] == "accepted")]
     assert set(held["pattern"]) == {"prerequisites", "pm_tool", "public_value"}
     assert (held["n"] == len(acc)).all()
-    assert ((held["ci_low"] <= held["share"]) & (held["share"] <= held["ci_high"])).all()
+    for name in ("prerequisites", "pm_tool", "public_value"):  # the rates are the accepted sets' own
+        fresh = val[(val["pattern"] == name) & (val["sets"] == "accepted")].iloc[0]["share"]
+        same = val[(val["pattern"] == name) & (val["sets"] == "accepted, same seeds")].iloc[0]["share"]
+        assert fresh == pytest.approx((acc[f"fresh_v_{name}"] <= 0).mean())
+        assert same == pytest.approx((acc[f"v_{name}"] <= 0).mean())
     info = json.loads((county_ci / "calibration.json").read_text())
     assert info["targets"].keys() == {"trap", "start"} and info["accepted"] == len(acc)
     md = (county_ci / "report.md").read_text(encoding="utf-8")

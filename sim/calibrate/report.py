@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -281,12 +280,6 @@ def build_markdown(folder: Path, lang: str = "en") -> str:
 
 
 def write_report(folder: Path, lang: str = "en") -> list[str]:
-    from ..explore.report import markdown_to_html
+    from ..explore.report import write_markdown_and_html
 
-    md = build_markdown(folder, lang)
-    with mf.atomic_open(folder / "report.md", "w", encoding="utf-8", newline="\n") as f:
-        f.write(md)
-    title: Any = md.split("\n", 1)[0].lstrip("# ")
-    with mf.atomic_open(folder / "report.html", "w", encoding="utf-8", newline="\n") as f:
-        f.write(markdown_to_html(md, title, folder, lang))
-    return ["report.md", "report.html"]
+    return write_markdown_and_html(folder, build_markdown(folder, lang), lang)

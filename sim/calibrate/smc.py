@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .. import manifest as mf
+from ..explore.design import _seed63 as seed63
 from ..explore.experiment import Experiment
 from ..scenario import ScenarioError
 from .abc import Calibration, _posterior, target_distance, wilson
@@ -63,10 +64,7 @@ class PatternModel:
         digest = hashlib.sha256(np.asarray(values, dtype=np.float64).tobytes()).digest()
         key = int.from_bytes(digest[:8], "little")
         ss = np.random.SeedSequence([self.exp.seed, key])
-        return [
-            int(c.generate_state(2, np.uint32).view(np.uint64)[0] >> np.uint64(1))
-            for c in ss.spawn(self.exp.replicates)
-        ]
+        return [seed63(c) for c in ss.spawn(self.exp.replicates)]
 
     def values(self, pars: Any) -> tuple[Any, ...]:
         out = []

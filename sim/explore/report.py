@@ -409,7 +409,12 @@ def write_report(folder: Path, reanalyse: bool = False, lang: str = "en") -> lis
     stale = not done.exists() or (manifest.exists() and manifest.stat().st_mtime > done.stat().st_mtime)
     if reanalyse or stale:
         analyze_dir(folder)
-    md = build_markdown(folder, lang)
+    return write_markdown_and_html(folder, build_markdown(folder, lang), lang)
+
+
+def write_markdown_and_html(folder: Path, md: str, lang: str = "en") -> list[str]:
+    """report.md and the same as a standalone report.html (figures in `folder` embedded), atomically;
+    the page's title is the Markdown's first heading."""
     with mf.atomic_open(folder / "report.md", "w", encoding="utf-8", newline="\n") as f:
         f.write(md)
     title: Any = md.split("\n", 1)[0].lstrip("# ")
