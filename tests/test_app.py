@@ -146,27 +146,178 @@ def test_chart_options_are_json_and_follow_the_model():
     model = stepped("l_county", None, 0, 12)
     snap = session.snapshot(model)
     assert snap.month == 12 and snap.phase in sim.PHASES
+    exp = session.class_experiment("l_county", session.slider_values("l_county"), 0, 3)
+    wi = session.what_if("l_county", session.slider_values("l_county"), 0, "pm_strength", 0.2)
     for lang in i18n.LANGS:
         opts = [
             charts.line_option(snap, charts.PERFORMANCE, lang, "plot_performance"),
-            charts.network_option(snap, lang),
+            charts.subsystem_option(snap, lang),
+            charts.world_option(snap, lang),
             charts.histogram_option(snap, lang),
             charts.township_option(snap, lang),
+            charts.experiment_option(exp, "real_performance", 120, lang),
+            *(
+                charts.whatif_option(wi.baseline.series, wi.variant.series, m, lang, "a", "b")
+                for m in charts.WHATIF_PANELS
+            ),
         ]
         for o in opts:
             json.dumps(o, allow_nan=False)
+            if "xAxis" in o and o["xAxis"].get("name") == i18n.t("month", lang):
+                assert (o["xAxis"]["min"], o["xAxis"]["max"]) == (0, 120)  # the month axis never rescales
+            assert o["toolbox"]["feature"]["saveAsImage"]["title"] == i18n.t("save_png", lang)
     perf = charts.line_option(snap, charts.PERFORMANCE, "en", "plot_performance")["series"][0]["data"]
     assert len(perf) == 13 and perf[-1][1] == pytest.approx(snap.series["real_performance"][-1], abs=1e-4)
     hist = charts.histogram_option(snap, "en")["series"][0]["data"]
     assert sum(hist) == len(snap.motivation)
+    sub = charts.subsystem_option(snap, "zh")
+    assert [x["name"] for x in sub["series"]][:5] == [i18n.subsystem_label(k, "zh") for k in sim.SUBSYSTEMS]
 
 
-def test_network_layout_is_cached_and_grouped_by_domain():
+def test_a_chart_at_month_0_draws_its_one_point():
+    snap = session.snapshot(stepped("l_county", None, 0, 0))
+    series = charts.line_option(snap, charts.PERFORMANCE, "en", "plot_performance")["series"]
+    assert all(len(x["data"]) == 1 and x["showSymbol"] for x in series)  # a one-point line alone draws nothing
+    later = charts.line_option(
+        session.snapshot(stepped("l_county", None, 0, 2)), charts.PERFORMANCE, "en", "plot_performance"
+    )
+    assert not any(x["showSymbol"] for x in later["series"])
+
+
+def test_the_world_view_counts_the_models_own_problems_and_task_forces():
+    from sim.model2.state import STATUS_OPEN
+
+    model = stepped("l_county", None, 0, 30)
+    snap = session.snapshot(model)
+    w, s = snap.world, model.engine.s
+    n_open = int((s.prob_status[0] == STATUS_OPEN).sum())
+    assert n_open > 0 and int(w.town_open.sum()) + w.county_open == n_open
+    assert int(w.dept_backlog.sum()) == n_open  # every open problem has one lead department
+    assert w.dept_engaged.tolist() == s.dept_engaged[0].tolist()
+    # task-force links: exactly the department pairs of the problems a task force works this month
+    expected = set()
+    for i in np.flatnonzero(s.prob_taskforce[0]):
+        for k in s.prob_partner[0, i]:
+            if k >= 0:
+                expected.add(tuple(sorted((int(s.prob_lead[0, i]), int(k)))))
+    assert {(i, j) for i, j, _ in w.links} == expected and expected  # l_county runs task forces by month 30
+    assert sum(n for *_, n in w.links) == sum(
+        int((s.prob_partner[0, i] >= 0).sum()) for i in np.flatnonzero(s.prob_taskforce[0])
+    )
+    opt = charts.world_option(snap, "en")
+    nodes = opt["series"][0]["data"]
+    assert len(nodes) == s.L + s.J
+    orange = [x for x in opt["series"][0]["links"] if x["lineStyle"]["color"] == "#f97316"]
+    assert len(orange) == len(w.links)
+    # satisfaction per township is the mean over its citizens
+    k = 3
+    assert w.town_satisfaction[k] == pytest.approx(s.citizen_satisfaction[0][s.citizen_township == k].mean())
+
+
+def test_the_output_colour_scale_spreads_this_months_differences():
+    lo, hi = charts.output_scale(np.array([0.60, 0.64, 0.70]))
+    assert (lo, hi) == (0.60, 0.70)  # the range of the month, not 0-1: a 0.1 spread spans the whole scale
+    lo, hi = charts.output_scale(np.array([0.5, 0.5]))
+    assert hi - lo == pytest.approx(0.05)
+    assert charts._lerp_colour(0.0) != charts._lerp_colour(1.0)
+
+
+def test_portfolio_layout_is_cached_and_puts_departments_beside_their_leader():
     model = stepped("l_county", None, 0, 0)
-    domains = tuple(int(d) for d in model.engine.s.dept_domain)
-    pos = session.circular_layout(domains)
-    assert session.circular_layout(domains) is pos  # computed once
-    assert pos.shape == (len(domains), 2) and np.allclose(np.hypot(pos[:, 0], pos[:, 1]), 1.0)
+    dl = tuple(int(x) for x in model.engine.s.dept_leader)
+    leaders, depts = charts.portfolio_layout(dl, model.engine.s.L)
+    assert charts.portfolio_layout(dl, model.engine.s.L)[0] is leaders  # computed once
+    assert np.allclose(np.hypot(depts[:, 0], depts[:, 1]), 1.0) and np.allclose(leaders[0], 0.0)
+    for j, lead in enumerate(dl):  # each department is nearer its own leader than any other non-top leader
+        d = np.hypot(*(leaders[1:] - depts[j]).T)
+        assert int(np.argmin(d)) + 1 == lead
+
+
+# --- class experiment -----------------------------------------------------------------------------------
+
+
+def test_class_experiment_medians_equal_run_replicates():
+    """The class experiment's seeds are `county-sim run --seed S --replicates N`'s, so its medians are
+    exactly those of `sim.run_replicates` (exact equality: the same runs, batched in chunks)."""
+    values = {**session.slider_values("l_county"), "pm_strength": 0.4}
+    n = 23  # not a multiple of the chunk, so a short last batch is covered
+    progress = []
+    exp = session.class_experiment("l_county", values, 5, n, progress=lambda d, k: progress.append((d, k)))
+    _, summary = sim.run_replicates(sim.load_scenario("l_county", pm_strength=0.4), seed=5, replicates=n)
+    assert progress == [(0, n), (10, n), (20, n), (23, n)]
+    assert exp.summary["seed"].tolist() == summary["seed"].tolist()
+    med = exp.medians()
+    for col in ("final_real_performance", "final_satisfaction", "gap_closure", "t_start", "t_deliver"):
+        assert med[col] == summary[col].dropna().median(), col
+    assert exp.share_sustained == summary["sustained"].mean()
+    band = exp.band("real_performance")
+    assert len(band) == 121 and (band["low"] <= band["median"]).all() and (band["median"] <= band["high"]).all()
+
+
+def test_class_experiment_in_the_worker_process_is_the_same():
+    values = session.slider_values("status_quo")
+    here = session.class_experiment("status_quo", values, 2, 12)
+    there = session.class_experiment("status_quo", values, 2, 12, executor=session.experiment_pool())
+    pd.testing.assert_frame_equal(here.summary, there.summary)
+    pd.testing.assert_frame_equal(here.series, there.series)
+
+
+def test_class_experiment_csv_has_every_run_and_month():
+    from io import StringIO
+
+    exp = session.class_experiment("l_county", session.slider_values("l_county"), 0, 3)
+    df = pd.read_csv(StringIO(app_module.experiment_csv(exp)))
+    assert len(df) == 3 * 121 and set(df["replicate"]) == {0, 1, 2}
+    assert {"sustained", "t_start", "real_performance", "scenario"} <= set(df.columns)
+
+
+# --- texts ------------------------------------------------------------------------------------------------
+
+
+def _zh_texts():
+    out = [(k, zh) for k, (_en, zh) in i18n.UI.items()] + [(k, zh) for k, (_en, zh) in i18n.MEASURE_LABELS.items()]
+    for d in (i18n.SUBSYSTEM_INFO, i18n.SCENARIO_INFO):
+        for k, inf in d.items():
+            out += [(k, inf.quote), (k, inf.section), (k, inf.paper[1]), (k, inf.model[1])]
+            out += [(k, q[1]) for q in inf.questions]
+    out += [(n, zh) for n, (_en, zh) in i18n.SCENARIO_NAMES.items()]
+    out += [(n, i18n.param_label(n, "zh")) for n in i18n.SLIDERS]
+    for ex in i18n.EXERCISES:
+        out += [("exercise", ex.title[1]), ("exercise", ex.paper[1])]
+        out += [("exercise", st.text[1]) for st in ex.steps] + [("exercise", q[1]) for q in ex.questions]
+    return out
+
+
+def test_chinese_texts_use_full_width_punctuation():
+    """Chinese text takes full-width ，：；？！（）; half-width ones are allowed only inside {format}
+    fields and between digits (0.85, 1:2)."""
+    bad = []
+    for key, text in _zh_texts():
+        stripped = re.sub(r"\{[^}]*\}", "", text)
+        stripped = re.sub(r"(?<=\d)[,:](?=\d)", "", stripped)
+        found = re.findall(r"[,;:?!()]", stripped)
+        if found:
+            bad.append(f"{key}: {found} in {text[:60]!r}")
+    assert not bad, "\n".join(bad)
+
+
+def test_every_scenario_and_lever_has_a_name_for_people_in_both_languages():
+    for name in session.scenario_names():
+        en, zh = i18n.scenario_label(name, "en"), i18n.scenario_label(name, "zh")
+        assert en != name and zh != name and en != zh, name
+    for name in i18n.SLIDERS:
+        assert i18n.param_label(name, "en") != name and i18n.param_label(name, "zh") != name
+    assert len({i18n.scenario_label(n, "zh") for n in session.scenario_names()}) == len(session.scenario_names())
+
+
+def test_every_exercise_step_names_a_scenario_a_lever_and_a_tab_that_exist():
+    for ex in i18n.EXERCISES:
+        for st in ex.steps:
+            assert st.scenario in session.scenario_names() and st.tab in app_module.TABS
+            if st.whatif:
+                lever, value = st.whatif
+                p = sim.PARAMS[lever]
+                assert lever in i18n.SLIDERS and p.low <= value <= p.high
 
 
 # --- the page, headless -------------------------------------------------------------------------------
@@ -175,7 +326,7 @@ def test_network_layout_is_cached_and_grouped_by_domain():
 def _render():
     import ipyvuetify as v
 
-    box, rc = solara.render(solara.AppLayout(children=[app_module.Page()]), handle_error=False)
+    box, rc = solara.render(app_module.Layout(children=[app_module.Page()]), handle_error=False)
     return box, rc, v
 
 
@@ -190,34 +341,109 @@ def _choose_language(rc, v, lang: str) -> None:
     toggles[0].v_model = list(i18n.LANGS).index(lang)
 
 
-def _banner(rc) -> str:
+def _html(rc, cls: str) -> str:
     from solara.widgets import HTML
 
-    htmls = [w.unsafe_innerHTML for w in rc.find(HTML).widgets if "phase-banner" in (w.unsafe_innerHTML or "")]
-    assert len(htmls) == 1
+    htmls = [w.unsafe_innerHTML for w in rc.find(HTML).widgets if f'class="{cls}' in (w.unsafe_innerHTML or "")]
+    assert len(htmls) == 1, cls
     return htmls[0]
+
+
+def _banner(rc) -> str:
+    return _html(rc, "phase-banner")
+
+
+def _month(rc) -> str:
+    return re.sub(r"<[^>]+>", "", _html(rc, "cs-month month-label"))
+
+
+def _select(rc, v, label: str):
+    return rc.find(v.Select, label=label).widget
 
 
 def test_page_steps_and_switches_language(monkeypatch):
     monkeypatch.delenv(app_module.LANG_ENV, raising=False)
     _box, rc, v = _render()
-    assert "Month 0 of 120" in _banner(rc)
+    assert _month(rc) == "Month 0 of 120" and 'data-month="0"' in _banner(rc)
     step = _button(rc, v, "Step")
     for _ in range(3):
         step.click()
-    banner = _banner(rc)
-    assert "Month 3 of 120" in banner and 'data-month="3"' in banner
+    assert _month(rc) == "Month 3 of 120" and 'data-month="3"' in _banner(rc)
     _choose_language(rc, v, "zh")
+    assert "第 3 个月" in _month(rc) and "启动" in _banner(rc)
+    assert rc.find(v.Btn, children=["单步"]).widgets and rc.find(v.Btn, children=["连续运行"]).widgets
+    assert "L县（基线）" in _banner(rc)  # the scenario's name for people, not its file name
+    rc.close()
+
+
+def test_a_scenario_change_resets_at_once(monkeypatch):
+    monkeypatch.delenv(app_module.LANG_ENV, raising=False)
+    _box, rc, v = _render()
+    for _ in range(4):
+        _button(rc, v, "Step").click()
+    scen = _select(rc, v, "Scenario")
+    assert scen.items == [i18n.scenario_label(n, "en") for n in session.scenario_names()]
+    scen.v_model = i18n.scenario_label("frozen_pm", "en")
     banner = _banner(rc)
-    assert "第 3 个月" in banner and "启动" in banner
-    assert rc.find(v.Btn, children=["单步"]).widgets  # the controls are in Chinese too
+    assert 'data-month="0"' in banner and i18n.scenario_label("frozen_pm", "en") in banner
+    assert _month(rc) == "Month 0 of 120"
+    rc.close()
+
+
+def test_a_slider_moved_mid_run_is_labelled_pending_and_defaults_restore(monkeypatch):
+    monkeypatch.delenv(app_module.LANG_ENV, raising=False)
+    _box, rc, v = _render()
+    _button(rc, v, "Step").click()
+    inputs = [w for w in rc.find(v.TextField).widgets if "cs-lever-input" in (w.class_ or "")]
+    assert len(inputs) == len(i18n.SLIDERS)
+    pm = inputs[list(i18n.SLIDERS).index("pm_strength")]
+    pm.v_model = "1.7"  # outside 0-1: refused, with the range named
+    pm.fire_event("keyup.enter", None)
+    assert pm.error and "between 0 and 1" in str(pm.messages) and not _pending(rc)
+    pm.v_model = "0.3"
+    pm.fire_event("focusout", None)
+    assert _pending(rc)  # the run shown is the old settings' run, and the page says so
+    _button(rc, v, "Scenario defaults").click()
+    assert not _pending(rc) and 'data-month="0"' in _banner(rc)
+    rc.close()
+
+
+def _pending(rc) -> bool:
+    import ipyvuetify as v
+
+    return any("pending-banner" in (w.class_ or "") for w in rc.find(v.Alert).widgets)
+
+
+def test_an_exercise_sets_the_scenario_the_lever_and_the_tab(monkeypatch):
+    monkeypatch.delenv(app_module.LANG_ENV, raising=False)
+    _box, rc, v = _render()
+    tabs = rc.find(v.Tabs).widget
+    tabs.v_model = app_module.TABS.index("exercises")
+    buttons = rc.find(v.Btn, children=["Set up"]).widgets
+    assert len(buttons) == sum(len(ex.steps) for ex in i18n.EXERCISES)
+    buttons[1].click()  # exercise 1, step 2: status quo, What if reform resolve 0.85
+    assert i18n.scenario_label("status_quo", "en") in _banner(rc)
+    assert rc.find(v.Tabs).widget.v_model == app_module.TABS.index("whatif")
+    lever = _select(rc, v, "Lever to change")
+    assert lever.v_model == i18n.param_label("reform_resolve", "en")
+    assert any("0.85" in (w.unsafe_innerHTML or "") for w in rc.find(__import__("solara").widgets.HTML).widgets)
+    rc.close()
+
+
+def test_the_banner_shows_a_relapse():
+    model = stepped("l_county", None, 0, 0)
+    snap = session.snapshot(model)
+    snap.t_relapse = 57
+    _box, rc = solara.render(app_module.PhaseBanner(snap, "en", "l_county"), handle_error=False)
+    html = _banner(rc)
+    assert 'data-phase="relapse"' in html and "fell back in month 57" in html and "Phase: relapse" in html
     rc.close()
 
 
 def test_page_starts_in_the_language_county_sim_app_was_given(monkeypatch):
     monkeypatch.setenv(app_module.LANG_ENV, "zh")
     _box, rc, _v = _render()
-    assert "第 0 个月" in _banner(rc)
+    assert "第 0 个月" in _month(rc)
     rc.close()
     assert app_module.initial_lang("lang=en") == "en"
 

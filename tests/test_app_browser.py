@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from sim.app.loadtest import free_port
 CHROMIUM = Path(loadtest.CHROMIUM)
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
+TAB_KEYS = ("world", "performance", "subsystems", "distributions", "experiment", "whatif", "exercises", "info")
 SERVER_ERRORS = ("Traceback", "ERROR", "Exception", "Error:")
 
 if not CHROMIUM.exists():
@@ -91,29 +93,30 @@ def test_the_app_in_chromium(server):
     RESULTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
         browser = launch_chromium(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1050})
-        page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        watch(page, problems)
 
         page.goto(url)
         # the phase banner: four phases, none reached at month 0
         month_is(page, 0)
         assert page.locator(".phase-cell").count() == 4
         assert page.locator(".month-label").inner_text() == "Month 0 of 120"
-        # the plots render (ECharts draws on a canvas) with the one point of month 0
+        # the page opens on the county view; the performance chart shows month 0's one point
+        page.locator(".chart-world canvas").wait_for(timeout=20_000)
+        page.get_by_role("tab", name="Performance").click()
         perf = page.locator(".chart-performance")
         page.locator(".chart-performance canvas").wait_for(timeout=20_000)
-        page.locator(".chart-drive canvas").wait_for(timeout=20_000)
         assert perf.get_attribute("data-points") == "1"
         first = float(perf.get_attribute("data-last"))
 
-        # move the performance-management slider from 0.70 to 0.50 (keyboard, 0.05 a press)
-        slider = page.locator('[role="slider"]').nth(3)
+        # move the performance-management slider from 0.70 to 0.50 (keyboard, 0.05 a press); the
+        # slider has an accessible name (a screen reader says what it sets)
+        slider = page.get_by_role("slider", name="Performance-management strength")
+        assert slider.count() == 1
         slider.focus()
         for _ in range(4):
             slider.press("ArrowLeft")
-        page.get_by_text("Performance-management strength: 0.50").wait_for(timeout=10_000)
+        page.locator(".slider-label", has_text="Performance-management strength: 0.50").wait_for(timeout=10_000)
 
         # step month by month up to the month this run starts: the month and the plotted values change
         # (what is plotted is the model `county-sim run` runs, with the slider's value)
@@ -138,45 +141,111 @@ def test_the_app_in_chromium(server):
         monitor = page.locator(".monitor", has_text="Departments engaged in reform")
         assert monitor.inner_text().endswith(f"{engaged} of 16")
 
-        # the other views render: Mesa's plot, the network, the distributions, the info tab
-        page.get_by_role("tab", name="Subsystems").click()
-        page.locator(".v-window-item--active img, .v-tabs-items img").first.wait_for(timeout=20_000)
-        page.get_by_role("tab", name="Departments").click()
-        page.locator(".chart-network canvas").wait_for(timeout=20_000)
-        page.get_by_role("tab", name="Cadres & citizens").click()
-        page.locator(".chart-townships canvas").wait_for(timeout=20_000)
-        page.get_by_role("tab", name="Info").click()
-        page.get_by_text("What the paper says").first.wait_for(timeout=10_000)
-        page.get_by_role("tab", name="Performance").click()
-        page.locator(".chart-performance canvas").wait_for(timeout=20_000)
-        time.sleep(0.8)  # the tab slides in; ECharts redraws at the final size
-        page.screenshot(path=str(RESULTS / "app_screenshot_en.png"), full_page=True)
-
         # a second session has its own model, still at month 0
         other = browser.new_context().new_page()
-        other.on("console", lambda m: m.type == "error" and problems.append(f"console (2nd): {m.text}"))
+        watch(other, problems)
         other.goto(url)
         month_is(other, 0)
         other.get_by_role("button", name="Step").click()
         month_is(other, 1)
         month_is(page, months)
 
-        # switch to Chinese
-        page.get_by_role("button", name="中文").click()
-        page.get_by_text(f"第 {months} 个月 / 共 120 个月").wait_for(timeout=10_000)
-        page.get_by_role("button", name="单步").wait_for(timeout=10_000)
-        assert "启动" in page.locator(".phase-banner").inner_text()
-        page.get_by_text("绩效管理投入: 0.50").wait_for(timeout=10_000)
-        page.locator(".chart-performance canvas").wait_for(timeout=20_000)
-        time.sleep(0.5)  # let ECharts finish drawing the relabelled chart
-        page.screenshot(path=str(RESULTS / "app_screenshot.png"), full_page=True)
+        # a scenario change resets at once and the banner names the new scenario
+        page.get_by_role("button", name="Scenario defaults").wait_for(timeout=10_000)
+        page.locator(".v-select", has_text="L County (baseline)").first.click()
+        page.get_by_role("option", name="The low-performance trap (status quo)").click()
+        month_is(page, 0)
+        assert "The low-performance trap" in page.locator(".phase-banner").inner_text()
         browser.close()
 
-    assert (RESULTS / "app_screenshot.png").stat().st_size > 10_000
     assert not problems, "\n".join(problems)
+    assert_clean(log)
+
+
+def watch(page, problems: list[str]) -> None:
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
+
+
+def assert_clean(log: Path) -> None:
+    """No error and no missing-glyph warning in the server's log."""
     text = log.read_text()
-    bad = [line for line in text.splitlines() if any(e in line for e in SERVER_ERRORS)]
+    bad = [line for line in text.splitlines() if any(e in line for e in (*SERVER_ERRORS, "Glyph", "glyph"))]
     assert not bad, text
+
+
+#: The tab names in each language, in the page's order (sim.app.app.TABS).
+def tab_names(lang: str) -> list[str]:
+    from sim.app import app, i18n
+
+    return [i18n.t(f"tab_{k}", lang) for k in app.TABS]
+
+
+VIEWPORTS = ((1400, 900), (1024, 768), (400, 800))
+SHOTS = RESULTS / "app_screenshots"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_tab_at_every_size(server, lang):
+    """Both languages, every tab, at 1400x900, a 1024x768 projector and a 400x800 phone: no horizontal
+    overflow, Step and Play in sight (also scrolled to the bottom), every chart drawn with data after
+    12 steps; a screenshot of each (results/app_screenshots/, kept by CI)."""
+    from sim.app import i18n
+
+    url, log = server
+    problems: list[str] = []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tr = partial(i18n.t, lang=lang)
+    with sync_api.sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        watch(page, problems)
+        page.goto(f"{url}?lang={lang}")
+        month_is(page, 0)
+        assert page.evaluate("document.documentElement.lang") == ("zh-CN" if lang == "zh" else "en")
+        step = page.get_by_role("button", name=tr("step"), exact=True)
+        for month in range(1, 13):
+            step.click()
+            month_is(page, month)
+        names = tab_names(lang)
+        # the class experiment and the what-if have charts once run: run them once (20 seeds; one lever)
+        page.get_by_role("tab", name=names[4]).click()
+        page.get_by_role("button", name=tr("experiment_run")).click()
+        page.locator(".chart-experiment canvas").wait_for(timeout=60_000)
+        page.get_by_role("tab", name=names[5]).click()
+        page.get_by_role("button", name=tr("whatif_run")).click()
+        page.locator(".chart-whatif-real_performance canvas").wait_for(timeout=60_000)
+        for width, height in VIEWPORTS:
+            page.set_viewport_size({"width": width, "height": height})
+            for k, name in enumerate(names):
+                tab = page.get_by_role("tab", name=name)
+                if not tab.is_visible():  # a narrow tab bar scrolls: Vuetify's arrows bring it in
+                    tab.scroll_into_view_if_needed()
+                tab.click()
+                page.wait_for_timeout(400)  # the tab slides in; ECharts redraws at the new size
+                where = f"{lang} {width}x{height} tab {name}"
+                charts = page.locator(".v-window-item--active .chart")
+                for c in range(charts.count()):
+                    chart = charts.nth(c)
+                    chart.locator("canvas").first.wait_for(timeout=20_000)
+                    assert int(chart.get_attribute("data-points") or 0) >= 1, where
+                if k == 0:
+                    assert page.locator(".township").count() == 10, where
+                    assert charts.count() == 1, where
+                if k in (1, 2, 3, 4, 5):
+                    assert charts.count() >= 1, where
+                overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                assert overflow <= 0, f"{where}: {overflow} px of horizontal overflow"
+                page.screenshot(path=str(SHOTS / f"{width}x{height}_{lang}_{k}_{TAB_KEYS[k]}.png"))
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                for label in (tr("step"), tr("play")):
+                    box = page.get_by_role("button", name=label, exact=True).bounding_box()
+                    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height, (where, label)
+                page.evaluate("window.scrollTo(0, 0)")
+        browser.close()
+    assert not problems, "\n".join(problems)
+    assert_clean(log)
 
 
 def test_county_sim_app_rejects_a_bad_language():

@@ -57,13 +57,29 @@ def test_a_session_on_another_tab_and_on_play(server):
     url, pid, log = server
     res = loadtest.measure(url, pid, "ws", sessions=2, steps=2, tab="subsystems")
     assert res["timeouts"] == 0 and res["errors"] == 0 and res["steps_measured"] == 4, res
-    assert res["step_to_chart_ms"] == {}  # the performance chart is on a tab nobody looks at
+    assert res["step_to_chart_ms"] == {}  # the measured charts are on tabs nobody looks at
     res = loadtest.measure(url, pid, "ws", sessions=2, steps=0, play=2.0, speed=2)
     assert res["timeouts"] == 0 and res["errors"] == 0, res
     # asked for 2 months a second; 2 sessions are far below what the server can give
     assert 1.0 <= res["months_per_second_got"]["p50"] <= 3.0, res
     assert set(res["pause_ms"]) == {"p50", "p90", "p99", "max"}
     assert not [line for line in log.read_text().splitlines() if any(e in line for e in SERVER_ERRORS)]
+
+
+def test_sessions_running_class_experiments_while_others_step(server):
+    url, pid, log = server
+    res = loadtest.measure(url, pid, "ws", sessions=3, steps=3, pace=0.5, experimenters=1)
+    assert res["timeouts"] == 0 and res["errors"] == 0, res
+    assert res["steps_measured"] == 6  # the two steppers' clicks all answered meanwhile
+    assert res["experiments_done"] >= 1 and res["experiment_50_seeds_s"]["p50"] > 0
+    assert not [line for line in log.read_text().splitlines() if any(e in line for e in SERVER_ERRORS)]
+
+
+def test_the_load_tests_tabs_are_the_pages():
+    from sim.app import app
+    from sim.app.wsclient import TABS
+
+    assert TABS == app.TABS
 
 
 def test_play_governor_takes_turns_keeps_the_duty_cycle_and_lets_a_paused_session_go():

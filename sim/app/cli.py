@@ -44,9 +44,17 @@ def register(subparsers) -> None:
 
 
 def server_environment(lang: str) -> dict[str, str]:
-    """Environment for the Solara server: the page's starting language, and no telemetry (Solara
-    reports usage to an outside service by default; a classroom server sends nothing out)."""
-    return {"COUNTY_SIM_LANG": lang, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    """Environment for the Solara server: the page's starting language, no telemetry (Solara
+    reports usage to an outside service by default; a classroom server sends nothing out), no badge."""
+    return {
+        "COUNTY_SIM_LANG": lang,
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        # Solara's "This website runs on Solara" badge sits over the page's bottom-right corner (and
+        # is English only); its loading screen carries a "Made with Solara" line: both off
+        "SOLARA_THEME_SHOW_BANNER": "False",
+        "SOLARA_THEME_LOADER": "plain",
+        "SOLARA_THEME_TITLE": "county-sim",
+    }
 
 
 def cmd_app(args: argparse.Namespace, argv: list[str] | None) -> int:

@@ -167,8 +167,9 @@ async def ws_session(
             t = time.perf_counter()
             msg = await st.click("Step")
             await st.wait(lambda msg=msg: msg in st.idle)
-            # the banner is on every tab; the performance chart only on its own (tabs are lazy)
-            chart = tab in (None, "performance")
+            # the banner is on every tab; a chart only on its own tab (tabs are lazy). The county view
+            # (the tab a page opens on) and the performance chart show months + 1 as data-points
+            chart = tab in (None, "world", "performance")
             if month not in st.month_seen or (chart and (month + 1) not in st.points_seen):
                 out["errors"] += 1  # the server answered without showing the new month
                 break
@@ -179,6 +180,26 @@ async def ws_session(
             if pace > 0:
                 await asyncio.sleep(max(0.0, pace - (time.perf_counter() - t)))
     except (TimeoutError, ConnectionError):
+        out["timeouts"] += 1
+    out["messages"] = out.get("messages", 0) + st.messages
+    await st.close()
+
+
+async def ws_experiment_session(url: str, ready: asyncio.Barrier, out: dict, pid: int | None, stop) -> None:
+    """One headless student running class experiments (50 seeds) back to back until `stop` is set:
+    each from the click until its last batch is shown."""
+    st = await ws_ready(url, ready, out, pid, lambda st: st.tab("experiment"))
+    if st is None:
+        return
+    try:
+        await st.toggle("50")
+        while not stop.is_set():
+            t = time.perf_counter()
+            msg = await st.click("Run the class experiment")
+            await st.wait(lambda t=t: st.experiment_done > t)
+            out["experiment"].append(st.experiment_done - t)
+            await st.wait(lambda msg=msg: msg in st.idle)
+    except (TimeoutError, ConnectionError, LookupError):
         out["timeouts"] += 1
     out["messages"] = out.get("messages", 0) + st.messages
     await st.close()
@@ -217,10 +238,14 @@ async def run_ws(
     speed: int = 5,
     pid: int | None = None,
     observers: int = 0,
+    experimenters: int = 0,
 ) -> dict:
-    """All sessions over the websocket protocol from this process (see the module docstring)."""
+    """All sessions over the websocket protocol from this process (see the module docstring).
+    `experimenters` of the sessions run class experiments back to back while the others step."""
     out: dict = {"load": [], "month": [], "chart": [], "done": [], "pause": [], "rate": [], "timeouts": 0, "errors": 0}
+    out["experiment"] = []
     ready = asyncio.Barrier(sessions)
+    stop = asyncio.Event()
     started = time.perf_counter()
     cpu_client = time.process_time()
     if play > 0:
@@ -230,7 +255,14 @@ async def run_ws(
         steps = int(play / pace) if pace > 0 else 0
         jobs += [ws_session(url, steps, pace, tab, ready, out, pid, seed=k) for k in range(observers)]
     else:
-        jobs = [ws_session(url, steps, pace, tab, ready, out, pid, seed=k) for k in range(sessions)]
+        jobs = [ws_session(url, steps, pace, tab, ready, out, pid, seed=k) for k in range(sessions - experimenters)]
+    if experimenters:
+
+        async def steppers(jobs=jobs):
+            await asyncio.gather(*jobs)
+            stop.set()
+
+        jobs = [steppers(), *(ws_experiment_session(url, ready, out, pid, stop) for _ in range(experimenters))]
     await asyncio.gather(*jobs)
     out["wall"] = time.perf_counter() - started
     out["cpu1"] = cpu_seconds(pid)
@@ -249,12 +281,12 @@ def percentiles(xs: list[float], scale: float = 1000.0) -> dict[str, float]:
 
 def measure(url: str, pid: int | None, client: str, sessions: int, steps: int, pace: float = 0.0,
             tab: str | None = None, play: float = 0.0, speed: int = 5, observers: int = 0,
-            timeout: float = 600.0) -> dict:  # fmt: skip
+            timeout: float = 600.0, experimenters: int = 0) -> dict:  # fmt: skip
     """Run one load test against `url` and summarise it (the JSON that `main` prints)."""
     if client == "browser":
         res = asyncio.run(asyncio.wait_for(run_browser(url, sessions, steps, pid), timeout))
     else:
-        job = run_ws(url, sessions, steps, pace, tab, play, speed, pid, observers)
+        job = run_ws(url, sessions, steps, pace, tab, play, speed, pid, observers, experimenters)
         res = asyncio.run(asyncio.wait_for(job, timeout))
     measured = len(res["month"]) if play <= 0 else None
     server_cpu = None
@@ -290,7 +322,7 @@ def measure(url: str, pid: int | None, client: str, sessions: int, steps: int, p
         report |= {
             "steps_per_session": steps,
             "pace_seconds": pace,
-            "tab": tab or "performance",
+            "tab": tab or "world",
             "steps_measured": measured,
             "stepping_seconds": round(res["step_phase"], 1),
             "steps_per_second": round(measured / res["step_phase"], 1) if res["step_phase"] > 0 else None,
@@ -301,6 +333,12 @@ def measure(url: str, pid: int | None, client: str, sessions: int, steps: int, p
         }
         if res["done"]:
             report["step_to_server_done_ms"] = percentiles(res["done"])
+        if experimenters:
+            report |= {
+                "experimenters": experimenters,
+                "experiments_done": len(res["experiment"]),
+                "experiment_50_seeds_s": percentiles(res["experiment"], 1.0),
+            }
     if "client_cpu" in res:
         report["client_cpu_seconds"] = round(res["client_cpu"], 1)
     return report
@@ -310,7 +348,9 @@ def measure(url: str, pid: int | None, client: str, sessions: int, steps: int, p
 SUITE: tuple[tuple[str, dict], ...] = (
     ("step as fast as answered", {"steps": 20}),
     ("a click every 2 s", {"steps": 10, "pace": 2.0}),
-    ("a click every 2 s, subsystems tab (server-drawn plot)", {"steps": 10, "pace": 2.0, "tab": "subsystems"}),
+    ("a click every 2 s, performance tab", {"steps": 10, "pace": 2.0, "tab": "performance"}),
+    ("25 clicking every 2 s, 5 running class experiments of 50 seeds", {"steps": 10, "pace": 2.0,
+                                                                         "experimenters": 5}),
     ("28 on Play at speed 1 for 20 s, 2 clicking Step every second", {"steps": 0, "play": 20.0, "speed": 1,
                                                                       "observers": 2, "pace": 1.0}),
     ("28 on Play at speed 5 for 20 s, 2 clicking Step every second", {"steps": 0, "play": 20.0, "speed": 5,
@@ -325,10 +365,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sessions", type=int, default=30)
     ap.add_argument("--steps", type=int, default=20, help="Step clicks per session (default 20)")
     ap.add_argument("--pace", type=float, default=0.0, help="seconds between clicks (0: as fast as answered)")
-    ap.add_argument("--tab", choices=TABS, default=None, help="the tab every session looks at (default performance)")
+    ap.add_argument("--tab", choices=TABS, default=None, help="the tab every session looks at (default world)")
     ap.add_argument("--play", type=float, default=0.0, help="press Play for this many seconds instead of stepping")
     ap.add_argument("--speed", type=int, default=5, help="months a second asked with --play (1, 2, 5, 10, 20)")
     ap.add_argument("--observers", type=int, default=0, help="with --play: sessions that press Step every --pace s")
+    ap.add_argument(
+        "--experimenters", type=int, default=0, help="sessions that run class experiments (50 seeds) meanwhile"
+    )
     ap.add_argument("--client", choices=("ws", "browser"), default="ws", help="websocket (default) or Chromium")
     ap.add_argument("--suite", action="store_true", help="run the measurements of docs/teaching.md, one server each")
     ap.add_argument("--url", default=None, help="a running app on this machine (default: start one)")
@@ -345,7 +388,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.observers and (not args.play or args.pace <= 0 or args.observers > args.sessions):
         raise SystemExit("--observers needs --play, a --pace above 0, and at most --sessions sessions")
     opts = {"steps": args.steps, "pace": args.pace, "tab": args.tab, "play": args.play, "speed": args.speed}
-    runs = [(None, opts | {"observers": args.observers})]
+    if args.experimenters and (args.play or args.experimenters >= args.sessions):
+        raise SystemExit("--experimenters needs stepping sessions (no --play) and fewer than --sessions")
+    runs = [(None, opts | {"observers": args.observers, "experimenters": args.experimenters})]
     if args.suite:
         runs = list(SUITE)
     import mesa

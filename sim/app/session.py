@@ -7,9 +7,12 @@ slider values that differ from it, and steps `CountyModel` (or `run_batch` for w
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -17,8 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..model import CountyModel
-from ..params import DOMAINS
+from ..model import CountyModel, replicate_seed
 from ..record import SUMMARY_COLUMNS, RunResult
 from ..runner import run_batch
 from ..scenario import SCENARIO_DIR, Scenario, load_scenario
@@ -147,6 +149,61 @@ PLAY_GOVERNOR = PlayGovernor()
 
 
 @dataclass
+class World:
+    """Model 2's agents as the world view draws them, at one month (run b = 0).
+
+    Townships: mean satisfaction, the share of residents complaining (all domains), the open
+    problems located there. Departments: supervising leader (分管), engaged or not, the open
+    problems they lead (backlog), this month's real output. Leaders: committed or not, resolve.
+    Task-force links: department pairs a task force joined this month, with how many problems."""
+
+    town_satisfaction: np.ndarray  # (T,)
+    town_complaints: np.ndarray  # (T,) share of residents complaining
+    town_open: np.ndarray  # (T,) open problems located in the township
+    county_open: int  # open county-wide problems (no township)
+    dept_leader: np.ndarray  # (J,) index of the supervising leader; 0 is the top leader
+    dept_engaged: np.ndarray  # (J,) bool
+    dept_backlog: np.ndarray  # (J,) open problems the department leads
+    leader_committed: np.ndarray  # (L,) bool
+    leader_resolve: np.ndarray  # (L,)
+    links: list[tuple[int, int, int]]  # (department i, department j, problems) worked together this month
+
+
+def world_of(model: CountyModel) -> World | None:
+    """The world view's numbers from Model 2's state (None for Model 1, which has no problems)."""
+    if model.engine.version != 2:
+        return None
+    from ..model2.state import STATUS_OPEN, D
+
+    s = model.engine.s
+    T = s.T
+    open_ = s.prob_status[0] == STATUS_OPEN
+    cell = s.prob_cell[0][open_]
+    town = cell // D
+    in_town = town < T
+    sat = np.bincount(s.citizen_township, weights=s.citizen_satisfaction[0], minlength=T) / np.maximum(s.town_size, 1)
+    pairs: dict[tuple[int, int], int] = {}
+    for i in np.flatnonzero(s.prob_taskforce[0]):
+        lead = int(s.prob_lead[0, i])
+        for k in s.prob_partner[0, i]:
+            if k >= 0:
+                key = (min(lead, int(k)), max(lead, int(k)))
+                pairs[key] = pairs.get(key, 0) + 1
+    return World(
+        town_satisfaction=sat,
+        town_complaints=np.clip(s.complaints[0].sum(axis=1), 0.0, 1.0),
+        town_open=np.bincount(town[in_town], minlength=T),
+        county_open=int((~in_town).sum()),
+        dept_leader=np.asarray(s.dept_leader).copy(),
+        dept_engaged=s.dept_engaged[0].copy(),
+        dept_backlog=np.bincount(s.prob_lead[0][open_], minlength=s.J),
+        leader_committed=s.leader_committed[0].copy(),
+        leader_resolve=s.leader_resolve[0].copy(),
+        links=[(i, j, n) for (i, j), n in sorted(pairs.items())],
+    )
+
+
+@dataclass
 class Snapshot:
     """Everything the page draws, copied under the model's lock at one month."""
 
@@ -164,6 +221,8 @@ class Snapshot:
     township: np.ndarray
     n_townships: int
     monitors: dict[str, float] = field(default_factory=dict)
+    t_relapse: int | None = None  # the month a delivered county fell back (Model 2's classifier)
+    world: World | None = None
 
 
 def snapshot(model: ClassroomModel) -> Snapshot:
@@ -187,6 +246,8 @@ def snapshot(model: ClassroomModel) -> Snapshot:
             satisfaction=s.citizen_satisfaction[0].copy(),
             township=np.asarray(s.citizen_township).copy(),
             n_townships=int(model.county_scenario.params["n_townships"]),
+            t_relapse=getattr(tr, "t_relapse", None),
+            world=world_of(model),
             monitors={
                 k: float(series[k][-1])
                 for k in (
@@ -228,33 +289,108 @@ def what_if(name: str, values: dict[str, float], seed: int, lever: str, value: f
 SUMMARY_ROWS: tuple[str, ...] = tuple(c for c in SUMMARY_COLUMNS if c not in ("seed", "sustained", "trajectory_score"))
 
 
-def domain_order(dept_domain: np.ndarray) -> list[int]:
-    """Departments ordered by domain, so that a circular layout puts each domain on one arc."""
-    return sorted(range(len(dept_domain)), key=lambda j: (int(dept_domain[j]), j))
-
-
-@lru_cache(maxsize=16)
-def circular_layout(domains: tuple[int, ...]) -> np.ndarray:
-    """Fixed node positions (J, 2) on a circle, grouped by domain with a gap between domains.
-
-    Cached: the layout depends only on the departments' domains, never on the state, so the
-    network view never recomputes it (Mesa 3.5's `Network` would run a spring layout)."""
-    order = domain_order(np.asarray(domains))
-    n_dom = len(DOMAINS)
-    slots = len(order) + n_dom  # one empty slot between domains
-    pos = np.zeros((len(order), 2))
-    k = 0
-    last = None
-    for j in order:
-        if last is not None and domains[j] != last:
-            k += 1
-        last = domains[j]
-        angle = np.pi / 2 - 2 * np.pi * k / slots
-        pos[j] = (np.cos(angle), np.sin(angle))
-        k += 1
-    return pos
-
-
 def settings_key(name: str, values: dict[str, float], seed: int) -> tuple[Any, ...]:
     """A hashable key of the settings a model was built with."""
     return (name, tuple(round(float(values[k]), 6) for k in SLIDERS), seed)
+
+
+#: A class experiment runs 20 to 50 seeds of the session's settings (BehaviorSpace for a classroom).
+EXPERIMENT_SEEDS: tuple[int, ...] = (20, 30, 50)
+#: Seeds per batch sent to the worker: a progress update every batch (about 0.4 s of work each).
+EXPERIMENT_CHUNK = 10
+#: What a class experiment's bands are drawn for: the 10th and 90th percentiles around the median.
+BAND = (0.1, 0.9)
+
+
+def _experiment_chunk(scenario: Scenario, seeds: list[int]) -> list[tuple[pd.DataFrame, dict]]:
+    """One batch of a class experiment (in the worker process): `run_batch`, so each run is exactly
+    `sim.run(scenario, seed)`'s."""
+    return [(r.series, r.summary) for r in run_batch([scenario] * len(seeds), seeds, with_series=True)]
+
+
+_pool_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+
+
+def experiment_pool() -> ProcessPoolExecutor:
+    """One worker process per server for every session's class experiments: they take turns on one
+    core, off the server's Python process, so stepping sessions keep the other (docs/teaching.md)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            # spawn, not fork: the server process runs threads (Solara, play loops) a fork would copy mid-step
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return _pool
+
+
+@dataclass
+class ClassExperiment:
+    """The session's settings run over `n` seeds: replicate r has seed `replicate_seed(seed, r)`,
+    the seeds `county-sim run SCENARIO --seed SEED --replicates n` and `sim.run_replicates` use."""
+
+    scenario: str
+    seed: int
+    values: dict[str, float]
+    summary: pd.DataFrame  # one row per replicate: replicate, then the summary columns
+    series: pd.DataFrame  # every replicate's months, with its replicate and seed
+
+    @property
+    def n(self) -> int:
+        return len(self.summary)
+
+    def band(self, measure: str) -> pd.DataFrame:
+        """Per month: the median and the BAND percentiles of `measure` over the replicates."""
+        g = self.series.groupby("step")[measure]
+        return pd.DataFrame({"median": g.median(), "low": g.quantile(BAND[0]), "high": g.quantile(BAND[1])})
+
+    def medians(self) -> dict[str, float | None]:
+        """The median of every numeric summary column over the replicates (phase months over the runs
+        that reach the phase; None when none does)."""
+        out: dict[str, float | None] = {}
+        for col in SUMMARY_COLUMNS:
+            if col in ("seed", "sustained"):
+                continue
+            x = pd.to_numeric(self.summary[col], errors="coerce").dropna()
+            out[col] = float(x.median()) if len(x) else None
+        return out
+
+    def reached(self, col: str) -> int:
+        """In how many replicates the phase month `col` (t_start, ...) was reached."""
+        return int(self.summary[col].notna().sum())
+
+    @property
+    def share_sustained(self) -> float:
+        return float(self.summary["sustained"].astype(bool).mean())
+
+
+def class_experiment(
+    name: str,
+    values: dict[str, float],
+    seed: int,
+    n: int,
+    progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
+    cancel: threading.Event | None = None,
+) -> ClassExperiment | None:
+    """Run the settings over `n` seeds in batches of EXPERIMENT_CHUNK, on `executor` (the server's
+    worker process) or in this thread; `progress(done, n)` after each batch. None if cancelled."""
+    sc = build_scenario(name, values)
+    seeds = [replicate_seed(seed, r) for r in range(n)]
+    chunks = [seeds[i : i + EXPERIMENT_CHUNK] for i in range(0, n, EXPERIMENT_CHUNK)]
+    runs: list[tuple[pd.DataFrame, dict]] = []
+    if progress:
+        progress(0, n)
+    futures = [executor.submit(_experiment_chunk, sc, c) for c in chunks] if executor else None
+    for k, chunk in enumerate(chunks):
+        if cancel is not None and cancel.is_set():
+            for f in futures or []:
+                f.cancel()
+            return None
+        runs += futures[k].result() if futures else _experiment_chunk(sc, chunk)
+        if progress:
+            progress(len(runs), n)
+    rows, frames = [], []
+    for r, (series, summary) in enumerate(runs):
+        rows.append({"replicate": r, **summary})
+        frames.append(series.assign(replicate=r))
+    return ClassExperiment(name, seed, dict(values), pd.DataFrame(rows), pd.concat(frames, ignore_index=True))

@@ -32,9 +32,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 #: The tabs of the page, in order (`sim.app.app.Page`).
-TABS: tuple[str, ...] = ("performance", "subsystems", "network", "distributions", "whatif", "info")
+TABS: tuple[str, ...] = (
+    "world",
+    "performance",
+    "subsystems",
+    "distributions",
+    "experiment",
+    "whatif",
+    "exercises",
+    "info",
+)
 _MONTH = re.compile(r'data-month=\\"(\d+)\\"')
 _POINTS = re.compile(r'"data-points": "(\d+)"')
+_EXPERIMENT_DONE = re.compile(r"(\d+) of (\d+) runs done")
 
 
 def decode(raw: str | bytes) -> dict[str, Any]:
@@ -64,6 +74,7 @@ class Student:
         self.points = 0  # points in the performance chart, as last sent by the server
         self.month_seen: dict[int, float] = {}  # month -> perf_counter when the banner first showed it
         self.points_seen: dict[int, float] = {}
+        self.experiment_done = 0.0  # perf_counter when a class experiment last reported its last batch
         self.idle: dict[str, float] = {}  # msg id -> perf_counter of the server's idle status for it
         self.messages = 0
         self.errors: list[str] = []
@@ -120,6 +131,9 @@ class Student:
                 for p in _POINTS.findall(text):
                     self.points = int(p)
                     self.points_seen.setdefault(self.points, now)
+                for done, n in _EXPERIMENT_DONE.findall(text):
+                    if done == n and int(n) > 0:
+                        self.experiment_done = now  # a class experiment's last batch is in
                 if data.get("method") == "finished":
                     self.idle["finished"] = now
             elif kind == "error":
