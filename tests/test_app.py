@@ -395,6 +395,9 @@ def test_a_slider_moved_mid_run_is_labelled_pending_and_defaults_restore(monkeyp
     _box, rc, v = _render()
     _button(rc, v, "Step").click()
     inputs = [w for w in rc.find(v.TextField).widgets if "cs-lever-input" in (w.class_ or "")]
+    assert len(inputs) == len(i18n.LEVERS)  # the couplings are folded until asked for
+    _button(rc, v, "Show the ten couplings").click()
+    inputs = [w for w in rc.find(v.TextField).widgets if "cs-lever-input" in (w.class_ or "")]
     assert len(inputs) == len(i18n.SLIDERS)
     pm = inputs[list(i18n.SLIDERS).index("pm_strength")]
     pm.v_model = "1.7"  # outside 0-1: refused, with the range named

@@ -14,12 +14,14 @@ opens on a narrow one (it pushes the views down, never covers the bar).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import time
 from functools import partial
 
 import ipyvue
+import reacton.core
 import solara
 import solara.lab
 import traitlets
@@ -98,7 +100,10 @@ CSS = f"""
 .cs-lever .v-input__slot {{ margin-bottom: 0; }}
 .cs-lever .v-messages {{ display: none; }}
 .cs-lever .v-slider__thumb-container + .v-label, .cs-lever .v-input__slot > .v-label {{ display: none; }}
-.cs-range {{ font-size: 0.75em; color: #4b5563; min-width: 2.2em; text-align: center; }}
+.cs-range {{ font-size: 0.9em; color: #4b5563; }}
+.cs-lever {{ margin-bottom: 2px; }}
+.cs-lever .slider-label {{ font-size: 0.85em; }}
+.cs-lever .v-slider__ticks-container .v-slider__tick-label {{ font-size: 0.75em; }}
 .cs-lever-input {{ max-width: 78px; }}
 .cs-speed .v-btn {{ min-width: 0 !important; padding: 0 10px !important; }}
 .chart {{ margin-bottom: 8px; }}
@@ -412,21 +417,23 @@ def LeverControl(
         error.value = ""
         on_change(name, round(x, 2))
 
-    with solara.Div(classes=["cs-lever"], style={"margin-bottom": "4px"}):
-        solara.HTML(tag="div", unsafe_innerHTML=_esc(text), classes=["slider-label"], style={"font-size": "0.85em"})
+    with solara.Div(classes=["cs-lever"]):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f'{_esc(text)} <span class="cs-range">({lo:g}–{hi:g})</span>',
+            classes=["slider-label"],
+        )
         with solara.Row(style={"align-items": "center", "gap": "4px", "flex-wrap": "nowrap"}):
-            solara.HTML(tag="span", unsafe_innerHTML=f"{lo:g}", classes=["cs-range"])
-            with solara.Div(style={"flex": "1 1 auto", "min-width": "80px"}):
-                solara.SliderFloat(
-                    label=text,  # the slider's accessible name (hidden on screen: the line above shows it)
-                    value=value,
-                    on_value=partial(on_change, name),
-                    min=lo,
-                    max=hi,
-                    step=SLIDER_STEP,
-                    thumb_label=False,
-                )
-            solara.HTML(tag="span", unsafe_innerHTML=f"{hi:g}", classes=["cs-range"])
+            solara.SliderFloat(
+                label=text,  # the slider's accessible name (hidden on screen: the line above shows it)
+                value=value,
+                on_value=partial(on_change, name),
+                min=lo,
+                max=hi,
+                step=SLIDER_STEP,
+                thumb_label=False,
+                tick_labels="end_points",
+            )
             solara.InputText(
                 label="",
                 value=f"{value:.2f}",
@@ -627,10 +634,14 @@ def Page():
     seed_text = solara.use_reactive(str(DEFAULT_SEED))
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(5)
-    version = solara.use_reactive(0)  # read only by LiveViews: a step re-renders the views, not the page
+    # The month counter the live views follow. Not `use_reactive`: a reactive made by use_reactive
+    # re-renders the component that made it (the whole page) whenever it changes; this one re-renders
+    # only the components that read it (the month label, banner and monitors, the open tab).
+    version = solara.use_memo(lambda: solara.reactive(0), [])
     running = solara.use_reactive(True)
     tab = solara.use_reactive(0)
     tabs_epoch = solara.use_reactive(0)
+    show_couplings = solara.use_reactive(False)
     controls_open = solara.use_reactive(False)  # the settings panel on a narrow screen
     # what-if and class-experiment state lives here, so that it survives tab changes and exercises can set it
     lever = solara.use_reactive("pm_strength")
@@ -646,14 +657,19 @@ def Page():
         },
         [],
     )
+    render_context = reacton.core.get_render_context(required=False)  # this session's (for bump's batch)
     L = lang.value
     seed = parse_seed(seed_text.value)
     pending = seed is not None and settings_key(scenario.value, values.value, seed) != box["key"]
 
     def bump():
-        version.value += 1
-        if running.value != box["model"].running:
-            running.value = box["model"].running
+        # one render for every view that follows the month (the month label, the banner and
+        # monitors, the open tab): inside the render context, each would otherwise re-render the
+        # page's tree on its own (reacton renders when the outermost context exits)
+        with render_context if render_context is not None else contextlib.nullcontext():
+            version.value += 1
+            if running.value != box["model"].running:
+                running.value = box["model"].running
 
     def rebuild(name=None, vals=None):
         seed_now = parse_seed(seed_text.value)
@@ -785,8 +801,18 @@ def Page():
                 for name in LEVERS:
                     LeverControl(name, values.value[name], L, on_slider)
             with solara.Card(t("couplings", L)):
-                for name in SLIDERS[len(LEVERS) :]:
-                    LeverControl(name, values.value[name], L, on_slider)
+                # folded by default: few lessons move a coupling, and every slider costs each step
+                # a little server time (reacton revisits the whole page's widgets: docs/teaching.md)
+                solara.Button(
+                    t("hide_couplings" if show_couplings.value else "show_couplings", L),
+                    on_click=lambda: show_couplings.set(not show_couplings.value),
+                    text=True,
+                    dense=True,
+                    classes=["cs-couplings-toggle"],
+                )
+                if show_couplings.value:
+                    for name in SLIDERS[len(LEVERS) :]:
+                        LeverControl(name, values.value[name], L, on_slider)
         with solara.Div(classes=["cs-main"]):
             solara.HTML(tag="div", unsafe_innerHTML=_esc(t("subtitle", L)), classes=["cs-subtitle"])
             if pending:
@@ -824,11 +850,18 @@ def MonthLabel(box: dict, version, lang: str):
     solara.HTML(tag="span", unsafe_innerHTML=f'<span class="cs-month month-label">{text}</span>')
 
 
+def live_snapshot(box: dict, month_counter: int):
+    """The session's snapshot for this month, taken once however many views draw it."""
+    key = (month_counter, id(box["model"]))
+    if box.get("snap_key") != key:
+        box["snap"], box["snap_key"] = snapshot(box["model"]), key
+    return box["snap"]
+
+
 @solara.component
 def LiveViews(box: dict, version, lang: str, tab):
     """The banner and monitors: re-rendered by each step (the page itself is not)."""
-    model = box["model"]
-    snap = solara.use_memo(lambda: snapshot(model), [version.value, id(model)])
+    snap = live_snapshot(box, version.value)
     PhaseBanner(snap, lang, box["scenario"])
     Monitors(snap, lang)
 
@@ -837,8 +870,7 @@ def LiveViews(box: dict, version, lang: str, tab):
 def TabViews(box: dict, version, lang: str, which: str):
     """One tab's charts. Tabs are lazy and each is its own component, so a step computes the chart
     options of the open tab only (30 sessions share one server: see docs/teaching.md)."""
-    model = box["model"]
-    snap = solara.use_memo(lambda: snapshot(model), [version.value, id(model)])
+    snap = live_snapshot(box, version.value)
     if which == "world":
         WorldView(snap, lang)
     elif which == "performance":

@@ -99,6 +99,8 @@ UI: dict[str, tuple[str, str]] = {
         "包国宪、刘璎（2025），《兰州大学学报（社会科学版）》第4期。引文出自原文，§为原文章节。",
     ),
     "months": ("months", "月"),
+    "show_couplings": ("Show the ten couplings", "显示十个耦合"),
+    "hide_couplings": ("Hide the couplings", "隐藏耦合"),
     "tab_world": ("County", "县域全景"),
     "tab_experiment": ("Class experiment", "全班实验"),
     "tab_exercises": ("Exercises", "课堂练习"),
