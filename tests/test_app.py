@@ -163,8 +163,10 @@ def test_chart_options_are_json_and_follow_the_model():
         ]
         for o in opts:
             json.dumps(o, allow_nan=False)
-            if "xAxis" in o and o["xAxis"].get("name") == i18n.t("month", lang):
-                assert (o["xAxis"]["min"], o["xAxis"]["max"]) == (0, 120)  # the month axis never rescales
+            x = o.get("xAxis", {})
+            if x.get("name") == i18n.t("month", lang):  # the month axis never rescales: 0 to the horizon
+                span = (x["min"], x["max"]) if x["type"] == "value" else (int(x["data"][0]), int(x["data"][-1]))
+                assert span == (0, 120)
             assert o["toolbox"]["feature"]["saveAsImage"]["title"] == i18n.t("save_png", lang)
     perf = charts.line_option(snap, charts.PERFORMANCE, "en", "plot_performance")["series"][0]["data"]
     assert len(perf) == 13 and perf[-1][1] == pytest.approx(snap.series["real_performance"][-1], abs=1e-4)
@@ -252,6 +254,10 @@ def test_class_experiment_medians_equal_run_replicates():
     assert exp.share_sustained == summary["sustained"].mean()
     band = exp.band("real_performance")
     assert len(band) == 121 and (band["low"] <= band["median"]).all() and (band["median"] <= band["high"]).all()
+    # the chart's ribbon: its invisible lower edge plus the stacked width give back the 10th and 90th percentiles
+    low, width, median = (x["data"] for x in charts.experiment_option(exp, "real_performance", 120, "en")["series"][:3])
+    assert np.allclose(np.add(low, width), band["high"], atol=2e-4) and np.allclose(low, band["low"], atol=1e-4)
+    assert np.allclose(median, band["median"], atol=1e-4)
 
 
 def test_class_experiment_in_the_worker_process_is_the_same():
@@ -476,3 +482,64 @@ def test_the_exercise_figures_are_the_apps_runs():
     assert row["real"] == pytest.approx(np.median([a["final_real_performance"] for a in alone]), abs=1e-12)
     reached = sum(a["t_start"] is not None for a in alone)
     assert row["start"].startswith(f"{reached}/2")
+
+
+def _page_texts(rc) -> list[str]:
+    """Every text the page shows now: HTML (tags stripped), button labels, select items, slider labels."""
+    import ipyvuetify as v
+    from solara.widgets import HTML
+
+    out = [re.sub(r"<[^>]+>", " ", w.unsafe_innerHTML or "") for w in rc.find(HTML).widgets]
+    out += [str(c) for w in rc.find(v.Btn).widgets for c in w.children if isinstance(c, str)]
+    out += [str(i) for w in rc.find(v.Select).widgets for i in (w.items or [])]
+    out += [str(w.label or "") for w in rc.find(v.Slider).widgets]
+    return out
+
+
+def test_the_chinese_page_shows_full_width_punctuation_on_every_tab(monkeypatch):
+    """What the page composes at run time (labels with values, ranges, table cells) in Chinese takes
+    full-width punctuation too; half-width is allowed between digits (0.85, 1:2) and in '→', '/'."""
+    import ipyvuetify as v
+
+    monkeypatch.setenv(app_module.LANG_ENV, "zh")
+    _box, rc, _v = _render()
+    for _ in range(3):
+        _button(rc, v, "单步").click()
+    _button(rc, v, "显示十个耦合").click()
+    bad = []
+    for k in range(len(app_module.TABS)):
+        rc.find(v.Tabs).widget.v_model = k
+        if app_module.TABS[k] == "whatif":
+            _button(rc, v, "运行对比").click()
+        for text in _page_texts(rc):
+            stripped = re.sub(r"(?<=\d)[,:.](?=\d)", "", text)
+            if re.search(r"[,;:?!()]", stripped):
+                bad.append(f"{app_module.TABS[k]}: {text.strip()[:80]!r}")
+    rc.close()
+    assert not bad, "\n".join(bad)
+
+
+def test_an_exercise_step_stays_in_sight_with_the_way_back(monkeypatch):
+    monkeypatch.delenv(app_module.LANG_ENV, raising=False)
+    _box, rc, v = _render()
+    rc.find(v.Tabs).widget.v_model = app_module.TABS.index("exercises")
+    rc.find(v.Btn, children=["Set up"]).widgets[0].click()  # exercise 1, step 1: the County tab
+    assert rc.find(v.Tabs).widget.v_model == app_module.TABS.index("world")
+    assert any("Exercise 1, step 1" in (w.unsafe_innerHTML or "") for w in rc.find(solara.widgets.HTML).widgets)
+    back = [w for w in rc.find(v.Btn).widgets if "Back to the exercises" in w.children]  # an icon and the label
+    assert len(back) == 1
+    back[0].click()
+    assert rc.find(v.Tabs).widget.v_model == app_module.TABS.index("exercises")
+    rc.close()
+
+
+def test_the_end_of_the_run_is_said_where_the_student_looks(monkeypatch):
+    monkeypatch.delenv(app_module.LANG_ENV, raising=False)
+    _box, rc, v = _render()
+    step = _button(rc, v, "Step")
+    for _ in range(120):
+        step.click()
+    assert step.disabled and _month(rc) == "Month 120 of 120"
+    notes = [w for w in rc.find(v.Alert).widgets if "finished-note" in (w.class_ or "")]
+    assert len(notes) == 1  # in the main column, not only in the settings panel
+    rc.close()

@@ -42,6 +42,7 @@ from .i18n import (
     lever_name,
     measure_label,
     param_label,
+    paren,
     phase_label,
     pick,
     scenario_info,
@@ -102,11 +103,15 @@ CSS = f"""
 .cs-lever .v-slider__thumb-container + .v-label, .cs-lever .v-input__slot > .v-label {{ display: none; }}
 .cs-range {{ font-size: 0.9em; color: #4b5563; }}
 .cs-lever {{ margin-bottom: 2px; }}
-.cs-lever .slider-label {{ font-size: 0.85em; }}
-.cs-lever .v-slider__ticks-container .v-slider__tick-label {{ font-size: 0.75em; }}
+.cs-lever .slider-label {{ font-size: 0.95em; }}
+.cs-nowrap {{ white-space: nowrap; }}
 .cs-lever-input {{ max-width: 78px; }}
 .cs-speed .v-btn {{ min-width: 0 !important; padding: 0 10px !important; }}
-.chart {{ margin-bottom: 8px; }}
+.chart {{ margin-bottom: 8px; max-width: 100%; overflow: hidden; }}
+/* tabs switch at once: no sliding (a slide keeps both tabs on screen for 0.3 s and redraws charts twice) */
+.v-window-x-transition-enter-active, .v-window-x-transition-leave-active,
+.v-window-x-reverse-transition-enter-active, .v-window-x-reverse-transition-leave-active,
+.v-window__container--is-active {{ transition: none !important; }}
 .cs-charts {{ display: flex; flex-wrap: wrap; gap: 8px; }}
 .cs-charts > * {{ flex: 1 1 380px; min-width: 0; }}
 .cs-tiles {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(118px, 1fr)); gap: 6px; }}
@@ -160,9 +165,23 @@ class _DocumentLang(ipyvue.VueTemplate):
 
     lang = traitlets.Unicode("en").tag(sync=True)
     template = traitlets.Unicode(
-        "<template><span style='display:none'></span></template>\n"
-        "<script>module.exports = {mounted() { document.documentElement.lang = this.lang; },"
-        " watch: {lang(v) { document.documentElement.lang = v; }}};</script>"
+        """<template>
+  <span style="display: none"></span>
+</template>
+
+<script>
+module.exports = {
+  mounted() {
+    document.documentElement.lang = this.lang;
+  },
+  watch: {
+    lang(value) {
+      document.documentElement.lang = value;
+    },
+  },
+};
+</script>
+"""
     ).tag(sync=True)
 
 
@@ -182,8 +201,9 @@ def PhaseBanner(snap, lang: str, scenario: str):
         bg = PHASE_COLOURS[ph] if reached else "#f3f4f6"
         border = "3px solid #111827" if current else "1px solid #d1d5db"
         when = t("reached_in", lang, month=month) if reached else t("not_reached", lang)
+        note = f' title="{_esc(t("deliver_note", lang))}"' if ph == "deliver" else ""
         cells.append(
-            f'<div class="phase-cell" data-phase="{ph}" data-reached="{str(reached).lower()}" '
+            f'<div class="phase-cell" data-phase="{ph}" data-reached="{str(reached).lower()}"{note} '
             f'style="flex:1 1 0;min-width:0;padding:4px 6px;border-radius:6px;background:{bg};border:{border};'
             f'text-align:center"><div style="font-weight:700">{_esc(phase_label(ph, lang))}</div>'
             f'<div style="font-size:0.85em">{_esc(when)}</div></div>'
@@ -252,11 +272,13 @@ def Chart(option: dict, testid: str, points: int, last: float | None, height: in
     )
 
 
-def _fmt(name: str, value) -> str:
+def _fmt(name: str, value, lang: str = "en") -> str:
     if value is None:
-        return "—"
+        return t("not_reached", lang) if name.startswith("t_") else "—"
     if name.startswith("t_"):
         return str(int(value))
+    if name == "gap_closure":  # a share of the starting gap
+        return f"{float(value):.1%}"
     return f"{float(value):.3f}"
 
 
@@ -288,6 +310,7 @@ def WhatIfView(scenario: str, values: dict, seed: int | None, lang: str, lever, 
         new_value.value = 0.0 if float(values[name]) >= 0.5 else 1.0
 
     p = PARAMS[lever.value]
+    base = float(values[lever.value])
     # plain HTML, not solara.Markdown: Markdown loads KaTeX from a CDN, which a classroom may not reach
     solara.HTML(tag="p", unsafe_innerHTML=_esc(t("whatif_intro", lang)))
     with solara.Column(style={"max-width": "640px"}):
@@ -302,7 +325,7 @@ def WhatIfView(scenario: str, values: dict, seed: int | None, lang: str, lever, 
             float(new_value.value),
             lang,
             lambda _name, v: new_value.set(round(float(v), 2)),
-            label=f"{t('whatif_value', lang)} ({float(values[lever.value]):.2f} → {float(new_value.value):.2f})",
+            label=f"{t('whatif_value', lang)} {paren(f'{base:.2f} → {float(new_value.value):.2f}', lang)}",
             lo=float(p.low),
             hi=float(p.high),
         )
@@ -311,12 +334,18 @@ def WhatIfView(scenario: str, values: dict, seed: int | None, lang: str, lever, 
         solara.HTML(tag="p", unsafe_innerHTML=_esc(t("whatif_none", lang)))
         return
     res_scenario, res_seed, res = result.value
-    label_a = f"{t('baseline', lang)}: {lever_name(res.lever, lang)} = {res.base_value:.2f}"
-    label_b = f"{t('variant', lang)}: {lever_name(res.lever, lang)} = {res.value:.2f}"
+    # short legend entries (a phone's legend has room for little); the lever is named above the charts
+    label_a = colon(t("baseline", lang), f"{res.base_value:.2f}", lang)
+    label_b = colon(t("variant", lang), f"{res.value:.2f}", lang)
     solara.HTML(
         tag="h3",
         unsafe_innerHTML=_esc(t("whatif_for", lang, scenario=scenario_label(res_scenario, lang), seed=res_seed)),
         classes=["whatif-for"],
+    )
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=_esc(colon(param_label(res.lever, lang), f"{res.base_value:.2f} → {res.value:.2f}", lang)),
+        style={"font-weight": "700"},
     )
     with solara.Div(classes=["cs-charts"]):
         for name in ch.WHATIF_PANELS:
@@ -329,8 +358,8 @@ def WhatIfView(scenario: str, values: dict, seed: int | None, lang: str, lever, 
     ]
     for name in SUMMARY_ROWS:
         rows.append(
-            f"<tr><td>{_esc(_row_label(name, lang))}</td><td>{_fmt(name, res.baseline.summary[name])}</td>"
-            f"<td>{_fmt(name, res.variant.summary[name])}</td></tr>"
+            f"<tr><td>{_esc(_row_label(name, lang))}</td><td>{_esc(_fmt(name, res.baseline.summary[name], lang))}</td>"
+            f"<td>{_esc(_fmt(name, res.variant.summary[name], lang))}</td></tr>"
         )
     table = (
         '<div class="cs-scroll"><table class="whatif-table cs-table">'
@@ -362,7 +391,7 @@ def _info_html(title: str, info: Info, lang: str) -> str:
     )
     return (
         f"<div class='info-card' style='margin-bottom:14px'><h3 style='margin:6px 0'>{_esc(title)}</h3>"
-        f"<h4 style='margin:4px 0'>{_esc(t('info_paper', lang))} ({_esc(info.section)})</h4>{quote}"
+        f"<h4 style='margin:4px 0'>{_esc(t('info_paper', lang))} {_esc(paren(info.section, lang))}</h4>{quote}"
         f"<p>{_esc(pick(info.paper, lang))}</p>"
         f"<h4 style='margin:4px 0'>{_esc(t('info_model', lang))}</h4><p>{_esc(pick(info.model, lang))}</p>"
         f"<h4 style='margin:4px 0'>{_esc(t('info_questions', lang))}</h4><ol>{questions}</ol></div>"
@@ -376,13 +405,16 @@ def InfoView(scenario: str, lang: str):
     info = scenario_info(scenario, sc.description, sc.paper)
     parts = [
         f"<h2 style='margin:4px 0'>{_esc(colon(t('info_scenario', lang), scenario_label(scenario, lang), lang))}</h2>",
-        f"<p>{'' if lang == 'zh' else f'<i>{_esc(sc.description)}</i> — '}"
+        # the description and the file are for those who open the files, in English like the files
+        ""
+        if lang == "zh"
+        else f"<p><i>{_esc(sc.description)}</i> — "
         f"{_esc(colon(t('info_file', lang), f'scenarios/{scenario}.toml', lang))}</p>",
         _info_html(scenario_label(scenario, lang), info, lang),
         f"<h2 style='margin:4px 0'>{_esc(t('info_subsystems', lang))}</h2>",
     ]
     for key, sub in SUBSYSTEM_INFO.items():
-        parts.append(_info_html(f"{subsystem_label(key, lang)} ({key})", sub, lang))
+        parts.append(_info_html(f"{subsystem_label(key, lang)} {paren(key, lang)}", sub, lang))
     parts.append(f"<p style='font-size:0.85em;color:#6b7280'>{_esc(t('paper_ref', lang))}</p>")
     solara.HTML(tag="div", unsafe_innerHTML="".join(parts))
 
@@ -420,7 +452,7 @@ def LeverControl(
     with solara.Div(classes=["cs-lever"]):
         solara.HTML(
             tag="div",
-            unsafe_innerHTML=f'{_esc(text)} <span class="cs-range">({lo:g}–{hi:g})</span>',
+            unsafe_innerHTML=f'{_esc(text)} <span class="cs-range">{_esc(paren(f"{lo:g}–{hi:g}", lang))}</span>',
             classes=["slider-label"],
         )
         with solara.Row(style={"align-items": "center", "gap": "4px", "flex-wrap": "nowrap"}):
@@ -432,7 +464,6 @@ def LeverControl(
                 max=hi,
                 step=SLIDER_STEP,
                 thumb_label=False,
-                tick_labels="end_points",
             )
             solara.InputText(
                 label="",
@@ -491,10 +522,11 @@ def WorldView(snap, lang: str):
             )
             solara.HTML(
                 tag="div",
-                unsafe_innerHTML=f'<div class="cs-colourbar" style="font-size:0.85em">{_esc(t("output", lang))}: '
-                f"{lo:.2f} {bar} {hi:.2f} · "
-                f'<span style="color:#f97316;font-weight:700">━</span> {_esc(t("taskforce_links", lang))}: '
-                f"{len(w.links)}</div>",
+                unsafe_innerHTML=f'<div class="cs-colourbar" style="font-size:0.85em">'
+                f'<span class="cs-nowrap">{_esc(colon(t("output", lang), f"{lo:.2f}", lang))} {bar} {hi:.2f}</span> '
+                f'<span class="cs-nowrap"><span style="color:#f97316;font-weight:700">━</span> '
+                f"{_esc(colon(t('taskforce_links', lang), len(w.links), lang))}</span><br>"
+                f"{_esc(t('leaders_note', lang))}</div>",
             )
         with solara.Div():
             TownshipTiles(snap, lang)
@@ -570,10 +602,11 @@ def ExperimentView(scenario: str, values: dict, seed: int | None, lang: str, ste
     med = exp.medians()
     rows = []
     for name in SUMMARY_ROWS:
-        extra = f" ({t('experiment_reached', lang, k=exp.reached(name), n=exp.n)})" if name.startswith("t_") else ""
-        rows.append(
-            f"<tr><td>{_esc(_row_label(name, lang))}</td><td>{_fmt(name, med.get(name))}{_esc(extra)}</td></tr>"
+        extra = (
+            paren(t("experiment_reached", lang, k=exp.reached(name), n=exp.n), lang) if name.startswith("t_") else ""
         )
+        value = _fmt(name, med.get(name), lang)
+        rows.append(f"<tr><td>{_esc(_row_label(name, lang))}</td><td>{_esc(value)} {_esc(extra)}</td></tr>")
     solara.HTML(
         tag="div",
         unsafe_innerHTML=f'<div class="cs-scroll"><table class="experiment-table cs-table"><tr><th>'
@@ -599,7 +632,7 @@ def ExercisesView(lang: str, on_setup):
     """The exercises of docs/teaching.md: each step's "Set up" sets the scenario (at its defaults),
     the what-if lever and the tab; the questions follow."""
     done = solara.use_reactive("")
-    for ex in EXERCISES:
+    for number, ex in enumerate(EXERCISES, start=1):
         with solara.Card(pick(ex.title, lang), classes=["exercise"]):
             solara.HTML(
                 tag="p",
@@ -607,11 +640,11 @@ def ExercisesView(lang: str, on_setup):
                 style={"color": "#374151"},
             )
             for k, step in enumerate(ex.steps):
-                with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "6px"}):
-                    solara.HTML(tag="span", unsafe_innerHTML=_esc(f"{k + 1}. {pick(step.text, lang)}"))
+                with solara.Div(classes=["exercise-step"], style={"margin": "4px 0 8px"}):
+                    solara.HTML(tag="div", unsafe_innerHTML=_esc(f"{k + 1}. {pick(step.text, lang)}"))
 
-                    def setup(step=step):
-                        on_setup(step)
+                    def setup(step=step, where=(number, k + 1)):
+                        on_setup(step, where)
                         what = scenario_label(step.scenario, lang)
                         if step.whatif:
                             what += f" · {lever_name(step.whatif[0], lang)} → {step.whatif[1]:g}"
@@ -642,6 +675,7 @@ def Page():
     tab = solara.use_reactive(0)
     tabs_epoch = solara.use_reactive(0)
     show_couplings = solara.use_reactive(False)
+    exercise_step = solara.use_reactive(None)  # (step, (exercise, step number)) last set up, shown above the tabs
     controls_open = solara.use_reactive(False)  # the settings panel on a narrow screen
     # what-if and class-experiment state lives here, so that it survives tab changes and exercises can set it
     lever = solara.use_reactive("pm_strength")
@@ -725,7 +759,8 @@ def Page():
             if wait > 0 and cancel.wait(wait):
                 break
 
-    def exercise_setup(step):
+    def exercise_setup(step, where):
+        exercise_step.value = (step, where)
         scenario.value = step.scenario
         values.value = slider_values(step.scenario)
         rebuild(step.scenario, values.value)
@@ -818,6 +853,25 @@ def Page():
             if pending:
                 solara.Warning(t("pending_banner", L), dense=True, classes=["pending-banner"])
             LiveViews(box, version, L, tab)
+            if exercise_step.value is not None and TABS[tab.value] != "exercises":
+                # the step being done stays in sight on the tab it opened, with the way back
+                step, (ex_k, step_k) = exercise_step.value
+                with solara.Div(
+                    classes=["exercise-now"],
+                    style={"border-left": "4px solid #1f4e79", "padding": "2px 8px", "margin": "4px 0"},
+                ):
+                    solara.HTML(
+                        tag="div",
+                        unsafe_innerHTML=f"<b>{_esc(t('exercise_now', L, k=ex_k, step=step_k))}</b> "
+                        f"{_esc(pick(step.text, L))}",
+                    )
+                    solara.Button(
+                        t("back_to_exercises", L),
+                        on_click=lambda: tab.set(TABS.index("exercises")),
+                        text=True,
+                        dense=True,
+                        icon_name="mdi-arrow-left",
+                    )
             # keyed by `tabs_epoch`: an exercise that opens a tab rebuilds the tab bar (reacton does not
             # move a v-tabs bar the student has clicked to a value set from Python)
             with solara.lab.Tabs(value=tab.value, on_value=tab.set, lazy=True).key(f"tabs-{tabs_epoch.value}"):
@@ -864,6 +918,8 @@ def LiveViews(box: dict, version, lang: str, tab):
     snap = live_snapshot(box, version.value)
     PhaseBanner(snap, lang, box["scenario"])
     Monitors(snap, lang)
+    if snap.month >= snap.steps:  # Step and Play are greyed out: say why, where the student looks
+        solara.Info(t("finished", lang), dense=True, classes=["finished-note"])
 
 
 @solara.component

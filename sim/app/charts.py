@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .i18n import measure_label, subsystem_label, t
+from ..params import DOMAINS
+from .i18n import measure_label, paren, subsystem_label, t
 from .session import ClassExperiment, Snapshot
 
 PERFORMANCE: dict[str, str] = {
@@ -45,10 +46,14 @@ def _base(title: str, filename: str, lang: str) -> dict[str, Any]:
         "textStyle": {"fontSize": AXIS_SIZE},
         "toolbox": {
             "right": 4,
-            "top": 0,
+            "bottom": 0,
             "feature": {"saveAsImage": {"title": t("save_png", lang), "name": filename, "pixelRatio": 2}},
         },
     }
+
+
+#: A y axis's name beside the axis, turned (at the top it collides with a legend of two rows).
+Y_NAME: dict[str, Any] = {"nameLocation": "middle", "nameGap": 38, "nameTextStyle": {"fontSize": AXIS_SIZE}}
 
 
 def _month_axis(steps: int, lang: str, **extra: Any) -> dict[str, Any]:
@@ -87,13 +92,14 @@ def line_option(snap: Snapshot, measures: dict[str, str], lang: str, title_key: 
     opt.update(
         {
             "legend": {"top": 26, "textStyle": {"fontSize": LEGEND_SIZE}},
-            "grid": {"left": 52, "right": 24, "top": 92, "bottom": 46},
+            "grid": {"left": 60, "right": 24, "top": 92, "bottom": 46},
             "xAxis": _month_axis(snap.steps, lang),
             "yAxis": {
                 "type": "value",
                 "min": 0,
                 **({"max": ymax} if ymax is not None else {}),
                 "name": t("level", lang),
+                **Y_NAME,
                 "axisLabel": {"fontSize": AXIS_SIZE},
             },
             "series": series,
@@ -118,10 +124,10 @@ def subsystem_option(snap: Snapshot, lang: str) -> dict:
 
 
 def experiment_option(exp: ClassExperiment, measure: str, steps: int, lang: str) -> dict:
-    """A class experiment's `measure` over months: the median line and the 10–90% band of the runs
-    (the band is a stacked area over the lower edge, ECharts' way of drawing a ribbon)."""
+    """A class experiment's `measure` over months: the median line and the 10–90% band of the runs,
+    drawn as ECharts' confidence band: an invisible lower edge, and the band's width stacked on it
+    with a filled area (on a category month axis, where stacking is by month)."""
     band = exp.band(measure)
-    months = [int(m) for m in band.index]
     label = measure_label(measure, lang)
     colour = PERFORMANCE.get(measure, "#1f4e79")
     series = [
@@ -129,9 +135,9 @@ def experiment_option(exp: ClassExperiment, measure: str, steps: int, lang: str)
             "name": "low",
             "type": "line",
             "stack": "band",
-            "showSymbol": False,
+            "symbol": "none",
             "silent": True,
-            "data": [[m, _r(v)] for m, v in zip(months, band["low"], strict=True)],
+            "data": [_r(v) for v in band["low"]],
             "lineStyle": {"opacity": 0},
             "tooltip": {"show": False},
         },
@@ -139,30 +145,31 @@ def experiment_option(exp: ClassExperiment, measure: str, steps: int, lang: str)
             "name": t("band", lang),
             "type": "line",
             "stack": "band",
-            "showSymbol": False,
+            "symbol": "none",
             "silent": True,
-            "data": [[m, _r(h - lw)] for m, h, lw in zip(months, band["high"], band["low"], strict=True)],
+            "data": [_r(h - lw) for h, lw in zip(band["high"], band["low"], strict=True)],
             "lineStyle": {"opacity": 0},
-            "areaStyle": {"color": colour, "opacity": 0.22},
+            "areaStyle": {"color": colour, "opacity": 0.25},
             "itemStyle": {"color": colour},
         },
         {
             "name": t("median", lang),
             "type": "line",
-            "showSymbol": False,
-            "data": [[m, _r(v)] for m, v in zip(months, band["median"], strict=True)],
+            "symbol": "none",
+            "data": [_r(v) for v in band["median"]],
             "lineStyle": {"color": colour, "width": 3},
             "itemStyle": {"color": colour},
         },
     ]
+    legend = [t("median", lang), t("band", lang)]
     if measure in ("real_performance", "assessed_performance"):
-        bench = exp.band("benchmark")["median"]
+        legend.append(measure_label("benchmark", lang))
         series.append(
             {
                 "name": measure_label("benchmark", lang),
                 "type": "line",
-                "showSymbol": False,
-                "data": [[m, _r(v)] for m, v in zip(months, bench, strict=True)],
+                "symbol": "none",
+                "data": [_r(v) for v in exp.band("benchmark")["median"]],
                 "lineStyle": {"color": "#7f7f7f", "type": "dashed", "width": 2},
                 "itemStyle": {"color": "#7f7f7f"},
             }
@@ -171,14 +178,25 @@ def experiment_option(exp: ClassExperiment, measure: str, steps: int, lang: str)
     opt.update(
         {
             "tooltip": {"trigger": "axis"},
-            "legend": {
-                "top": 26,
-                "data": [t("median", lang), t("band", lang), measure_label("benchmark", lang)],
-                "textStyle": {"fontSize": LEGEND_SIZE},
+            "legend": {"top": 26, "data": legend, "textStyle": {"fontSize": LEGEND_SIZE}},
+            "grid": {"left": 60, "right": 24, "top": 80, "bottom": 46},
+            "xAxis": {
+                "type": "category",
+                "boundaryGap": False,
+                "data": [str(int(m)) for m in band.index],
+                "name": t("month", lang),
+                "nameLocation": "middle",
+                "nameGap": 26,
+                "axisLabel": {"fontSize": AXIS_SIZE, "interval": 11},
             },
-            "grid": {"left": 52, "right": 24, "top": 80, "bottom": 46},
-            "xAxis": _month_axis(steps, lang),
-            "yAxis": {"type": "value", "min": 0, "max": 1, "name": label, "axisLabel": {"fontSize": AXIS_SIZE}},
+            "yAxis": {
+                "type": "value",
+                "min": 0,
+                "max": 1,
+                "name": label,
+                **Y_NAME,
+                "axisLabel": {"fontSize": AXIS_SIZE},
+            },
             "series": series,
         }
     )
@@ -265,7 +283,7 @@ def world_option(snap: Snapshot, lang: str) -> dict:
     for j in range(J):
         out = float(snap.dept_output[j])
         engaged = bool(w.dept_engaged[j])
-        name = t("dept_n", lang, k=j + 1)
+        name = t("dept_n", lang, k=j + 1) + paren(t(f"domain_{DOMAINS[int(snap.dept_domain[j])]}", lang), lang)
         nodes.append(
             {
                 "name": f"D{j}",
@@ -351,7 +369,7 @@ def histogram_option(snap: Snapshot, lang: str, bins: int = 20) -> dict:
     opt.update(
         {
             "legend": {"top": 26, "textStyle": {"fontSize": LEGEND_SIZE}},
-            "grid": {"left": 52, "right": 16, "top": 70, "bottom": 44},
+            "grid": {"left": 60, "right": 16, "top": 70, "bottom": 44},
             "xAxis": {
                 "type": "category",
                 "data": centres,
@@ -359,7 +377,7 @@ def histogram_option(snap: Snapshot, lang: str, bins: int = 20) -> dict:
                 "nameLocation": "middle",
                 "nameGap": 26,
             },
-            "yAxis": {"type": "value", "name": t("cadres", lang)},
+            "yAxis": {"type": "value", "name": t("cadres", lang), **Y_NAME},
             "series": [
                 {
                     "name": measure_label(name, lang),
@@ -393,7 +411,7 @@ def township_option(snap: Snapshot, lang: str) -> dict:
     opt.update(
         {
             "tooltip": {"trigger": "item"},
-            "grid": {"left": 52, "right": 16, "top": 50, "bottom": 44},
+            "grid": {"left": 60, "right": 16, "top": 50, "bottom": 44},
             "xAxis": {
                 "type": "category",
                 "data": [str(k + 1) for k in range(snap.n_townships)],
@@ -401,7 +419,7 @@ def township_option(snap: Snapshot, lang: str) -> dict:
                 "nameLocation": "middle",
                 "nameGap": 26,
             },
-            "yAxis": {"type": "value", "min": 0, "max": 1, "name": measure_label("satisfaction", lang)},
+            "yAxis": {"type": "value", "min": 0, "max": 1, "name": measure_label("satisfaction", lang), **Y_NAME},
             "series": [
                 {"type": "boxplot", "data": boxes, "itemStyle": {"color": "#c7e9c0", "borderColor": "#2ca02c"}},
                 {"type": "scatter", "data": means, "symbolSize": 7, "itemStyle": {"color": "#14532d"}},

@@ -99,6 +99,20 @@ UI: dict[str, tuple[str, str]] = {
         "包国宪、刘璎（2025），《兰州大学学报（社会科学版）》第4期。引文出自原文，§为原文章节。",
     ),
     "months": ("months", "月"),
+    "back_to_exercises": ("Back to the exercises", "返回课堂练习"),
+    "exercise_now": ("Exercise {k}, step {step}", "练习{k}·第{step}步"),
+    "deliver_note": (
+        "marked once performance has held for the hold period",
+        "绩效保持一段时间后才标记",
+    ),
+    "leaders_note": (
+        "Leaders serve a term: at its end a successor team starts uncommitted.",
+        "领导有任期：任期结束后，继任班子起初尚未投身改革。",
+    ),
+    "domain_economy": ("economy", "经济"),
+    "domain_public_services": ("public services", "公共服务"),
+    "domain_infrastructure": ("infrastructure", "基础设施"),
+    "domain_administration": ("administration", "行政服务"),
     "show_couplings": ("Show the ten couplings", "显示十个耦合"),
     "hide_couplings": ("Hide the couplings", "隐藏耦合"),
     "tab_world": ("County", "县域全景"),
@@ -142,17 +156,17 @@ UI: dict[str, tuple[str, str]] = {
     "range_error": ("between {lo} and {hi}", "须在 {lo} 到 {hi} 之间"),
     "experiment_intro": (
         "Run the current settings over many seeds at once, as a whole class would, and see the spread: "
-        "the median and the band of the middle 80% of runs. Seeds are the ones "
-        "`county-sim run SCENARIO --seed SEED --replicates N` uses.",
-        "用当前设置一次运行多个随机种子，就像全班每人运行一次，然后看结果的分布：中位数和中间80%运行所在的区间。"
-        "种子与 `county-sim run 情景 --seed 种子 --replicates N` 使用的相同。",
+        "the median and the band of the middle 80% of runs. The first run uses the seed in the settings, "
+        "the others follow from it, so the same settings and seed always give the same class experiment.",
+        "用当前设置一次运行多个随机种子，就像全班每人各运行一次，然后看结果的分布：中位数和中间80%的运行所在的区间。"
+        "第一次运行用设置中的随机种子，其余的种子由它推出，所以同样的设置和种子总是得到同样的全班实验结果。",
     ),
-    "experiment_seeds": ("Number of seeds", "种子数"),
+    "experiment_seeds": ("Number of runs (seeds)", "运行次数（随机种子数）"),
     "experiment_run": ("Run the class experiment", "运行全班实验"),
     "experiment_cancel": ("Cancel", "取消"),
     "experiment_progress": ("{done} of {n} runs done", "已完成 {done}/{n} 次运行"),
     "experiment_none": ("Press “Run the class experiment”.", "按“运行全班实验”。"),
-    "experiment_of": ("{scenario}, seed {seed}, {n} seeds", "{scenario}，种子 {seed}，共 {n} 个种子"),
+    "experiment_of": ("{scenario}, seed {seed}, {n} runs", "{scenario}，随机种子 {seed}，共 {n} 次运行"),
     "experiment_stale": (
         "These results are for earlier settings; run the experiment again for the current ones.",
         "这些结果对应修改前的设置；请重新运行实验。",
@@ -173,7 +187,7 @@ UI: dict[str, tuple[str, str]] = {
     "download_experiment": ("Class experiment (CSV)", "全班实验（CSV）"),
     "download_whatif": ("What-if (CSV)", "假如对比（CSV）"),
     "save_png": ("Save as PNG", "保存为PNG图片"),
-    "whatif_for": ("Scenario: {scenario}; seed {seed}", "情景：{scenario}；种子 {seed}"),
+    "whatif_for": ("Scenario: {scenario}; seed {seed}", "情景：{scenario}；随机种子 {seed}"),
     "exercise_setup": ("Set up", "一键设置"),
     "exercise_steps": ("Steps", "步骤"),
     "exercise_done": ("Set: {what}", "已设置：{what}"),
@@ -209,6 +223,11 @@ def scenario_label(name: str, lang: str = "en") -> str:
 def colon(label: str, value: object, lang: str = "en") -> str:
     """'label: value' with the language's own colon (full width in Chinese, no space)."""
     return f"{label}：{value}" if lang == "zh" else f"{label}: {value}"
+
+
+def paren(text: object, lang: str = "en") -> str:
+    """'(text)' with the language's own parentheses (full width in Chinese)."""
+    return f"（{text}）" if lang == "zh" else f"({text})"
 
 
 def words(a: str, b: str, lang: str = "en") -> str:
@@ -265,7 +284,7 @@ def param_label(name: str, lang: str = "en") -> str:
     if name in COUPLINGS:
         _, src, dst = name.split("_")
         if lang == "zh":
-            return f"{src}→{dst}（{p.zh}）：{COUPLING_ZH[name]}"
+            return f"{p.zh}：{COUPLING_ZH[name]}"
         return f"{src}→{dst}: {p.meaning.split(' (Model 1')[0]}"  # the app runs Model 2
     if lang == "zh":
         return p.zh
@@ -275,6 +294,8 @@ def param_label(name: str, lang: str = "en") -> str:
 def lever_name(name: str, lang: str = "en") -> str:
     """A lever's short name (a coupling's is 'DI→CL'), for legends and table headers."""
     if name in COUPLINGS:
+        if lang == "zh":
+            return PARAMS[name].zh
         _, src, dst = name.split("_")
         return f"{src}→{dst}"
     return param_label(name, lang)
@@ -844,9 +865,11 @@ EXERCISES: tuple[Exercise, ...] = (
             ),
             ExerciseStep(
                 (
-                    "Same county, more resolve: What if reform resolve is 0.85? Press “Run both” and compare "
-                    "the phase months.",
-                    "同一个县，更强的决心：假如改革决心为0.85？按“运行对比”，比较各阶段的月份。",
+                    "Same county, more resolve: What if reform resolve is 0.85? Press “Run both”: is any phase "
+                    "reached, and how far does real performance move? Then run the class experiment at 0.85: in "
+                    "how many runs does the county start?",
+                    "同一个县，更强的决心：假如改革决心为0.85？按“运行对比”：有没有达到任何阶段？真实绩效变化多少？"
+                    "再把改革决心设为0.85运行全班实验：多少次运行中县启动了？",
                 ),
                 "status_quo",
                 whatif=("reform_resolve", 0.85),
@@ -906,7 +929,7 @@ EXERCISES: tuple[Exercise, ...] = (
                 (
                     "L County, What if the evaluation-feedback loop is cut (ME→DI = 0)? Then try "
                     "performance-management strength 0.10.",
-                    "L县：假如切断评价反馈回路（ME→DI = 0）？再试绩效管理投入为0.10。",
+                    "L县：假如切断评价反馈回路（管理执行→驱动投入的耦合为0）？再试绩效管理投入为0.10。",
                 ),
                 "l_county",
                 whatif=("k_ME_DI", 0.0),
