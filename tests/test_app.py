@@ -543,3 +543,22 @@ def test_the_end_of_the_run_is_said_where_the_student_looks(monkeypatch):
     notes = [w for w in rc.find(v.Alert).widgets if "finished-note" in (w.class_ or "")]
     assert len(notes) == 1  # in the main column, not only in the settings panel
     rc.close()
+
+
+def test_an_invalid_seed_stops_step_and_play_until_corrected(monkeypatch):
+    monkeypatch.delenv(app_module.LANG_ENV, raising=False)
+    _box, rc, v = _render()
+    seed_box = rc.find(v.TextField, label="Seed").widget
+    seed_box.v_model = "-3"
+    seed_box.fire_event("keyup.enter", None)
+    assert _button(rc, v, "Step").disabled and _button(rc, v, "Play").disabled
+    assert "whole number" in str(seed_box.messages)
+    seed_box.v_model = "7"
+    seed_box.fire_event("focusout", None)
+    assert not _button(rc, v, "Step").disabled
+    _button(rc, v, "Step").click()
+    # the run is seed 7's (applied at once at month 0): its resources at month 1 differ from seed 0's
+    res = {k: sim.run("l_county", seed=k).series["resources"].iloc[1] for k in (0, 7)}
+    assert f"{res[0]:.2f}" != f"{res[7]:.2f}"
+    assert f">{res[7]:.2f}<" in _html(rc, "monitors")
+    rc.close()

@@ -786,11 +786,13 @@ def Page():
             outlined=True,
             dense=True,
         )
-        solara.Button(t("step", L), on_click=do_step, disabled=playing.value or not running.value, color="white")
+        # an invalid seed stops Step and Play too: the run shown would not be the seed box's run
+        stuck = not running.value or seed is None
+        solara.Button(t("step", L), on_click=do_step, disabled=playing.value or stuck, color="white")
         if playing.value:
             solara.Button(t("pause", L), on_click=lambda: playing.set(False), color="warning")
         else:
-            solara.Button(t("play", L), on_click=lambda: playing.set(True), disabled=not running.value, color="white")
+            solara.Button(t("play", L), on_click=lambda: playing.set(True), disabled=stuck, color="white")
         solara.Button(t("reset", L), on_click=lambda: rebuild(), disabled=seed is None, color="white", outlined=True)
         MonthLabel(box, version, L)
         solara.ToggleButtonsSingle(
