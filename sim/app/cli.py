@@ -69,11 +69,6 @@ def cmd_app(args: argparse.Namespace, argv: list[str] | None) -> int:
     # Solara warns on every page load that SameSite=None cookies need https; on plain http it
     # falls back to SameSite=Lax, which is what a classroom on a local network wants.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
-    # Mesa 3.3.1's SolaraViz (imported with mesa.visualization, not used here) breaks a rule of hooks
-    # that Solara checks at import; Mesa 3.4 fixed it.
-    warnings.filterwarnings(
-        "ignore", message=r".*ComponentsView: `use_state` found despite early return", category=UserWarning
-    )
     print(f"county-sim app: http://{args.host}:{args.port}/ (language {args.lang}; Ctrl-C to stop)", flush=True)
     solara_run.main(
         args=[
