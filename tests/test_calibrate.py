@@ -553,15 +553,34 @@ def test_abc_smc_recovers_the_analytic_posterior_and_agrees_with_rejection(norma
     assert bool(post.loc["mu", "constrained"]) and not bool(post.loc["nuisance", "constrained"])
 
 
+def _weighted_summary(acc: pd.DataFrame, column: str) -> tuple[float, float, float]:
+    """Weighted mean, weighted SD and effective sample size (1 / sum w^2) of particles."""
+    w = acc["weight"].to_numpy() / acc["weight"].sum()
+    x = acc[column].to_numpy()
+    mean = float(np.sum(w * x))
+    return mean, float(np.sqrt(np.sum(w * (x - mean) ** 2))), float(1 / np.sum(w**2))
+
+
 @pytest.mark.slow
 def test_abc_smc_on_two_workers_agrees_with_one(normal_smc, tmp_path):
     """On two worker processes pyabc schedules draws dynamically, so its particles differ from the
-    single-worker run's; a two-sample KS test of the two posteriors of mu (each resampled by weight to
-    300) does not reject at 0.001."""
+    single-worker run's: both must recover the analytic posterior of mu, and agree with each other.
+
+    Thresholds. Particles of one ABC-SMC run are not independent draws (each population is perturbed
+    from the last), so a two-sample KS test on resampled particles rejects far too often (it failed
+    CI once at p = 3e-5 between two correct runs). Measured instead on 2026-11-30, 12 two-worker runs
+    of this experiment: the weighted mean was within 2.1 standard errors of 1 (SE = 0.2003 /
+    sqrt(n_eff)) and the weighted SD between -20% and +7% of 0.2003 (mean -5%, SD 7%). So: means
+    within 4 SE of 1 and of each other, SDs within 30% of 0.2003 (3.5 SDs of that spread below its
+    mean). A sampler that lost or double-counted particles across workers misses these by far."""
     out = tmp_path / "two"
     assert cli.main(["calibrate", "calibrate_normal_smc", "--out", str(out), "--workers", "2"]) == 0
-    a, b = pd.read_csv(normal_smc / "accepted.csv"), pd.read_csv(out / "accepted.csv")
-    assert stats.ks_2samp(_resampled(a, "mu", 300, 2), _resampled(b, "mu", 300, 3)).pvalue > 0.001
+    want = np.sqrt(1 / NORMAL_N + NORMAL_TOLERANCE**2 / 3)
+    one, two = (_weighted_summary(pd.read_csv(d / "accepted.csv"), "mu") for d in (normal_smc, out))
+    for mean, sd, n_eff in (one, two):
+        assert abs(mean - NORMAL_OBSERVED) <= 4 * want / np.sqrt(n_eff)
+        assert abs(sd / want - 1) <= 0.30
+    assert abs(one[0] - two[0]) <= 4 * want * np.sqrt(1 / one[2] + 1 / two[2])
 
 
 # --- review fixes: NaN distances, weighted KS, weighted ensembles, clashes ---------------------------
