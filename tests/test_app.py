@@ -194,6 +194,13 @@ def test_the_world_view_counts_the_models_own_problems_and_task_forces():
     w, s = snap.world, model.engine.s
     n_open = int((s.prob_status[0] == STATUS_OPEN).sum())
     assert n_open > 0 and int(w.town_open.sum()) + w.county_open == n_open
+    # township by township, against the engine's own problem table (its township column, -1 county-wide)
+    table = model.engine.problems()
+    still_open = table[table["status"] == "open"]
+    by_town = still_open["township"].value_counts()
+    assert w.town_open.tolist() == [int(by_town.get(k, 0)) for k in range(s.T)]
+    assert w.county_open == int(by_town.get(-1, 0))
+    assert w.dept_backlog.tolist() == [int((still_open["lead"] == j).sum()) for j in range(s.J)]
     assert int(w.dept_backlog.sum()) == n_open  # every open problem has one lead department
     assert w.dept_engaged.tolist() == s.dept_engaged[0].tolist()
     # task-force links: exactly the department pairs of the problems a task force works this month
@@ -258,6 +265,13 @@ def test_class_experiment_medians_equal_run_replicates():
     low, width, median = (x["data"] for x in charts.experiment_option(exp, "real_performance", 120, "en")["series"][:3])
     assert np.allclose(np.add(low, width), band["high"], atol=2e-4) and np.allclose(low, band["low"], atol=1e-4)
     assert np.allclose(median, band["median"], atol=1e-4)
+    # the tooltip's edges are the percentiles themselves, not the stacked width
+    opt = charts.experiment_option(exp, "real_performance", 120, "en")
+    edges = {x["name"]: x["data"] for x in opt["series"] if x["name"] in ("10th percentile", "90th percentile")}
+    assert np.allclose(edges["10th percentile"], band["low"], atol=1e-4)
+    assert np.allclose(edges["90th percentile"], band["high"], atol=1e-4)
+    shown = [x["name"] for x in opt["series"] if x.get("tooltip", {}).get("show", True)]
+    assert "10–90% band" not in shown and "band-low" not in shown
 
 
 def test_class_experiment_in_the_worker_process_is_the_same():
@@ -435,7 +449,8 @@ def test_an_exercise_sets_the_scenario_the_lever_and_the_tab(monkeypatch):
     assert rc.find(v.Tabs).widget.v_model == app_module.TABS.index("whatif")
     lever = _select(rc, v, "Lever to change")
     assert lever.v_model == i18n.param_label("reform_resolve", "en")
-    assert any("0.85" in (w.unsafe_innerHTML or "") for w in rc.find(__import__("solara").widgets.HTML).widgets)
+    # the what-if value is set to the exercise's (the step's own text, shown above the tab, says 0.85 too)
+    assert any("New value (0.20 → 0.85)" in (w.unsafe_innerHTML or "") for w in rc.find(solara.widgets.HTML).widgets)
     rc.close()
 
 
@@ -493,6 +508,21 @@ def _page_texts(rc) -> list[str]:
     out += [str(c) for w in rc.find(v.Btn).widgets for c in w.children if isinstance(c, str)]
     out += [str(i) for w in rc.find(v.Select).widgets for i in (w.items or [])]
     out += [str(w.label or "") for w in rc.find(v.Slider).widgets]
+    out += [str(c) for w in rc.find(v.Alert).widgets for c in w.children if isinstance(c, str)]
+    # and what the charts write: titles, series and legend names, axis names, tooltips
+    from solara.components.echarts import EchartsWidget
+
+    def strings(node, key=""):
+        if isinstance(node, dict):
+            for k, x in node.items():
+                yield from strings(x, k)
+        elif isinstance(node, list):
+            for x in node:
+                yield from strings(x, key)
+        elif isinstance(node, str) and key in ("text", "name", "formatter", "title"):
+            yield node
+
+    out += [x for w in rc.find(EchartsWidget).widgets for x in strings(w.option)]
     return out
 
 
@@ -562,3 +592,43 @@ def test_an_invalid_seed_stops_step_and_play_until_corrected(monkeypatch):
     assert f"{res[0]:.2f}" != f"{res[7]:.2f}"
     assert f">{res[7]:.2f}<" in _html(rc, "monitors")
     rc.close()
+
+
+def test_a_failed_batch_takes_the_rest_of_the_experiment_off_the_worker(monkeypatch):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    release = threading.Event()
+    calls = []
+
+    def chunk(sc, seeds):
+        calls.append(seeds[0])
+        if len(calls) == 1:
+            raise RuntimeError("batch failed")
+        release.wait(5)
+        return []
+
+    monkeypatch.setattr(session, "_experiment_chunk", chunk)
+    submitted = []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        real_submit = pool.submit
+        pool.submit = lambda *a, **k: submitted.append(real_submit(*a, **k)) or submitted[-1]
+        with pytest.raises(RuntimeError, match="batch failed"):
+            session.class_experiment("l_county", session.slider_values("l_county"), 0, 50, executor=pool)
+        release.set()
+    # 5 batches: the first failed, the second had started; the three still queued never ran
+    assert len(submitted) == 5 and all(f.cancelled() for f in submitted[2:]) and len(calls) <= 2
+
+
+def test_a_broken_worker_pool_is_replaced():
+    import os
+    import signal
+
+    pool = session.experiment_pool()
+    assert session.experiment_pool() is pool  # one per server
+    pid = pool.submit(os.getpid).result(timeout=60)
+    os.kill(pid, signal.SIGKILL)
+    with pytest.raises(Exception):  # noqa: B017  (BrokenProcessPool, whatever its module calls it)
+        pool.submit(os.getpid).result(timeout=60)
+    fresh = session.experiment_pool()
+    assert fresh is not pool and fresh.submit(os.getpid).result(timeout=60) != pid

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import html
 import os
+import threading
 import time
 from functools import partial
 
@@ -45,6 +46,7 @@ from .i18n import (
     paren,
     phase_label,
     pick,
+    plain,
     scenario_info,
     scenario_label,
     subsystem_label,
@@ -276,7 +278,7 @@ def _fmt(name: str, value, lang: str = "en") -> str:
     if value is None:
         return t("not_reached", lang) if name.startswith("t_") else "—"
     if name.startswith("t_"):
-        return str(int(value))
+        return f"{float(value):g}"  # a month, or the median of an even number of months (8.5)
     if name == "gap_closure":  # a share of the starting gap
         return f"{float(value):.1%}"
     return f"{float(value):.3f}"
@@ -374,6 +376,12 @@ def WhatIfView(scenario: str, values: dict, seed: int | None, lang: str, lever, 
     )
 
 
+def run_csv(model: ClassroomModel) -> str:
+    """The session's run so far, month by month (under the model's lock: Play may be stepping it)."""
+    with model.lock:
+        return model.result()[0].to_csv(index=False)
+
+
 def whatif_csv(scenario: str, seed: int, res) -> str:
     """Both what-if runs' months as one table, with the scenario, seed, lever and its value per row."""
     import pandas as pd
@@ -385,15 +393,15 @@ def whatif_csv(scenario: str, seed: int, res) -> str:
 
 
 def _info_html(title: str, info: Info, lang: str) -> str:
-    questions = "".join(f"<li>{_esc(pick(q, lang))}</li>" for q in info.questions)
+    questions = "".join(f"<li>{_esc(plain(pick(q, lang), lang))}</li>" for q in info.questions)
     quote = (
         f"<blockquote style='margin:4px 0 4px 12px;color:#374151'>{_esc(info.quote)}</blockquote>" if info.quote else ""
     )
     return (
         f"<div class='info-card' style='margin-bottom:14px'><h3 style='margin:6px 0'>{_esc(title)}</h3>"
         f"<h4 style='margin:4px 0'>{_esc(t('info_paper', lang))} {_esc(paren(info.section, lang))}</h4>{quote}"
-        f"<p>{_esc(pick(info.paper, lang))}</p>"
-        f"<h4 style='margin:4px 0'>{_esc(t('info_model', lang))}</h4><p>{_esc(pick(info.model, lang))}</p>"
+        f"<p>{_esc(plain(pick(info.paper, lang), lang))}</p>"
+        f"<h4 style='margin:4px 0'>{_esc(t('info_model', lang))}</h4><p>{_esc(plain(pick(info.model, lang), lang))}</p>"
         f"<h4 style='margin:4px 0'>{_esc(t('info_questions', lang))}</h4><ol>{questions}</ol></div>"
     )
 
@@ -507,7 +515,7 @@ def WorldView(snap, lang: str):
     """Model 2's agents: the townships, and the departments under their supervising leaders with
     engagement, backlog, output and this month's task forces."""
     if snap.world is None:
-        solara.Info("Model 1 has no problems, departments' engagement or townships' open problems to show.")
+        solara.Info(t("model1_world", lang))
         return
     with solara.Div(classes=["cs-charts"]):
         with solara.Div():
@@ -533,21 +541,12 @@ def WorldView(snap, lang: str):
 
 
 @solara.component
-def ExperimentView(scenario: str, values: dict, seed: int | None, lang: str, steps: int, state):
+def ExperimentView(scenario: str, values: dict, seed: int | None, lang: str, steps: int, lab: dict):
     """Class experiment: the current settings over 20–50 seeds at once, the median and band, the
-    share sustaining and the phase months; run in the server's worker process, with progress."""
-    n = solara.use_reactive(EXPERIMENT_SEEDS[0])
-    progress = solara.use_reactive((0, 0))
-    measure = solara.use_reactive("real_performance")
-
-    def work():
-        exp = class_experiment(
-            scenario, values, seed, n.value, progress=lambda d, k: progress.set((d, k)), executor=experiment_pool()
-        )
-        state.value = exp
-        return exp
-
-    task = solara.lab.use_task(work, dependencies=None)
+    share sustaining and the phase months; run in the server's worker process, with progress. Its
+    state (`lab`: the task, the seed count, the progress, the result) lives in the page, so that a
+    tab change neither loses a result nor lets a second click queue a duplicate."""
+    task, n, progress, state, measure = lab["task"], lab["n"], lab["progress"], lab["result"], lab["measure"]
     solara.HTML(tag="p", unsafe_innerHTML=_esc(t("experiment_intro", lang)))
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.HTML(tag="span", unsafe_innerHTML=_esc(t("experiment_seeds", lang)))
@@ -557,7 +556,12 @@ def ExperimentView(scenario: str, values: dict, seed: int | None, lang: str, ste
             children=[solara.Button(str(x), value=x, text=True) for x in EXPERIMENT_SEEDS],
             dense=True,
         )
-        solara.Button(t("experiment_run", lang), on_click=task, color="primary", disabled=seed is None or task.pending)
+        solara.Button(
+            t("experiment_run", lang),
+            on_click=lambda: task((scenario, dict(values), seed, n.value)),
+            color="primary",
+            disabled=seed is None or task.pending,
+        )
     if task.pending:
         done, total = progress.value
         solara.ProgressLinear(value=100 * done / max(total, 1))
@@ -566,6 +570,8 @@ def ExperimentView(scenario: str, values: dict, seed: int | None, lang: str, ste
             unsafe_innerHTML=_esc(t("experiment_progress", lang, done=done, n=total)),
             classes=["exp-progress"],
         )
+    if task.error:
+        solara.Error(t("experiment_failed", lang, error=task.exception), dense=True)
     exp: ClassExperiment | None = state.value
     if exp is None:
         if not task.pending:
@@ -581,12 +587,8 @@ def ExperimentView(scenario: str, values: dict, seed: int | None, lang: str, ste
         ),
         classes=["experiment-of"],
     )
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=_esc(t("experiment_share", lang, k=k, n=exp.n, pct=k / exp.n)),
-        classes=["experiment-share"],
-        style={"font-weight": "700"},
-    )
+    share = _esc(t("experiment_share", lang, k=k, n=exp.n, pct=k / exp.n))
+    solara.HTML(tag="div", unsafe_innerHTML=f'<b class="experiment-share">{share}</b>')
     choices = {measure_label(m, lang): m for m in ("real_performance", "assessed_performance", "satisfaction", "trust")}
     solara.Select(
         label=t("experiment_measure", lang),
@@ -641,7 +643,7 @@ def ExercisesView(lang: str, on_setup):
             )
             for k, step in enumerate(ex.steps):
                 with solara.Div(classes=["exercise-step"], style={"margin": "4px 0 8px"}):
-                    solara.HTML(tag="div", unsafe_innerHTML=_esc(f"{k + 1}. {pick(step.text, lang)}"))
+                    solara.HTML(tag="div", unsafe_innerHTML=_esc(f"{k + 1}. {plain(pick(step.text, lang), lang)}"))
 
                     def setup(step=step, where=(number, k + 1)):
                         on_setup(step, where)
@@ -652,7 +654,9 @@ def ExercisesView(lang: str, on_setup):
 
                     solara.Button(t("exercise_setup", lang), on_click=setup, outlined=True, dense=True)
             solara.HTML(tag="h4", unsafe_innerHTML=_esc(t("info_questions", lang)), style={"margin": "6px 0 2px"})
-            solara.HTML(tag="ol", unsafe_innerHTML="".join(f"<li>{_esc(pick(q, lang))}</li>" for q in ex.questions))
+            solara.HTML(
+                tag="ol", unsafe_innerHTML="".join(f"<li>{_esc(plain(pick(q, lang), lang))}</li>" for q in ex.questions)
+            )
     if done.value:
         solara.Success(t("exercise_done", lang, what=done.value), dense=True)
 
@@ -682,6 +686,30 @@ def Page():
     new_value = solara.use_reactive(0.0)
     whatif_result = solara.use_reactive(None)
     experiment = solara.use_reactive(None)
+    exp_n = solara.use_reactive(EXPERIMENT_SEEDS[0])
+    exp_progress = solara.use_reactive((0, 0))
+    exp_measure = solara.use_reactive("real_performance")
+    # set when this session's page goes away: its class experiment stops taking the worker's time
+    gone = solara.use_memo(threading.Event, [])
+    solara.use_effect(lambda: gone.set, [])
+
+    def experiment_work(request):
+        name, vals, exp_seed, n = request
+        exp = class_experiment(
+            name,
+            vals,
+            exp_seed,
+            n,
+            progress=lambda d, k: exp_progress.set((d, k)),
+            executor=experiment_pool(),
+            cancel=gone,
+        )
+        if exp is not None:
+            experiment.value = exp
+        return exp
+
+    experiment_task = solara.lab.use_task(experiment_work, dependencies=None, raise_error=False)
+    lab = {"task": experiment_task, "n": exp_n, "progress": exp_progress, "result": experiment, "measure": exp_measure}
     # The session's own model, built when this session first renders (never at import, never shared).
     box = solara.use_memo(
         lambda: {
@@ -830,7 +858,7 @@ def Page():
                 if not running.value:
                     solara.Info(t("finished", L), dense=True)
                 solara.FileDownload(
-                    lambda: box["model"].result()[0].to_csv(index=False),
+                    lambda: run_csv(box["model"]),
                     filename=f"{box['scenario']}_seed{box['key'][2]}_run.csv",
                     label=t("download_run", L),
                 )
@@ -865,7 +893,7 @@ def Page():
                     solara.HTML(
                         tag="div",
                         unsafe_innerHTML=f"<b>{_esc(t('exercise_now', L, k=ex_k, step=step_k))}</b> "
-                        f"{_esc(pick(step.text, L))}",
+                        f"{_esc(plain(pick(step.text, L), L))}",
                     )
                     solara.Button(
                         t("back_to_exercises", L),
@@ -886,9 +914,7 @@ def Page():
                 with solara.lab.Tab(t("tab_distributions", L)):
                     TabViews(box, version, L, "distributions")
                 with solara.lab.Tab(t("tab_experiment", L)):
-                    ExperimentView(
-                        scenario.value, values.value, seed, L, box["model"].county_scenario.steps, experiment
-                    )
+                    ExperimentView(scenario.value, values.value, seed, L, box["model"].county_scenario.steps, lab)
                 with solara.lab.Tab(t("tab_whatif", L)):
                     WhatIfView(scenario.value, values.value, seed, L, lever, new_value, whatif_result)
                 with solara.lab.Tab(t("tab_exercises", L)):

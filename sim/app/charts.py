@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..params import DOMAINS
-from .i18n import measure_label, paren, subsystem_label, t
+from .i18n import colon, measure_label, paren, subsystem_label, t
 from .session import ClassExperiment, Snapshot
 
 PERFORMANCE: dict[str, str] = {
@@ -132,7 +132,7 @@ def experiment_option(exp: ClassExperiment, measure: str, steps: int, lang: str)
     colour = PERFORMANCE.get(measure, "#1f4e79")
     series = [
         {
-            "name": "low",
+            "name": "band-low",
             "type": "line",
             "stack": "band",
             "symbol": "none",
@@ -148,6 +148,7 @@ def experiment_option(exp: ClassExperiment, measure: str, steps: int, lang: str)
             "symbol": "none",
             "silent": True,
             "data": [_r(h - lw) for h, lw in zip(band["high"], band["low"], strict=True)],
+            "tooltip": {"show": False},
             "lineStyle": {"opacity": 0},
             "areaStyle": {"color": colour, "opacity": 0.25},
             "itemStyle": {"color": colour},
@@ -161,6 +162,18 @@ def experiment_option(exp: ClassExperiment, measure: str, steps: int, lang: str)
             "itemStyle": {"color": colour},
         },
     ]
+    # the band's edges as the tooltip shows them (the stacked pieces hold a low edge and a width)
+    for key, edge in (("p10", "low"), ("p90", "high")):
+        series.append(
+            {
+                "name": t(key, lang),
+                "type": "line",
+                "symbol": "none",
+                "data": [_r(v) for v in band[edge]],
+                "lineStyle": {"opacity": 0},
+                "itemStyle": {"color": colour},
+            }
+        )
     legend = [t("median", lang), t("band", lang)]
     if measure in ("real_performance", "assessed_performance"):
         legend.append(measure_label("benchmark", lang))
@@ -201,6 +214,11 @@ def experiment_option(exp: ClassExperiment, measure: str, steps: int, lang: str)
         }
     )
     return opt
+
+
+def _items(head: str, items: list[str], lang: str) -> str:
+    """'head: a; b; c' with the language's own colon and separators (full width in Chinese)."""
+    return colon(head, ("；" if lang == "zh" else "; ").join(items), lang)
 
 
 def _lerp_colour(x: float) -> str:
@@ -277,7 +295,9 @@ def world_option(snap: Snapshot, lang: str) -> dict:
                     "borderWidth": 1,
                 },
                 "label": {"show": True, "formatter": name, "fontSize": 12, "position": "bottom"},
-                "tooltip": {"formatter": f"{name}: {state}; {t('resolve', lang)} {w.leader_resolve[lead]:.2f}"},
+                "tooltip": {
+                    "formatter": _items(name, [state, f"{t('resolve', lang)} {w.leader_resolve[lead]:.2f}"], lang)
+                },
             }
         )
     for j in range(J):
@@ -304,8 +324,15 @@ def world_option(snap: Snapshot, lang: str) -> dict:
                     "position": "right",
                 },
                 "tooltip": {
-                    "formatter": f"{name}: {t('engaged' if engaged else 'not_engaged', lang)}; "
-                    f"{t('output', lang)} {out:.2f}; {t('backlog', lang)} {int(w.dept_backlog[j])}"
+                    "formatter": _items(
+                        name,
+                        [
+                            t("engaged" if engaged else "not_engaged", lang),
+                            f"{t('output', lang)} {out:.2f}",
+                            f"{t('backlog', lang)} {int(w.dept_backlog[j])}",
+                        ],
+                        lang,
+                    )
                 },
             }
         )
@@ -332,8 +359,11 @@ def world_option(snap: Snapshot, lang: str) -> dict:
             "value": n,
             "lineStyle": {"color": "#f97316", "width": 2 + 1.5 * n, "opacity": 0.9, "curveness": 0.35},
             "tooltip": {
-                "formatter": f"{t('taskforce_links', lang)}: {t('dept_n', lang, k=i + 1)} – "
-                f"{t('dept_n', lang, k=j + 1)}, {t('problems_n', lang, n=n)}"
+                "formatter": _items(
+                    t("taskforce_links", lang),
+                    [f"{t('dept_n', lang, k=i + 1)} – {t('dept_n', lang, k=j + 1)}", t("problems_n", lang, n=n)],
+                    lang,
+                )
             },
         }
         for i, j, n in w.links

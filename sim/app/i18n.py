@@ -8,6 +8,7 @@ quotation with its section of Bao & Liu 2025), what the model does, and question
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..params import COUPLINGS, PARAMS, SUBSYSTEM_NAMES, SUBSYSTEMS
@@ -58,10 +59,6 @@ UI: dict[str, tuple[str, str]] = {
     "plot_performance": ("Real vs assessed performance, satisfaction, trust", "真实与考核绩效、满意度、信任"),
     "plot_subsystems": ("Five subsystem levels and coupling coordination degree D", "五个子系统水平与耦合协调度D"),
     "plot_drive": ("Drive vs inertia threshold", "驱动力与惰性阈值"),
-    "network_title": (
-        "Department network: edges by tie strength, nodes coloured by real output",
-        "部门网络：连线粗细为联系强度，节点颜色为真实产出",
-    ),
     "output": ("real output", "真实产出"),
     "motivation_hist": ("Cadres: motivation and competence", "干部：积极性与能力"),
     "satisfaction_town": ("Citizens' satisfaction by township", "各乡镇群众满意度"),
@@ -114,6 +111,14 @@ UI: dict[str, tuple[str, str]] = {
     "domain_infrastructure": ("infrastructure", "基础设施"),
     "domain_administration": ("administration", "行政服务"),
     "show_couplings": ("Show the ten couplings", "显示十个耦合"),
+    "model1_world": (
+        "This scenario runs the first version of the model, which has no problem list, engagement or "
+        "townships' open problems to show here.",
+        "本情景使用模型的第一版，它没有问题清单、部门投身和乡镇未解决问题，这里无法显示。",
+    ),
+    "experiment_failed": ("The class experiment failed: {error}", "全班实验失败：{error}"),
+    "p10": ("10th percentile", "10%分位数"),
+    "p90": ("90th percentile", "90%分位数"),
     "hide_couplings": ("Hide the couplings", "隐藏耦合"),
     "tab_world": ("County", "县域全景"),
     "tab_experiment": ("Class experiment", "全班实验"),
@@ -156,10 +161,10 @@ UI: dict[str, tuple[str, str]] = {
     "range_error": ("between {lo} and {hi}", "须在 {lo} 到 {hi} 之间"),
     "experiment_intro": (
         "Run the current settings over many seeds at once, as a whole class would, and see the spread: "
-        "the median and the band of the middle 80% of runs. The first run uses the seed in the settings, "
-        "the others follow from it, so the same settings and seed always give the same class experiment.",
+        "the median and the band of the middle 80% of runs. The runs' seeds follow from the seed in the "
+        "settings, so the same settings and seed always give the same class experiment.",
         "用当前设置一次运行多个随机种子，就像全班每人各运行一次，然后看结果的分布：中位数和中间80%的运行所在的区间。"
-        "第一次运行用设置中的随机种子，其余的种子由它推出，所以同样的设置和种子总是得到同样的全班实验结果。",
+        "各次运行的种子由设置中的随机种子推出，所以同样的设置和种子总是得到同样的全班实验结果。",
     ),
     "experiment_seeds": ("Number of runs (seeds)", "运行次数（随机种子数）"),
     "experiment_run": ("Run the class experiment", "运行全班实验"),
@@ -228,6 +233,21 @@ def colon(label: str, value: object, lang: str = "en") -> str:
 def paren(text: object, lang: str = "en") -> str:
     """'(text)' with the language's own parentheses (full width in Chinese)."""
     return f"（{text}）" if lang == "zh" else f"({text})"
+
+
+_COUPLING_CODE = re.compile(r"\bk_(?:DI|CL|GC|ME|AI)_(?:DI|CL|GC|ME|AI)\b")
+
+
+def plain(text: str, lang: str = "en") -> str:
+    """Text for students: coupling codes (k_DI_ME) become the slider's name for them, and scenario
+    file names (l_county) the scenario's name in the menu, quoted; a file path is left alone."""
+    text = _COUPLING_CODE.sub(lambda m: lever_name(m.group(0), lang), text)
+    for name in sorted(SCENARIO_NAMES, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w/]){name}(?!\w|\.toml)", f"“{scenario_label(name, lang)}”", text)
+    if lang == "zh":  # Chinese sets quoted names and terms without spaces around them
+        text = re.sub(r" ?(“[^”]*”) ?", r"\1", text)
+        text = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", text)
+    return text
 
 
 def words(a: str, b: str, lang: str = "en") -> str:
@@ -410,16 +430,16 @@ SUBSYSTEM_INFO: dict[str, Info] = {
             "problems; joint work strengthens the ties between the departments involved, and unused ties fade. "
             "Task forces and strong ties speed cross-department problems up (k_CL_ME); the lead department's silo "
             "slows them, less so where cadres share public values (k_GC_CL). Leaders who convene also open the "
-            "county up (k_CL_AI). The Departments tab draws the network.",
+            "county up (k_CL_AI). The County tab draws the task forces working each month.",
             "需要多个部门的问题，若没有专班推进，只能按单个部门的慢节奏前进。领导注意力有限，就最紧迫的跨部门问题"
             "召集专班；共同工作加强相关部门之间的联系，不用的联系会衰减。专班和强联系加快跨部门问题的解"
             "决（k_CL_ME）；牵头部门的本位主义拖慢进度，干部共享公共价值时拖累较小（k_GC_CL）。善于"
-            "召集的领导也使全县更开放（k_CL_AI）。“部门网络”页画出这张网络。",
+            "召集的领导也使全县更开放（k_CL_AI）。“县域全景”页画出每个月在运行的工作专班。",
         ),
         (
             (
-                "Step the model and watch the department network. Which domains link first?",
-                "单步运行并观察部门网络：哪些领域的部门先联系起来？",
+                "Step the model and watch the County tab. Which departments form task forces first?",
+                "单步运行并观察“县域全景”页：哪些部门先组成工作专班？",
             ),
             (
                 "In the What-if tab, set k_CL_ME to 0. What does linkage need from the other subsystems to pay off?",
@@ -560,7 +580,7 @@ SCENARIO_INFO: dict[str, Info] = {
         (
             (
                 "Press Play. In which month is each phase reached? Which measure moves first, and which last?",
-                "按“运行”。每个阶段在第几个月达到？哪个指标最先变化，哪个最后？",
+                "按“连续运行”。每个阶段在第几个月达到？哪个指标最先变化，哪个最后？",
             ),
             (
                 "When the first team leaves (month 61), does performance fall? What kept it going?",

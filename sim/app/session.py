@@ -314,9 +314,13 @@ _pool: ProcessPoolExecutor | None = None
 
 def experiment_pool() -> ProcessPoolExecutor:
     """One worker process per server for every session's class experiments: they take turns on one
-    core, off the server's Python process, so stepping sessions keep the other (docs/teaching.md)."""
+    core, off the server's Python process, so stepping sessions keep the other (docs/teaching.md).
+    A pool whose worker died is replaced (every later experiment would fail on it)."""
     global _pool
     with _pool_lock:
+        if _pool is not None and getattr(_pool, "_broken", False):
+            _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = None
         if _pool is None:
             # spawn, not fork: the server process runs threads (Solara, play loops) a fork would copy mid-step
             _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
@@ -380,15 +384,17 @@ def class_experiment(
     runs: list[tuple[pd.DataFrame, dict]] = []
     if progress:
         progress(0, n)
-    futures = [executor.submit(_experiment_chunk, sc, c) for c in chunks] if executor else None
-    for k, chunk in enumerate(chunks):
-        if cancel is not None and cancel.is_set():
-            for f in futures or []:
-                f.cancel()
-            return None
-        runs += futures[k].result() if futures else _experiment_chunk(sc, chunk)
-        if progress:
-            progress(len(runs), n)
+    futures = [executor.submit(_experiment_chunk, sc, c) for c in chunks] if executor else []
+    try:
+        for k, chunk in enumerate(chunks):
+            if cancel is not None and cancel.is_set():
+                return None
+            runs += futures[k].result() if futures else _experiment_chunk(sc, chunk)
+            if progress:
+                progress(len(runs), n)
+    finally:
+        for f in futures:  # cancelled, failed or done: what has not started leaves the shared worker's queue
+            f.cancel()
     rows, frames = [], []
     for r, (series, summary) in enumerate(runs):
         rows.append({"replicate": r, **summary})
