@@ -454,7 +454,11 @@ def _figures(res: Calibration, exp: Experiment, out: Path, prior: pd.DataFrame) 
         label = "prior draws" if subset == "prior" else "accepted sets, run again on fresh seeds"
         rows = val[val["sets"] == subset].set_index("pattern").reindex(names)
         share = rows["share"].to_numpy(float)
-        err = np.vstack([share - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - share])
+        # never negative: a weighted share's interval comes from rounded effective counts (ABC-SMC), so
+        # the share can sit a hair outside it
+        err = np.clip(
+            np.vstack([share - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - share]), 0.0, None
+        )
         ax.bar(x + (k - 0.5) * 0.38, share, 0.38, yerr=err, color=colour, label=label, capsize=3)
     ax.set_xticks(x, [f"{n}\n({'target' if n in res.targets else 'held back'})" for n in names], fontsize=8)
     ax.set_ylim(0, 1.05)

@@ -210,7 +210,8 @@ def result(exp: Experiment, history: Any, targets: list[str], holdout: list[str]
     n_eff = 1.0 / float(np.sum(w**2))
     rows = []
     for name, role in [*((x, "target") for x in targets), *((x, "holdout") for x in holdout)]:
-        share = float(np.sum(w * (st[f"v_{name}"].to_numpy() <= 0)))
+        # a weighted share: weights summing to 1 in floating point can make it 1.0000000000000002
+        share = min(1.0, max(0.0, float(np.sum(w * (st[f"v_{name}"].to_numpy() <= 0)))))
         lo, hi = wilson(round(share * n_eff), round(n_eff))
         rows.append(
             {
