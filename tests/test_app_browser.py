@@ -19,6 +19,7 @@ import pytest
 
 import sim
 from sim.app import loadtest
+from sim.app.i18n import TABS
 from sim.app.loadtest import free_port
 
 CHROMIUM = Path(loadtest.CHROMIUM)
@@ -39,7 +40,6 @@ BENIGN = (
     "Failed to evaluate Vue script and find module.exports, falling back to old method",
     "Can't get DOM width or height.",
 )
-TAB_KEYS = ("world", "performance", "subsystems", "distributions", "experiment", "whatif", "exercises", "info")
 SERVER_ERRORS = ("Traceback", "ERROR", "Exception", "Error:")
 
 if not CHROMIUM.exists():
@@ -272,7 +272,7 @@ def test_every_tab_at_every_size(server, lang):
                 # nor anything in the open tab cut off at the right (a tab's window hides what sticks out)
                 cut = page.evaluate(CUT_OFF)
                 assert not cut, f"{where}: cut off at the right: {cut}"
-                page.screenshot(path=str(SHOTS / f"{width}x{height}_{lang}_{k}_{TAB_KEYS[k]}.png"))
+                page.screenshot(path=str(SHOTS / f"{width}x{height}_{lang}_{k}_{TABS[k]}.png"))
                 page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
                 for label in (tr("step"), tr("play")):
                     box = page.get_by_role("button", name=label, exact=True).bounding_box()

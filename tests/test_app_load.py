@@ -75,13 +75,6 @@ def test_sessions_running_class_experiments_while_others_step(server):
     assert not [line for line in log.read_text().splitlines() if any(e in line for e in SERVER_ERRORS)]
 
 
-def test_the_load_tests_tabs_are_the_pages():
-    from sim.app import app
-    from sim.app.wsclient import TABS
-
-    assert TABS == app.TABS
-
-
 def test_play_governor_takes_turns_keeps_the_duty_cycle_and_lets_a_paused_session_go():
     import threading
     import time

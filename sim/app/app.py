@@ -38,6 +38,7 @@ from .i18n import (
     LEVERS,
     SLIDERS,
     SUBSYSTEM_INFO,
+    TABS,
     Info,
     colon,
     lever_name,
@@ -77,17 +78,6 @@ from .session import (
 LANG_ENV = "COUNTY_SIM_LANG"
 SPEEDS = (1, 2, 5, 10, 20)
 PHASE_COLOURS = {"start": "#fde68a", "build": "#fdba74", "activate": "#86efac", "deliver": "#60a5fa"}
-#: The tabs, in order; `wsclient.TABS` and the browser test use these keys.
-TABS: tuple[str, ...] = (
-    "world",
-    "performance",
-    "subsystems",
-    "distributions",
-    "experiment",
-    "whatif",
-    "exercises",
-    "info",
-)
 NARROW = 960  # px: below this the settings move into the panel the Settings button opens
 
 CSS = f"""

@@ -16,6 +16,17 @@ from ..trajectory import PHASES_ZH
 
 LANGS: tuple[str, ...] = ("en", "zh")
 LANG_NAMES: dict[str, str] = {"en": "English", "zh": "中文"}
+#: The page's tabs, in order (labels: `t("tab_" + key)`); the load test's clients and the browser test use them.
+TABS: tuple[str, ...] = (
+    "world",
+    "performance",
+    "subsystems",
+    "distributions",
+    "experiment",
+    "whatif",
+    "exercises",
+    "info",
+)
 
 #: UI labels: key -> (English, Chinese).
 UI: dict[str, tuple[str, str]] = {

@@ -31,17 +31,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-#: The tabs of the page, in order (`sim.app.app.Page`).
-TABS: tuple[str, ...] = (
-    "world",
-    "performance",
-    "subsystems",
-    "distributions",
-    "experiment",
-    "whatif",
-    "exercises",
-    "info",
-)
+from .i18n import TABS
+
 _MONTH = re.compile(r'data-month=\\"(\d+)\\"')
 _POINTS = re.compile(r'"data-points": "(\d+)"')
 _EXPERIMENT_DONE = re.compile(r"(\d+) of (\d+) runs done")
