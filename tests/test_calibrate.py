@@ -80,6 +80,61 @@ def test_rejection_sampling_converges(normal_check):
     assert stats.fisher_exact(table).pvalue > 0.001
 
 
+@pytest.fixture(scope="module")
+def normal_half(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("normal_half") / "cal"
+    argv = ["calibrate", "calibrate_normal_check", "--out", str(out), "--workers", "1", "--prior-scale", "0.5"]
+    assert cli.main(argv) == 0
+    return out
+
+
+def test_prior_sensitivity_tells_a_decided_parameter_from_a_free_one(normal_check, normal_half, capsys):
+    """The normal-mean calibration again with both ranges halved about their defaults (mu: [-3, 3] ->
+    [-1.5, 1.5], still holding the whole likelihood N(1, 0.2^2); nuisance: [0, 1] -> [0.25, 0.75]).
+    - mu's posterior does not depend on the prior: its 90% width keeps within Monte Carlo error, so its
+      elasticity is near 0 (|e| < 0.4: with ~240 and ~440 accepted draws a 90% width has an SE of about
+      7%, so log(width ratio) / log(0.5) has an SE of about 0.14 and 0.4 is ~3 SE);
+    - nuisance's posterior is its prior, so its width halves with it: elasticity near 1 (> 0.8, same SE);
+    - acceptance doubles (the prior's mass near mu = 1 doubles): 415 or so against 237, ratio within
+      1.5-2.5 (binomial SDs of 15-20 on each count);
+    - the report of the reference calibration gains the section."""
+    ps = normal_check / "ps"
+    assert cli.main(["prior-sensitivity", str(normal_check), str(normal_half), "--out", str(ps)]) == 0
+    table = pd.read_csv(ps / "prior_sensitivity.csv")
+    half = table[table["prior_scale"] == 0.5].set_index("parameter")
+    assert half.loc["mu", "prior_ratio"] == pytest.approx(0.5) and half.loc["nuisance", "prior_ratio"] == 0.5
+    assert abs(half.loc["mu", "elasticity"]) < 0.4, half.loc["mu", "elasticity"]
+    assert half.loc["nuisance", "elasticity"] > 0.8, half.loc["nuisance", "elasticity"]
+    assert half.loc["mu", "verdict"] == "decided by the patterns"
+    assert half.loc["nuisance", "verdict"] == "set by the prior"
+    summary = pd.read_csv(ps / "prior_sensitivity_summary.csv").set_index("prior_scale")
+    assert 1.5 < summary.loc[0.5, "accepted"] / summary.loc[1.0, "accepted"] < 2.5
+    assert (ps / "prior_sensitivity.png").stat().st_size > 10_000
+    assert "## 先验敏感性" in (ps / "prior_sensitivity.zh.md").read_text(encoding="utf-8")
+    manifest = json.loads((ps / "manifest.json").read_text())
+    assert manifest["kind"] == "prior_sensitivity" and manifest["finished"]
+    assert "mu" in capsys.readouterr().out
+    # the same job again writes over its own files; the reference's report is rewritten without --out
+    assert cli.main(["prior-sensitivity", str(normal_check), str(normal_half), "--out", str(ps)]) == 0
+    assert pd.read_csv(ps / "prior_sensitivity.csv").equals(table)
+
+
+def test_prior_sensitivity_refuses_what_is_not_one_calibration(normal_check, normal_half, tmp_path, capsys):
+    """Folders that are not one calibration at different scales get one error line and exit 2."""
+    cases = [
+        ([str(normal_check)], "at least two"),
+        ([str(normal_check), str(tmp_path / "nowhere")], "no such folder"),
+        ([str(normal_half), str(normal_half)], "exactly one calibration at prior scale 1"),
+        ([str(normal_check), str(tmp_path)], "missing calibration.json"),
+    ]
+    for folders, needle in cases:
+        out = tmp_path / "ps"
+        assert cli.main(["prior-sensitivity", *folders, "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert needle in err and err.count("error:") == 1, err
+        assert not out.exists()
+
+
 @pytest.mark.slow
 def test_calibration_is_the_same_on_dask_and_resumes(normal_check, tmp_path, capsys):
     """The sampler is deterministic given the store: a Dask run gives byte-identical accepted sets, and a

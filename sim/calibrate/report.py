@@ -264,6 +264,15 @@ def build_markdown(folder: Path, lang: str = "en") -> str:
         for d in related["classifier"]:
             rel = os.path.relpath(d, folder)
             out += [f"![classifier]({rel}/classifier.png)", ""]
+    ps = folder / "prior_sensitivity"
+    ps_md = ps / ("prior_sensitivity.zh.md" if lang == "zh" else "prior_sensitivity.md")
+    if ps_md.exists():
+        out += [
+            ps_md.read_text(encoding="utf-8").strip(),
+            "",
+            "![prior sensitivity](prior_sensitivity/prior_sensitivity.png)",
+            "",
+        ]
     out += [t["rerun"], "", t["rerun_text"], "", "```sh"]
     acc = pd.read_csv(folder / "accepted.csv")
     if len(acc) and "run_seed" in acc:
