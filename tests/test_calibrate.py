@@ -80,6 +80,63 @@ def test_rejection_sampling_converges(normal_check):
     assert stats.fisher_exact(table).pvalue > 0.001
 
 
+NORMAL_REFINE = """
+name = "normal_refine"
+model = "normal_mean"
+replicates = 1
+seed = 11
+
+[design]
+method = "lhs"
+n = 32768
+
+[vary.mu]
+range = [-3.0, 3.0]
+
+[vary.nuisance]
+range = [0.0, 1.0]
+
+[calibrate]
+targets = ["mean"]
+refine_replicates = 3
+refine_keep = 0.25
+"""
+
+
+def test_refinement_recovers_the_posterior_of_the_pooled_seeds(tmp_path, normal_check):
+    """Two stages on the normal-mean model: 1 seed for every draw, 3 more for the quarter nearest the
+    target, acceptance on the mean over all 4 (100 observations). The ABC posterior is then
+    N(1, 1/100) widened by the kernel: SD sqrt(0.01 + 0.02^2 / 3) = 0.1007, half the one-stage SD.
+    - mean within 4 SE and SD within 20% of that (SE of an SD at n ~ 218 is ~5%, so 20% is 4 SE; the
+      one-stage posterior, SD 0.2003, fails by a factor of 2);
+    - KS against the analytic posterior does not reject at 0.001;
+    - the screen (|xbar_1 - 1| up to ~0.77, four stage-1 SDs from any set the posterior holds) loses
+      almost nothing: its farthest fifth accepts under 2% (expected ~0);
+    - the first stage equals the one-stage calibration draw for draw (same seed, same design)."""
+    path = tmp_path / "normal_refine.toml"
+    path.write_text(NORMAL_REFINE)
+    out = tmp_path / "cal"
+    assert cli.main(["calibrate", str(path), "--out", str(out), "--workers", "1"]) == 0
+    acc = pd.read_csv(out / "accepted.csv")
+    n = len(acc)
+    sd = np.sqrt(0.04 / 4 + NORMAL_TOLERANCE**2 / 3)
+    assert abs(acc["mu"].mean() - NORMAL_OBSERVED) <= 4 * sd / np.sqrt(n)
+    assert abs(acc["mu"].std(ddof=1) / sd - 1) <= 0.20, acc["mu"].std(ddof=1)
+    assert stats.kstest(acc["mu"], stats.norm(NORMAL_OBSERVED, sd).cdf).pvalue > 0.001
+    info = json.loads((out / "calibration.json").read_text())
+    ref = info["refine"]
+    assert ref["screened"] == 8192 and ref["replicates_added"] == 3 and ref["simulated_runs"] == 3 * 8192
+    assert ref["edge_rate"] < 0.02 and ref["accepted"] == n
+    st = pd.read_csv(out / "statistics.csv")
+    one = pd.read_csv(normal_check / "statistics.csv")
+    assert np.array_equal(st["distance_stage1"].to_numpy(), one["distance"].to_numpy())
+    assert (st["accepted"] <= st["screened"]).all()
+    assert (acc["distance"] == 0).all() and "distance_stage1" in acc
+    cols = pd.read_csv(out / "columns.csv")
+    assert set(cols[cols["file"] == "statistics.csv"]["column"]) == set(st.columns)
+    assert "Two stages: every draw ran on 1 seeds" in (out / "report.md").read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def normal_half(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("normal_half") / "cal"
@@ -251,6 +308,48 @@ def test_county_calibration_structure(county_ci):
         assert (county_ci / name).stat().st_size > 0
 
 
+@pytest.mark.slow
+def test_county_refinement_pools_the_seeds_a_longer_run_would_have(county_ci, tmp_path):
+    """calibrate_patterns_ci with a second stage (2 more seeds for the quarter of draws nearest the
+    targets) gives, for every screened draw, exactly the statistics of the same design run with 5
+    replicates from the start: the extra seeds are replicates 3 and 4 of those draws, not new ones.
+    Its first stage is the one-stage calibration's store (same runs, copied), and a draw is accepted on
+    the pooled distance alone."""
+    import shutil
+
+    from sim.calibrate import abc
+    from sim.explore.experiment import EXPERIMENT_DIR
+    from sim.explore.runner import sweep
+    from sim.explore.store import STORE_NAME, Store
+
+    src = (Path(EXPERIMENT_DIR) / "calibrate_patterns_ci.toml").read_text()
+    path = tmp_path / "calibrate_patterns_ci.toml"
+    path.write_text(src + "refine_replicates = 2\nrefine_keep = 0.25\n")
+    out = tmp_path / "cal"
+    out.mkdir()
+    shutil.copy(county_ci / STORE_NAME, out / STORE_NAME)
+    assert cli.main(["calibrate", str(path), "--out", str(out), "--workers", "2"]) == 0
+    st = pd.read_csv(out / "statistics.csv").set_index("point")
+    one = pd.read_csv(county_ci / "statistics.csv").set_index("point")
+    assert np.array_equal(st["distance_stage1"].to_numpy(), one["distance"].to_numpy())
+    screened = st.index[st["screened"]]
+    assert len(screened) >= 6  # ceil(0.25 x 24), ties at the cut kept
+    assert (st.loc[~st["screened"], "distance"] == st.loc[~st["screened"], "distance_stage1"]).all()
+    assert (st["accepted"] == (st["distance"] <= 0.5)).all()
+
+    exp5 = dataclasses.replace(load_experiment(path), replicates=5)
+    sweep(exp5, tmp_path / "five", workers=2, progress=False)
+    store = Store(tmp_path / "five" / STORE_NAME, readonly=True)
+    try:
+        _, runs = abc.point_table(exp5, store)
+    finally:
+        store.close()
+    five = abc.distances(exp5, runs)
+    cols = [c for c in five.columns if c in st.columns]
+    pd.testing.assert_frame_equal(st.loc[screened, cols], five.loc[screened, cols], check_dtype=False)
+    assert not np.array_equal(one.loc[screened, "lc_real"], five.loc[screened, "lc_real"])  # 5 seeds are not 3
+
+
 def test_an_accepted_set_run_alone_reproduces_its_statistics(county_ci, tmp_path):
     """The first accepted set, each arm run alone with `sim.run` on the stored seeds (not in the
     calibration's batch), gives bit-identical pattern statistics; and `county-sim run l_county --params
@@ -350,6 +449,14 @@ BAD = [
     (CAL + RATE, "no [calibrate] table", "targets"),
     (CAL + RATE + TARGETS + 'sampler = "smx"\n', "calibrate.sampler", "Did you mean 'smc'"),
     (CAL + RATE + TARGETS + "population = 100\n", "calibrate.population", 'only for sampler = "smc"'),
+    (CAL + RATE + TARGETS + "refine_replicates = 0\n", "calibrate.refine_replicates", "[1, 10000]"),
+    (CAL + RATE + TARGETS + "refine_replicates = 8\nrefine_keep = 1.5\n", "calibrate.refine_keep", "(0, 1]"),
+    (CAL + RATE + TARGETS + "refine_keep = 0.2\n", "calibrate.refine_keep", "needs refine_replicates"),
+    (
+        CAL + RATE + TARGETS + 'sampler = "smc"\nrefine_replicates = 8\n',
+        "calibrate.refine_replicates",
+        'only for sampler = "rejection"',
+    ),
 ]
 
 

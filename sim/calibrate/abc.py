@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,8 @@ class Calibration:
     targets: list[str]
     holdout: list[str]
     tolerance: float
+    #: the second stage's figures (`_refine`), None without one
+    refine: dict[str, Any] | None = None
 
     @property
     def acceptance(self) -> float:
@@ -249,10 +252,6 @@ def fresh_statistics(
     selection never saw are free of that winner's curse. Cached in `out` under a key of the sets, the
     seeds and the model version."""
     import hashlib
-    import json
-
-    from ..explore.backends import ordered_map
-    from ..explore.models import ChunkTask, evaluate_chunk
 
     key = hashlib.sha256(
         json.dumps([exp.content_hash(), exp.spec.version(), [list(map(float, t)) for t in thetas], seeds]).encode()
@@ -260,6 +259,37 @@ def fresh_statistics(
     cache, key_file = out / FRESH_FILE, out / FRESH_KEY_FILE
     if cache.exists() and key_file.exists() and json.loads(key_file.read_text()).get("key") == key:
         return pd.read_csv(cache).set_index("point")
+    runs = run_sets(exp, thetas, seeds, out / FRESH_DIR, key, workers, "fresh seeds")
+    st = distances(exp, runs)
+    mf.atomic_write(cache, lambda p: st.reset_index().to_csv(p, index=False))
+    mf.write_json(key_file, {"key": key})
+    return st
+
+
+#: Folders of the resumable runs behind the fresh-seed check and the refinement (chunk files).
+FRESH_DIR, REFINE_DIR = "fresh_runs", "refine_runs"
+
+
+def run_sets(
+    exp: Experiment,
+    thetas: list[tuple[Any, ...]],
+    seeds: list[list[int]],
+    folder: Path,
+    key: str,
+    workers: int = 1,
+    what: str = "runs",
+) -> pd.DataFrame:
+    """Run set i (`thetas[i]`) on each of `seeds[i]`: one row per run (point = i, then the model's
+    outputs). Resumable: each chunk's outputs are kept in `folder` as it finishes, under `key` (a new
+    key discards them), so an interrupted stage reruns only the chunks it lacks; a bar shows progress
+    on a terminal. The folder is removed once every chunk is in."""
+    import shutil
+
+    from tqdm import tqdm
+
+    from ..explore.backends import ordered_map
+    from ..explore.models import ChunkTask, evaluate_chunk
+
     spec = exp.spec
     base = spec.extra["task_base"](exp) if "task_base" in spec.extra else exp.scenario
     pairs = [(i, theta, s) for i, (theta, ss) in enumerate(zip(thetas, seeds, strict=True)) for s in ss]
@@ -276,18 +306,32 @@ def fresh_statistics(
         )
         for k, a in enumerate(range(0, len(pairs), size))
     ]
-    rows = []
-    results = (
-        ordered_map(evaluate_chunk, tasks, workers) if workers > 1 and len(tasks) > 1 else map(evaluate_chunk, tasks)
-    )
-    for _, res in results:
-        rows.extend(res.outputs.tolist())
-    runs = pd.DataFrame(rows, columns=list(spec.outputs))
+    key_file = folder / "key.json"
+    if folder.exists() and (not key_file.exists() or json.loads(key_file.read_text()).get("key") != key):
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        mf.write_json(key_file, {"key": key})
+
+    def chunk_file(k: int) -> Path:
+        return folder / f"chunk_{k:06d}.npy"
+
+    todo = [t for t in tasks if not chunk_file(t.index).exists()]
+    results = ordered_map(evaluate_chunk, todo, workers) if workers > 1 and len(todo) > 1 else map(evaluate_chunk, todo)
+    done_runs = sum(len(t.seeds) for t in tasks) - sum(len(t.seeds) for t in todo)
+    with tqdm(
+        total=len(pairs), initial=done_runs, desc=what, unit="run", file=sys.stderr, disable=None, smoothing=0.1
+    ) as bar:
+        for k, res in results:
+            arr = np.asarray(res.outputs, dtype=float)
+            with mf.atomic_open(chunk_file(k), "wb") as f:
+                np.save(f, arr, allow_pickle=False)
+            bar.update(len(arr))
+    outputs = np.concatenate([np.load(chunk_file(t.index)) for t in tasks]) if tasks else np.empty((0, 0))
+    shutil.rmtree(folder, ignore_errors=True)
+    runs = pd.DataFrame(outputs.reshape(len(pairs), len(spec.outputs)), columns=list(spec.outputs))
     runs.insert(0, "point", [i for i, _, _ in pairs])
-    st = distances(exp, runs)
-    mf.atomic_write(cache, lambda p: st.reset_index().to_csv(p, index=False))
-    mf.write_json(key_file, {"key": key})
-    return st
+    return runs
 
 
 def _convergence(prior: pd.DataFrame, accepted: np.ndarray, exp: Experiment) -> pd.DataFrame:
@@ -339,42 +383,132 @@ def analyse(exp: Experiment, out: Path, workers: int = 1) -> Calibration:
     st = st.loc[prior.index]
     targets, holdout = list(cal["targets"]), list(cal.get("holdout", []))
     d = target_distance(st, targets)
+    r1, r2 = exp.replicates, int(cal.get("refine_replicates", 0))
+    refine = None
+    if r2:
+        refine = _refine(exp, prior, runs, d, out, workers)
+        d1, screened, st_pooled = d, refine["screened"], refine["statistics"]
+        d = np.where(screened, target_distance(st_pooled, targets), d1)
+        st_final = st.copy()
+        st_final.loc[screened] = st_pooled.loc[screened, st.columns].to_numpy()
+    else:
+        st_final = st
     accepted = d <= cal["tolerance"]
     acc = prior[accepted].copy()
     table = pd.DataFrame({"row": np.arange(int(accepted.sum())), "point": acc.index.to_numpy()})
     table["weight"] = 1.0 / max(1, len(acc))
     table["run_seed"] = acc["run_seed"].to_numpy()
     table["distance"] = d[accepted]
+    if refine is not None:
+        table["distance_stage1"] = d1[accepted]
     for name in [*targets, *holdout]:
-        table[f"v_{name}"] = st.loc[acc.index, f"v_{name}"].to_numpy()
+        table[f"v_{name}"] = st_final.loc[acc.index, f"v_{name}"].to_numpy()
     for name in exp.names:
         table[name] = acc[name].to_numpy()
     from ..explore.design import point_seed
 
-    kinds = [v.kind for v in exp.varied]
-    thetas = [
-        tuple(int(x) if k == "int" else float(x) for x, k in zip(r, kinds, strict=True))
-        for r in acc[list(exp.names)].itertuples(index=False)
-    ]
-    seeds = [[point_seed(exp.seed, int(i), exp.replicates + r) for r in range(exp.replicates)] for i in acc.index]
+    thetas = _thetas(exp, acc)
+    # fresh seeds: as many as the acceptance used, after every replicate the selection saw
+    seeds = [[point_seed(exp.seed, int(i), r1 + r2 + r) for r in range(r1 + r2)] for i in acc.index]
     fresh = fresh_statistics(exp, thetas, seeds, out, workers) if len(acc) else None
     validation = pd.DataFrame(
-        _validation(st, accepted, targets, "target", fresh) + _validation(st, accepted, holdout, "holdout", fresh)
+        _validation(st_final, accepted, targets, "target", fresh)
+        + _validation(st_final, accepted, holdout, "holdout", fresh)
     )
     for name in [*targets, *holdout]:
         if fresh is not None:
             table[f"fresh_v_{name}"] = fresh[f"v_{name}"].to_numpy()
+    statistics = st_final.assign(distance=d, accepted=accepted)
+    if refine is not None:
+        statistics = statistics.assign(distance_stage1=d1, screened=screened)
     return Calibration(
         draws=len(prior),
         accepted=table,
         posterior=_posterior(prior, acc, exp, reference=prior[~accepted]),
         validation=validation,
         convergence=_convergence(prior, accepted, exp),
-        statistics=st.assign(distance=d, accepted=accepted).reset_index(),
+        statistics=statistics.reset_index(),
         targets=targets,
         holdout=holdout,
         tolerance=float(cal["tolerance"]),
+        refine=None if refine is None else refine["summary"],
     )
+
+
+def _thetas(exp: Experiment, draws: pd.DataFrame) -> list[tuple[Any, ...]]:
+    kinds = [v.kind for v in exp.varied]
+    return [
+        tuple(int(x) if k == "int" else float(x) for x, k in zip(r, kinds, strict=True))
+        for r in draws[list(exp.names)].itertuples(index=False)
+    ]
+
+
+#: The outer part of the screen whose acceptance after refinement says whether the screen lost any:
+#: the fifth of the screened near misses (stage-1 distance above the tolerance) farthest from the targets.
+SCREEN_EDGE = 0.2
+
+
+def screen(d1: np.ndarray, keep: float, tolerance: float) -> np.ndarray:
+    """The draws that get the extra seeds: the share `keep` of draws nearest the targets on the first
+    seeds (ties at the cut kept), and never fewer than those already within the tolerance."""
+    n = len(d1)
+    if not n:
+        return np.zeros(0, bool)
+    cut = np.sort(d1)[max(0, math.ceil(keep * n) - 1)]
+    return d1 <= max(cut, tolerance)
+
+
+def _refine(
+    exp: Experiment, prior: pd.DataFrame, runs: pd.DataFrame, d1: np.ndarray, out: Path, workers: int
+) -> dict[str, Any]:
+    """Second stage (`[calibrate] refine_replicates`, `refine_keep`): the draws nearest the targets on
+    the first R seeds are run on R2 more (replicates R .. R+R2-1), and their pattern statistics are
+    pooled over all R + R2. A pattern is a property of a parameter set, an expectation over seeds;
+    R + R2 seeds estimate it with less noise, so fewer sets are accepted by luck.
+
+    This is lazy ABC (Prangle 2016, Statistics and Computing 26:171-185) with continuation
+    probability 1 inside the screen and 0 outside: exact only if no draw outside the screen would have
+    been accepted. The screen's outer edge measures that (`summary['edge_rate']`): the share of its
+    farthest fifth accepted after refinement, near 0 when the screen lost little."""
+    import hashlib
+
+    from ..explore.design import point_seed
+
+    cal = exp.calibration or {}
+    r1, r2 = exp.replicates, int(cal["refine_replicates"])
+    screened = screen(d1, float(cal.get("refine_keep", 0.1)), float(cal["tolerance"]))
+    idx = prior.index[screened]
+    thetas = _thetas(exp, prior.loc[idx])
+    seeds = [[point_seed(exp.seed, int(i), r1 + r) for r in range(r2)] for i in idx]
+    key = hashlib.sha256(
+        json.dumps([exp.content_hash(), exp.spec.version(), [int(i) for i in idx], r2]).encode()
+    ).hexdigest()
+    extra = run_sets(exp, thetas, seeds, out / REFINE_DIR, key, workers, "refine")
+    extra["point"] = idx.to_numpy()[extra["point"].to_numpy()]
+    pooled = pd.concat([runs[runs["point"].isin(idx)][["point", *exp.spec.outputs]], extra], ignore_index=True)
+    st_pooled = distances(exp, pooled).reindex(prior.index)
+    d2 = target_distance(st_pooled.loc[idx], list(cal["targets"]))
+    tol = float(cal["tolerance"])
+    near = d1[screened] > tol
+    order = np.argsort(d1[screened][near], kind="stable")
+    edge = order[int(len(order) * (1 - SCREEN_EDGE)) :]
+    edge_acc = (d2[near] <= tol)[edge]
+    lo, hi = wilson(int(edge_acc.sum()), len(edge_acc))
+    summary = {
+        "replicates_stage1": r1,
+        "replicates_added": r2,
+        "keep": float(cal.get("refine_keep", 0.1)),
+        "screened": int(screened.sum()),
+        "accepted_stage1": int((d1 <= tol).sum()),
+        "accepted": int((d2 <= tol).sum()),
+        "accepted_from_stage1_accepted": int(((d2 <= tol) & ~near).sum()),
+        "accepted_from_near_misses": int(((d2 <= tol) & near).sum()),
+        "edge_draws": len(edge_acc),
+        "edge_rate": float(edge_acc.mean()) if len(edge_acc) else float("nan"),
+        "edge_interval": [lo, hi],
+        "simulated_runs": len(extra),
+    }
+    return {"screened": screened, "statistics": st_pooled, "summary": summary}
 
 
 def _figures(res: Calibration, exp: Experiment, out: Path, prior: pd.DataFrame) -> None:
@@ -506,6 +640,7 @@ def write(
         "tolerance": res.tolerance,
         "draws": res.draws,
         "replicates_per_draw": exp.replicates,
+        "refine": res.refine,
         "accepted": len(res.accepted),
         "acceptance_rate": res.acceptance,
         "acceptance_interval": wilson(len(res.accepted), res.draws),
@@ -561,7 +696,8 @@ def columns_csv(res: Calibration, exp: Experiment) -> str:
                     [
                         file,
                         col,
-                        f"violation of pattern {pat.number} on fresh seeds (replicates R..2R-1)",
+                        f"violation of pattern {pat.number} on fresh seeds (as many as the acceptance used,"
+                        " after every replicate the selection saw)",
                         "0 = holds",
                         "the held-back check: sim.calibrate.abc.fresh_statistics",
                     ]
@@ -595,6 +731,14 @@ def summary_lines(res: Calibration) -> list[str]:
         f" 95% interval {100 * lo:.2f}-{100 * hi:.2f}%) on targets {', '.join(res.targets)}"
         f" (tolerance {res.tolerance:g})"
     ]
+    if res.refine is not None:
+        r = res.refine
+        lines.append(
+            f"refined: the {r['screened']} draws nearest the targets on {r['replicates_stage1']} seeds got"
+            f" {r['replicates_added']} more; {r['accepted']} pass on all of them"
+            f" ({r['accepted_stage1']} passed on the first {r['replicates_stage1']}); the screen's outer fifth"
+            f" accepts {100 * r['edge_rate']:.1f}% (near 0: the screen lost little)"
+        )
     post = res.posterior
     if "constrained" in post:
         con = post[post["constrained"]]

@@ -36,7 +36,8 @@ TEXT: dict[str, dict[str, str]] = {
         "validation": "## Held-back patterns",
         "val_head": "| pattern | role | accepted sets reproducing it on fresh seeds | 95% interval |"
         " on the calibration's seeds | prior draws |",
-        "val_note": "The accepted sets are run again on seeds the selection never saw (replicates R..2R-1): selecting "
+        "val_note": "The accepted sets are run again on seeds the selection never saw (as many as the acceptance used,"
+        " after every replicate it saw): selecting "
         "on the targets also selects lucky seeds, and the held-back patterns compare with L County's own figures "
         "from those seeds.",
         "robust": "## Which couplings sustain the trajectory, across the accepted region",
@@ -50,6 +51,10 @@ TEXT: dict[str, dict[str, str]] = {
         "manifest": "## Manifest",
         "last": "last invocation: {new} runs simulated in {m} min on {where}, the rest read from the store",
         "n/a": "n/a (too few accepted draws in the first half)",
+        "refine": "Two stages: every draw ran on {r1} seeds; the {screened} nearest the targets ({keep} of the draws)"
+        " ran on {r2} more, and a set is accepted on all {r}: {acc} are ({acc1} passed on the first {r1}; {near} of"
+        " the accepted were near misses at first). The screen's farthest fifth accepts {edge} ({lo}-{hi}): near 0"
+        " means few draws outside the screen would have passed (lazy ABC, Prangle 2016).",
         "smc": "ABC-SMC: {acc} weighted particles after {g} generations and {sims} simulations; final tolerance "
         "{eps:g} (asked {tol:g}).",
     },
@@ -70,7 +75,7 @@ TEXT: dict[str, dict[str, str]] = {
         "none": "在此水平上没有参数受到约束：目标模式未收窄任何区间。",
         "validation": "## 保留模式的检验",
         "val_head": "| 模式 | 角色 | 接受组在新种子上再现该模式的比例 | 95% 区间 | 在校准所用种子上 | 先验抽样 |",
-        "val_note": "接受的参数组在筛选时从未用过的随机种子上重新运行（第 R 至 2R-1 个重复）：按目标模式筛选参数组"
+        "val_note": "接受的参数组在筛选时从未用过的随机种子上重新运行（种子数与接受时所用相同，排在筛选用过的全部重复之后）：按目标模式筛选参数组"
         "的同时也筛选了“幸运”的种子，而保留模式要与这些种子上 L 县自身的结果比较。",
         "robust": "## 在整个接受区域内，哪些耦合维持了轨迹",
         "no_robust": "此文件夹旁未找到对这些接受组的集成分析。请运行 "
@@ -83,6 +88,10 @@ TEXT: dict[str, dict[str, str]] = {
         "manifest": "## 运行清单（manifest）",
         "last": "最近一次运行新模拟 {new} 次，用时 {m} 分钟（{where}），其余读自已存结果",
         "n/a": "无法计算（前一半抽样中接受的参数组太少）",
+        "refine": "两阶段：每组参数先用 {r1} 个随机种子运行；离目标最近的 {screened} 组（占 {keep}）再加 {r2} 个种子，"
+        "按全部 {r} 个种子判断是否接受：接受 {acc} 组（仅用前 {r1} 个种子时为 {acc1} 组；其中 {near} 组起初未达标）。"
+        "筛选范围最外侧五分之一的接受率为 {edge}（{lo}–{hi}）：接近 0 说明筛选之外几乎没有会被接受的参数组"
+        "（惰性 ABC，Prangle 2016）。",
         "smc": "ABC-SMC：经过 {g} 代、{sims} 次模拟，得到 {acc} 个加权粒子；最终容差 {eps:g}（要求 {tol:g}）。",
     },
 }
@@ -184,6 +193,25 @@ def build_markdown(folder: Path, lang: str = "en") -> str:
                 shift=f"{shift:.3f}",
             )
         )
+    ref = info.get("refine")
+    if ref:
+        lo_e, hi_e = ref["edge_interval"]
+        out += [
+            "",
+            t["refine"].format(
+                r1=ref["replicates_stage1"],
+                r2=ref["replicates_added"],
+                r=ref["replicates_stage1"] + ref["replicates_added"],
+                screened=ref["screened"],
+                keep=_pct(ref["keep"]),
+                acc=ref["accepted"],
+                acc1=ref["accepted_stage1"],
+                near=ref["accepted_from_near_misses"],
+                edge=_pct(ref["edge_rate"]) if ref["edge_rate"] == ref["edge_rate"] else "-",
+                lo=_pct(lo_e) if lo_e == lo_e else "-",
+                hi=_pct(hi_e) if hi_e == hi_e else "-",
+            ),
+        ]
     out.append("")
     con = post[post.get("constrained", pd.Series(False, index=post.index)).astype(bool)]
     if len(con):

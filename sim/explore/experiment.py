@@ -59,7 +59,16 @@ VARY_ALL_KEYS = ("groups", "spread", "exclude", "full_range")
 #: Registry groups `[vary_all]` may name: the uncertain parameters (sizes, switches and the
 #: classifier's thresholds are not uncertain model inputs).
 VARY_ALL_GROUPS = ("lever", "condition", "coupling", "rate")
-CALIBRATE_KEYS = ("targets", "holdout", "tolerance", "sampler", "population", "generations")
+CALIBRATE_KEYS = (
+    "targets",
+    "holdout",
+    "tolerance",
+    "sampler",
+    "population",
+    "generations",
+    "refine_replicates",
+    "refine_keep",
+)
 SAMPLERS = ("rejection", "smc")
 MAX_RUNS = 10_000_000
 
@@ -366,6 +375,23 @@ def _calibration(where: str, raw: Any, spec: ModelSpec, method: str | None) -> d
         for extra in ("population", "generations"):
             if extra in raw:
                 problems.messages.append(f"{where}: key '{key}.{extra}' is only for sampler = \"smc\"")
+        if "refine_replicates" in raw:
+            out["refine_replicates"] = problems.check(
+                _int, where, f"{key}.refine_replicates", raw["refine_replicates"], 1, 10_000
+            )
+            keep = raw.get("refine_keep", 0.1)
+            if not _is_num(keep) or not 0 < keep <= 1:
+                problems.messages.append(
+                    f"{where}: key '{key}.refine_keep' must be a share in (0, 1] of the draws to refine (got {keep!r})"
+                )
+            else:
+                out["refine_keep"] = float(keep)
+        elif "refine_keep" in raw:
+            problems.messages.append(f"{where}: key '{key}.refine_keep' needs refine_replicates (the seeds to add)")
+    if sampler == "smc":
+        for extra in ("refine_replicates", "refine_keep"):
+            if extra in raw:
+                problems.messages.append(f"{where}: key '{key}.{extra}' is only for sampler = \"rejection\"")
     problems.done()
     return out
 
