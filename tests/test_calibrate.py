@@ -308,6 +308,53 @@ def test_county_calibration_structure(county_ci):
         assert (county_ci / name).stat().st_size > 0
 
 
+def test_later_stages_resume_after_an_interruption(tmp_path, monkeypatch):
+    """The refinement's and the fresh check's runs (`abc.run_sets`) keep each chunk as it finishes: a
+    stage interrupted after two chunks keeps those two, the rerun evaluates only the others, and the
+    result equals an uninterrupted run's; a new key (other sets or seeds) starts over."""
+    from sim.calibrate import abc
+    from sim.explore import backends
+
+    exp = load_experiment("calibrate_normal_check")
+    thetas = [(0.1 * i, 0.5) for i in range(40)]
+    seeds = [[1000 + 10 * i + r for r in range(7)] for i in range(40)]  # 280 runs: 3 chunks of 128
+    whole = abc.run_sets(exp, thetas, seeds, tmp_path / "a", "k1")
+    assert len(whole) == 280 and not (tmp_path / "a").exists()  # removed once complete
+
+    evaluated: list[int] = []
+    real = backends.make_backend
+
+    def counting(name, workers, scheduler=None):
+        b = real(name, workers, scheduler)
+        inner = b.results
+
+        def results(tasks):
+            for task, res in inner(tasks):
+                evaluated.append(task.index)
+                yield task, res
+                if stop and len(evaluated) == 2:
+                    raise KeyboardInterrupt
+
+        b.results = results
+        return b
+
+    monkeypatch.setattr(backends, "make_backend", counting)
+    stop = True
+    with pytest.raises(KeyboardInterrupt):
+        abc.run_sets(exp, thetas, seeds, tmp_path / "b", "k1")
+    assert sorted(p.name for p in (tmp_path / "b").glob("chunk_*.npy")) == ["chunk_000000.npy", "chunk_000001.npy"]
+    stop, evaluated[:] = False, []
+    again = abc.run_sets(exp, thetas, seeds, tmp_path / "b", "k1")
+    assert evaluated == [2]
+    pd.testing.assert_frame_equal(again, whole)
+    stop = True
+    with pytest.raises(KeyboardInterrupt):
+        abc.run_sets(exp, thetas, seeds, tmp_path / "c", "k1")
+    stop, evaluated[:] = False, []
+    abc.run_sets(exp, thetas, seeds, tmp_path / "c", "k2")  # another key: nothing kept is reused
+    assert evaluated == [0, 1, 2]
+
+
 @pytest.mark.slow
 def test_county_refinement_pools_the_seeds_a_longer_run_would_have(county_ci, tmp_path):
     """calibrate_patterns_ci with a second stage (2 more seeds for the quarter of draws nearest the

@@ -244,7 +244,13 @@ FRESH_FILE, FRESH_KEY_FILE = "fresh_statistics.csv", "fresh.json"
 
 
 def fresh_statistics(
-    exp: Experiment, thetas: list[tuple[Any, ...]], seeds: list[list[int]], out: Path, workers: int = 1
+    exp: Experiment,
+    thetas: list[tuple[Any, ...]],
+    seeds: list[list[int]],
+    out: Path,
+    workers: int = 1,
+    backend: str = "local",
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Every accepted set run again on fresh seeds (`seeds[i]` for set i): its pattern statistics and
     violations, one row per set. Selecting sets on the targets also selects lucky seeds (L County's
@@ -259,7 +265,7 @@ def fresh_statistics(
     cache, key_file = out / FRESH_FILE, out / FRESH_KEY_FILE
     if cache.exists() and key_file.exists() and json.loads(key_file.read_text()).get("key") == key:
         return pd.read_csv(cache).set_index("point")
-    runs = run_sets(exp, thetas, seeds, out / FRESH_DIR, key, workers, "fresh seeds")
+    runs = run_sets(exp, thetas, seeds, out / FRESH_DIR, key, workers, "fresh seeds", backend, scheduler)
     st = distances(exp, runs)
     mf.atomic_write(cache, lambda p: st.reset_index().to_csv(p, index=False))
     mf.write_json(key_file, {"key": key})
@@ -278,17 +284,20 @@ def run_sets(
     key: str,
     workers: int = 1,
     what: str = "runs",
+    backend: str = "local",
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Run set i (`thetas[i]`) on each of `seeds[i]`: one row per run (point = i, then the model's
     outputs). Resumable: each chunk's outputs are kept in `folder` as it finishes, under `key` (a new
     key discards them), so an interrupted stage reruns only the chunks it lacks; a bar shows progress
-    on a terminal. The folder is removed once every chunk is in."""
+    on a terminal. Chunks run on the sweep's backends (`backend`, `workers`, `scheduler`); the folder
+    is removed once every chunk is in."""
     import shutil
 
     from tqdm import tqdm
 
-    from ..explore.backends import ordered_map
-    from ..explore.models import ChunkTask, evaluate_chunk
+    from ..explore.backends import make_backend
+    from ..explore.models import ChunkTask
 
     spec = exp.spec
     base = spec.extra["task_base"](exp) if "task_base" in spec.extra else exp.scenario
@@ -317,16 +326,20 @@ def run_sets(
         return folder / f"chunk_{k:06d}.npy"
 
     todo = [t for t in tasks if not chunk_file(t.index).exists()]
-    results = ordered_map(evaluate_chunk, todo, workers) if workers > 1 and len(todo) > 1 else map(evaluate_chunk, todo)
     done_runs = sum(len(t.seeds) for t in tasks) - sum(len(t.seeds) for t in todo)
-    with tqdm(
-        total=len(pairs), initial=done_runs, desc=what, unit="run", file=sys.stderr, disable=None, smoothing=0.1
-    ) as bar:
-        for k, res in results:
-            arr = np.asarray(res.outputs, dtype=float)
-            with mf.atomic_open(chunk_file(k), "wb") as f:
-                np.save(f, arr, allow_pickle=False)
-            bar.update(len(arr))
+    runner = make_backend(backend, workers if len(todo) > 1 else 1, scheduler) if todo else None
+    try:
+        with tqdm(
+            total=len(pairs), initial=done_runs, desc=what, unit="run", file=sys.stderr, disable=None, smoothing=0.1
+        ) as bar:
+            for task, res in runner.results(todo) if runner is not None else ():
+                arr = np.asarray(res.outputs, dtype=float)
+                with mf.atomic_open(chunk_file(task.index), "wb") as f:
+                    np.save(f, arr, allow_pickle=False)
+                bar.update(len(arr))
+    finally:
+        if runner is not None:
+            runner.close()
     outputs = np.concatenate([np.load(chunk_file(t.index)) for t in tasks]) if tasks else np.empty((0, 0))
     shutil.rmtree(folder, ignore_errors=True)
     runs = pd.DataFrame(outputs.reshape(len(pairs), len(spec.outputs)), columns=list(spec.outputs))
@@ -370,7 +383,9 @@ def _convergence(prior: pd.DataFrame, accepted: np.ndarray, exp: Experiment) -> 
     return out
 
 
-def analyse(exp: Experiment, out: Path, workers: int = 1) -> Calibration:
+def analyse(
+    exp: Experiment, out: Path, workers: int = 1, backend: str = "local", scheduler: str | None = None
+) -> Calibration:
     """Read the sweep's store in `out` and compute the calibration; run the accepted sets again on
     fresh seeds for the held-back patterns."""
     cal = exp.calibration or {}
@@ -386,7 +401,7 @@ def analyse(exp: Experiment, out: Path, workers: int = 1) -> Calibration:
     r1, r2 = exp.replicates, int(cal.get("refine_replicates", 0))
     refine = None
     if r2:
-        refine = _refine(exp, prior, runs, d, out, workers)
+        refine = _refine(exp, prior, runs, d, out, workers, backend, scheduler)
         d1, screened, st_pooled = d, refine["screened"], refine["statistics"]
         d = np.where(screened, target_distance(st_pooled, targets), d1)
         st_final = st.copy()
@@ -410,7 +425,7 @@ def analyse(exp: Experiment, out: Path, workers: int = 1) -> Calibration:
     thetas = _thetas(exp, acc)
     # fresh seeds: as many as the acceptance used, after every replicate the selection saw
     seeds = [[point_seed(exp.seed, int(i), r1 + r2 + r) for r in range(r1 + r2)] for i in acc.index]
-    fresh = fresh_statistics(exp, thetas, seeds, out, workers) if len(acc) else None
+    fresh = fresh_statistics(exp, thetas, seeds, out, workers, backend, scheduler) if len(acc) else None
     validation = pd.DataFrame(
         _validation(st_final, accepted, targets, "target", fresh)
         + _validation(st_final, accepted, holdout, "holdout", fresh)
@@ -459,7 +474,14 @@ def screen(d1: np.ndarray, keep: float, tolerance: float) -> np.ndarray:
 
 
 def _refine(
-    exp: Experiment, prior: pd.DataFrame, runs: pd.DataFrame, d1: np.ndarray, out: Path, workers: int
+    exp: Experiment,
+    prior: pd.DataFrame,
+    runs: pd.DataFrame,
+    d1: np.ndarray,
+    out: Path,
+    workers: int,
+    backend: str = "local",
+    scheduler: str | None = None,
 ) -> dict[str, Any]:
     """Second stage (`[calibrate] refine_replicates`, `refine_keep`): the draws nearest the targets on
     the first R seeds are run on R2 more (replicates R .. R+R2-1), and their pattern statistics are
@@ -483,7 +505,7 @@ def _refine(
     key = hashlib.sha256(
         json.dumps([exp.content_hash(), exp.spec.version(), [int(i) for i in idx], r2]).encode()
     ).hexdigest()
-    extra = run_sets(exp, thetas, seeds, out / REFINE_DIR, key, workers, "refine")
+    extra = run_sets(exp, thetas, seeds, out / REFINE_DIR, key, workers, "refine", backend, scheduler)
     extra["point"] = idx.to_numpy()[extra["point"].to_numpy()]
     pooled = pd.concat([runs[runs["point"].isin(idx)][["point", *exp.spec.outputs]], extra], ignore_index=True)
     st_pooled = distances(exp, pooled).reindex(prior.index)

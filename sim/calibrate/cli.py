@@ -187,7 +187,18 @@ def cmd_calibrate(args: argparse.Namespace, argv: list[str] | None) -> int:
         f"{exp.name}: {res.total} runs ({res.new} run now, {res.reused} already stored)"
         f" on {res.backend} x{res.workers} in {res.seconds:.1f} s"
     )
-    cal = abc.analyse(exp, out, workers)
+    try:
+        cal = abc.analyse(exp, out, workers, args.backend, args.scheduler)
+    except ChunkFailed as e:
+        print(f"county-sim: error: {e}; run the same command again to resume", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print(
+            f"county-sim: interrupted; the sweep is stored in {out}{os.sep} and finished chunks of the later"
+            " stages are kept; run the same command to resume",
+            file=sys.stderr,
+        )
+        return 130
     files = abc.write(cal, exp, out, abc.load_manifest(out))
     from .report import write_report
 
