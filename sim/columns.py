@@ -397,17 +397,18 @@ _ENTRIES += [
     _c(_ST, "accepted", "whether the draw was accepted", "true/false", "distance <= tolerance"),
     _c(
         _ST,
-        "screened",
+        "continued",
         "(with refine_replicates) whether the draw was run on the extra seeds",
         "true/false",
-        "the refine_keep share of draws nearest the targets on the first seeds",
+        "the refine_keep share nearest the targets on the first seeds, and the rest with probability"
+        " refine_continue (lazy ABC)",
     ),
     _c(
         _ST,
         "distance_stage1",
         "(with refine_replicates) summed target violation on the first R seeds",
         "0 = every target holds",
-        "distance is then the one over all R + R2 seeds for screened draws",
+        "distance is then the one over all R + R2 seeds for continued draws",
     ),
     _c(
         _A,

@@ -100,41 +100,72 @@ range = [0.0, 1.0]
 targets = ["mean"]
 refine_replicates = 3
 refine_keep = 0.25
+refine_continue = 0.05
 """
 
 
+def _weighted_mean_sd(x: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
+    w = w / w.sum()
+    m = float(np.sum(w * x))
+    return m, float(np.sqrt(np.sum(w * (x - m) ** 2))), 1.0 / float(np.sum(w**2))
+
+
 def test_refinement_recovers_the_posterior_of_the_pooled_seeds(tmp_path, normal_check):
-    """Two stages on the normal-mean model: 1 seed for every draw, 3 more for the quarter nearest the
-    target, acceptance on the mean over all 4 (100 observations). The ABC posterior is then
-    N(1, 1/100) widened by the kernel: SD sqrt(0.01 + 0.02^2 / 3) = 0.1007, half the one-stage SD.
-    - mean within 4 SE and SD within 20% of that (SE of an SD at n ~ 218 is ~5%, so 20% is 4 SE; the
-      one-stage posterior, SD 0.2003, fails by a factor of 2);
-    - KS against the analytic posterior does not reject at 0.001;
-    - the screen (|xbar_1 - 1| up to ~0.77, four stage-1 SDs from any set the posterior holds) loses
-      almost nothing: its farthest fifth accepts under 2% (expected ~0);
+    """Two stages on the normal-mean model: 1 seed for every draw; 3 more for the quarter nearest the
+    target and, outside it, for each draw with probability 0.05 (weight 20 if accepted); acceptance on
+    the mean over all 4 (100 observations). The ABC posterior is then N(1, 1/100) widened by the
+    kernel: SD sqrt(0.01 + 0.02^2 / 3) = 0.1007, half the one-stage SD.
+    - weighted mean within 4 SE and SD within 20% of that (SE of an SD at n_eff ~ 200 is ~5%, so 20% is
+      4 SE; the one-stage posterior, SD 0.2003, fails by a factor of 2);
+    - the screen (|xbar_1 - 1| up to ~0.77, four stage-1 SDs from any set the posterior holds) holds
+      nearly all of it: no continued draw from outside passes, so the estimated mass outside is 0;
     - the first stage equals the one-stage calibration draw for draw (same seed, same design)."""
     path = tmp_path / "normal_refine.toml"
     path.write_text(NORMAL_REFINE)
     out = tmp_path / "cal"
     assert cli.main(["calibrate", str(path), "--out", str(out), "--workers", "1"]) == 0
     acc = pd.read_csv(out / "accepted.csv")
-    n = len(acc)
     sd = np.sqrt(0.04 / 4 + NORMAL_TOLERANCE**2 / 3)
-    assert abs(acc["mu"].mean() - NORMAL_OBSERVED) <= 4 * sd / np.sqrt(n)
-    assert abs(acc["mu"].std(ddof=1) / sd - 1) <= 0.20, acc["mu"].std(ddof=1)
+    m, s_, n_eff = _weighted_mean_sd(acc["mu"].to_numpy(), acc["weight"].to_numpy())
+    assert abs(m - NORMAL_OBSERVED) <= 4 * sd / np.sqrt(n_eff)
+    assert abs(s_ / sd - 1) <= 0.20, s_
     assert stats.kstest(acc["mu"], stats.norm(NORMAL_OBSERVED, sd).cdf).pvalue > 0.001
     info = json.loads((out / "calibration.json").read_text())
     ref = info["refine"]
-    assert ref["screened"] == 8192 and ref["replicates_added"] == 3 and ref["simulated_runs"] == 3 * 8192
-    assert ref["edge_rate"] < 0.02 and ref["accepted"] == n
+    assert ref["screened"] == 8192 and ref["replicates_added"] == 3
+    assert ref["simulated_runs"] == 3 * (8192 + ref["continued_outside"])
+    assert abs(ref["continued_outside"] - 0.05 * 24576) < 4 * np.sqrt(0.05 * 0.95 * 24576)
+    assert ref["accepted_outside"] == 0 and ref["outside_share"] == 0 and ref["accepted"] == len(acc)
     st = pd.read_csv(out / "statistics.csv")
     one = pd.read_csv(normal_check / "statistics.csv")
     assert np.array_equal(st["distance_stage1"].to_numpy(), one["distance"].to_numpy())
-    assert (st["accepted"] <= st["screened"]).all()
+    assert (st["accepted"] <= st["continued"]).all()
     assert (acc["distance"] == 0).all() and "distance_stage1" in acc
     cols = pd.read_csv(out / "columns.csv")
     assert set(cols[cols["file"] == "statistics.csv"]["column"]) == set(st.columns)
     assert "Two stages: every draw ran on 1 seeds" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_a_narrow_screen_is_flagged_and_its_weights_keep_the_posterior(tmp_path):
+    """The same with a screen far too narrow (keep 0.002, widened to twice the stage-1 acceptance:
+    |xbar_1 - 1| up to ~0.045, while a set the posterior holds has xbar_1 ~ N(mu, 0.2^2)), continuing
+    the rest with probability 0.2 (weight 5). About four fifths of the posterior lies outside the
+    screen: the estimate says so (> 0.5), and the weighted accepted sets are still centred on the
+    analytic posterior (mean within 4 SE at their effective size): what lazy ABC promises."""
+    path = tmp_path / "narrow.toml"
+    path.write_text(NORMAL_REFINE.replace("0.25", "0.002").replace("= 0.05", "= 0.2"))
+    out = tmp_path / "cal"
+    assert cli.main(["calibrate", str(path), "--out", str(out), "--workers", "1"]) == 0
+    ref = json.loads((out / "calibration.json").read_text())["refine"]
+    assert ref["outside_share"] > 0.5 and ref["outside_share_interval"][0] > 0.3, ref
+    acc = pd.read_csv(out / "accepted.csv")
+    assert not np.allclose(acc["weight"], acc["weight"].iloc[0])  # accepted from outside weigh 5 times more
+    sd = np.sqrt(0.04 / 4 + NORMAL_TOLERANCE**2 / 3)
+    m, _, n_eff = _weighted_mean_sd(acc["mu"].to_numpy(), acc["weight"].to_numpy())
+    assert abs(m - NORMAL_OBSERVED) <= 4 * sd / np.sqrt(n_eff), (m, n_eff)
+    val = pd.read_csv(out / "validation.csv")
+    same = val[val["sets"] == "accepted, same seeds"].iloc[0]
+    assert same["share"] == pytest.approx(1.0) and same["n"] < len(acc)  # weighted: effective size
 
 
 @pytest.fixture(scope="module")
@@ -174,6 +205,81 @@ def test_prior_sensitivity_tells_a_decided_parameter_from_a_free_one(normal_chec
     # the same job again writes over its own files; the reference's report is rewritten without --out
     assert cli.main(["prior-sensitivity", str(normal_check), str(normal_half), "--out", str(ps)]) == 0
     assert pd.read_csv(ps / "prior_sensitivity.csv").equals(table)
+
+
+def _fake_calibration(folder: Path, scale: float, ranges: dict, samples: dict) -> Path:
+    """A calibration folder written by hand (the files prior-sensitivity reads) for county_patterns."""
+    folder.mkdir(parents=True)
+    name = "cal" if scale == 1 else f"cal_prior{scale:g}"
+    n = len(next(iter(samples.values())))
+    info = {
+        "experiment": name,
+        "model": "county_patterns",
+        "sampler": "rejection",
+        "draws": 1000,
+        "targets": {"trap": ""},
+        "holdout": {},
+        "tolerance": 0.0,
+        "replicates_per_draw": 8,
+        "root_seed": 1,
+        "accepted": n,
+        "acceptance_rate": n / 1000,
+        "acceptance_interval": [0.0, 1.0],
+        "constrained": [],
+        "prior_scale": scale,
+    }
+    (folder / "calibration.json").write_text(json.dumps(info))
+    rows = []
+    for p, (lo, hi) in ranges.items():
+        q05, q50, q95 = np.quantile(samples[p], [0.05, 0.5, 0.95])
+        rows.append(
+            dict(parameter=p, group="rate", default=PARAMS[p].default, prior_low=lo, prior_high=hi, post_q05=q05,
+                 post_median=q50, post_q95=q95, width_ratio=(q95 - q05) / (hi - lo), ks_p=0.5, constrained=False)
+        )  # fmt: skip
+    pd.DataFrame(rows).to_csv(folder / "posterior.csv", index=False)
+    pd.DataFrame(
+        [dict(pattern="trap", role="target", sets="accepted", n=n, reproduced=n, share=1.0, ci_low=0.9, ci_high=1.0)]
+    ).to_csv(folder / "validation.csv", index=False)
+    pd.DataFrame({"row": range(n), "weight": 1.0 / n, **samples}).to_csv(folder / "accepted.csv", index=False)
+    return folder
+
+
+def test_prior_sensitivity_counts_integers_and_refuses_what_it_cannot_judge(tmp_path, capsys):
+    """- an integer parameter's widths count its values: [30, 90] halved to [45, 75] is 31/61 of the
+      prior, not 30/60;
+    - a range the registry clips (resources 0.15-0.45 halved about a default near its end to a range
+      only 6% narrower) says nothing: "prior barely changed", no elasticity;
+    - a posterior of width 0 at one scale gives no elasticity and the verdict "undetermined";
+    - a calibration with fewer than 30 accepted sets is refused by name."""
+    rng = np.random.default_rng(3)
+    n = 200
+    base = {
+        "term_length": rng.integers(40, 80, n),
+        "initial_resources": rng.uniform(0.2, 0.4, n),
+        "build_rate": rng.uniform(0.04, 0.08, n),
+    }
+    half = {
+        "term_length": rng.integers(50, 70, n),
+        "initial_resources": rng.uniform(0.2, 0.4, n),
+        "build_rate": np.full(n, 0.06),
+    }
+    r1 = {"term_length": (30, 90), "initial_resources": (0.15, 0.45), "build_rate": (0.03, 0.09)}
+    r2 = {"term_length": (45, 75), "initial_resources": (0.15, 0.433), "build_rate": (0.045, 0.075)}
+    a = _fake_calibration(tmp_path / "a", 1.0, r1, base)
+    b = _fake_calibration(tmp_path / "b", 0.5, r2, half)
+    assert cli.main(["prior-sensitivity", str(a), str(b), "--out", str(tmp_path / "ps")]) == 0
+    t = pd.read_csv(tmp_path / "ps" / "prior_sensitivity.csv")
+    t = t[t["prior_scale"] == 0.5].set_index("parameter")
+    assert t.loc["term_length", "prior_ratio"] == pytest.approx(31 / 61)
+    assert not t.loc["initial_resources", "prior_changed"]
+    assert t.loc["initial_resources", "verdict"] == "prior barely changed"
+    assert np.isnan(t.loc["initial_resources", "elasticity"])
+    assert np.isnan(t.loc["build_rate", "elasticity"]) and t.loc["build_rate", "verdict"] == "undetermined"
+    thin = _fake_calibration(tmp_path / "c", 0.5, r2, {k: v[:20] for k, v in half.items()})
+    capsys.readouterr()
+    assert cli.main(["prior-sensitivity", str(a), str(thin), "--out", str(tmp_path / "ps2")]) == 2
+    err = capsys.readouterr().err
+    assert "only 20 accepted sets" in err and str(thin) in err and not (tmp_path / "ps2").exists()
 
 
 def test_prior_sensitivity_refuses_what_is_not_one_calibration(normal_check, normal_half, tmp_path, capsys):
@@ -379,9 +485,9 @@ def test_county_refinement_pools_the_seeds_a_longer_run_would_have(county_ci, tm
     st = pd.read_csv(out / "statistics.csv").set_index("point")
     one = pd.read_csv(county_ci / "statistics.csv").set_index("point")
     assert np.array_equal(st["distance_stage1"].to_numpy(), one["distance"].to_numpy())
-    screened = st.index[st["screened"]]
+    screened = st.index[st["continued"]]
     assert len(screened) >= 6  # ceil(0.25 x 24), ties at the cut kept
-    assert (st.loc[~st["screened"], "distance"] == st.loc[~st["screened"], "distance_stage1"]).all()
+    assert (st.loc[~st["continued"], "distance"] == st.loc[~st["continued"], "distance_stage1"]).all()
     assert (st["accepted"] == (st["distance"] <= 0.5)).all()
 
     exp5 = dataclasses.replace(load_experiment(path), replicates=5)

@@ -193,49 +193,49 @@ def _posterior(
 
 
 def _validation(
-    st: pd.DataFrame, accepted: np.ndarray, patterns: list[str], role: str, fresh: pd.DataFrame | None = None
+    st: pd.DataFrame,
+    base: pd.DataFrame,
+    accepted: np.ndarray,
+    patterns: list[str],
+    role: str,
+    fresh: pd.DataFrame | None = None,
+    weights: np.ndarray | None = None,
 ) -> list[dict[str, Any]]:
-    """How often each pattern holds: among the accepted sets on fresh seeds ("accepted", the validation),
-    on the calibration's own seeds ("accepted, same seeds"), among all prior draws and the rejected."""
+    """How often each pattern holds: among the accepted sets on fresh seeds ("accepted", the validation)
+    and on the statistics they were accepted on (`st`: "accepted, same seeds"), and among all prior
+    draws and the rejected ones on `base` (the statistics every draw has). With `weights` (the accepted
+    sets' posterior weights) the accepted shares are weighted and their intervals use the effective
+    sample size, as for ABC-SMC."""
+
+    def row(subset: str, holds: np.ndarray, w: np.ndarray | None) -> dict[str, Any]:
+        if w is None:
+            n, k = len(holds), int(holds.sum())
+            share = k / n if n else float("nan")
+        else:  # a weighted share: weights summing to 1 in floating point can exceed 1 by a hair
+            share = min(1.0, max(0.0, float(np.sum(w * holds) / np.sum(w))))
+            n_eff = float(np.sum(w)) ** 2 / float(np.sum(w**2))
+            n, k = round(n_eff), round(share * n_eff)
+        lo, hi = wilson(k, n)
+        return {
+            "pattern": name,
+            "role": role,
+            "sets": subset,
+            "n": n,
+            "reproduced": k,
+            "share": share,
+            "ci_low": lo,
+            "ci_high": hi,
+        }
+
     rows = []
     for name in patterns:
         if fresh is not None:
-            holds = fresh[f"v_{name}"].to_numpy() <= 0.0
-            k, n = int(holds.sum()), len(holds)
-            lo, hi = wilson(k, n)
-            rows.append(
-                {
-                    "pattern": name,
-                    "role": role,
-                    "sets": "accepted",
-                    "n": n,
-                    "reproduced": k,
-                    "share": k / n if n else float("nan"),
-                    "ci_low": lo,
-                    "ci_high": hi,
-                }
-            )
-        holds = st[f"v_{name}"].to_numpy() <= 0.0
-        subsets = (
-            ("accepted, same seeds" if fresh is not None else "accepted", accepted),
-            ("prior", np.ones_like(accepted)),
-            ("rejected", ~accepted),
-        )
-        for subset, mask in subsets:
-            n, k = int(mask.sum()), int(holds[mask].sum())
-            lo, hi = wilson(k, n)
-            rows.append(
-                {
-                    "pattern": name,
-                    "role": role,
-                    "sets": subset,
-                    "n": n,
-                    "reproduced": k,
-                    "share": k / n if n else float("nan"),
-                    "ci_low": lo,
-                    "ci_high": hi,
-                }
-            )
+            rows.append(row("accepted", fresh[f"v_{name}"].to_numpy() <= 0.0, weights))
+        mine = st[f"v_{name}"].to_numpy()[accepted] <= 0.0
+        rows.append(row("accepted, same seeds" if fresh is not None else "accepted", mine, weights))
+        every = base[f"v_{name}"].to_numpy() <= 0.0
+        rows.append(row("prior", every, None))
+        rows.append(row("rejected", every[~accepted], None))
     return rows
 
 
@@ -347,7 +347,9 @@ def run_sets(
     return runs
 
 
-def _convergence(prior: pd.DataFrame, accepted: np.ndarray, exp: Experiment) -> pd.DataFrame:
+def _convergence(
+    prior: pd.DataFrame, accepted: np.ndarray, exp: Experiment, weights: np.ndarray | None = None
+) -> pd.DataFrame:
     """Has the rejection sampler settled? The posterior from the first half of the prior draws against
     the one from the second half (disjoint draws): the acceptance rates, and each parameter's largest
     move of a 5/50/95% quantile as a share of that parameter's posterior 90% width (from all draws).
@@ -370,12 +372,19 @@ def _convergence(prior: pd.DataFrame, accepted: np.ndarray, exp: Experiment) -> 
         )
     out = pd.DataFrame(rows)
     shifts = []
+    w = np.ones(n) if weights is None else np.asarray(weights, float)  # posterior weights (refinement)
+
+    def quantiles(x: np.ndarray, mask: np.ndarray, q: list[float]) -> np.ndarray:
+        if weights is None:
+            return np.quantile(x[mask], q)
+        return _wquantile(x[mask], w[mask] / w[mask].sum(), q)
+
     for v in exp.varied:
         x = prior[v.name].to_numpy(float)
-        a, b, both = x[accepted & first], x[accepted & ~first], x[accepted]
-        if len(a) >= 2 and len(b) >= 2:
-            width = float(np.subtract(*np.quantile(both, [0.95, 0.05])))
-            qa, qb = np.quantile(a, [0.05, 0.5, 0.95]), np.quantile(b, [0.05, 0.5, 0.95])
+        a, b = accepted & first, accepted & ~first
+        if a.sum() >= 2 and b.sum() >= 2:
+            width = float(np.subtract(*quantiles(x, accepted, [0.95, 0.05])))
+            qa, qb = quantiles(x, a, [0.05, 0.5, 0.95]), quantiles(x, b, [0.05, 0.5, 0.95])
             shifts.append(float(np.max(np.abs(qa - qb)) / width) if width > 0 else float("nan"))
     nan = float("nan")
     out["max_quantile_shift"] = [nan, nan, max(shifts) if shifts else nan]
@@ -399,19 +408,23 @@ def analyse(
     targets, holdout = list(cal["targets"]), list(cal.get("holdout", []))
     d = target_distance(st, targets)
     r1, r2 = exp.replicates, int(cal.get("refine_replicates", 0))
-    refine = None
+    refine, weights = None, None
     if r2:
         refine = _refine(exp, prior, runs, d, out, workers, backend, scheduler)
-        d1, screened, st_pooled = d, refine["screened"], refine["statistics"]
-        d = np.where(screened, target_distance(st_pooled, targets), d1)
+        d1, go = d, refine["continued"]
+        d = np.where(go, target_distance(refine["statistics"], targets), d1)
         st_final = st.copy()
-        st_final.loc[screened] = st_pooled.loc[screened, st.columns].to_numpy()
+        st_final.loc[go] = refine["statistics"].loc[go, st.columns].to_numpy()
     else:
         st_final = st
     accepted = d <= cal["tolerance"]
+    if refine is not None:
+        accepted &= refine["continued"]
+        w = refine["weight"][accepted]
+        weights = w if not np.allclose(w, w[:1]) else None
     acc = prior[accepted].copy()
     table = pd.DataFrame({"row": np.arange(int(accepted.sum())), "point": acc.index.to_numpy()})
-    table["weight"] = 1.0 / max(1, len(acc))
+    table["weight"] = 1.0 / max(1, len(acc)) if weights is None else weights / weights.sum()
     table["run_seed"] = acc["run_seed"].to_numpy()
     table["distance"] = d[accepted]
     if refine is not None:
@@ -426,22 +439,29 @@ def analyse(
     # fresh seeds: as many as the acceptance used, after every replicate the selection saw
     seeds = [[point_seed(exp.seed, int(i), r1 + r2 + r) for r in range(r1 + r2)] for i in acc.index]
     fresh = fresh_statistics(exp, thetas, seeds, out, workers, backend, scheduler) if len(acc) else None
+    w_acc = None if weights is None else table["weight"].to_numpy()
+    # the accepted sets on the statistics they were accepted on; every draw (prior, rejected) on the
+    # first stage's R seeds, the one sample all draws share
     validation = pd.DataFrame(
-        _validation(st_final, accepted, targets, "target", fresh)
-        + _validation(st_final, accepted, holdout, "holdout", fresh)
+        _validation(st_final, st, accepted, targets, "target", fresh, w_acc)
+        + _validation(st_final, st, accepted, holdout, "holdout", fresh, w_acc)
     )
     for name in [*targets, *holdout]:
         if fresh is not None:
             table[f"fresh_v_{name}"] = fresh[f"v_{name}"].to_numpy()
     statistics = st_final.assign(distance=d, accepted=accepted)
     if refine is not None:
-        statistics = statistics.assign(distance_stage1=d1, screened=screened)
+        statistics = statistics.assign(distance_stage1=d1, continued=refine["continued"])
+    w_all = None
+    if weights is not None:
+        w_all = np.zeros(len(prior))
+        w_all[accepted] = table["weight"].to_numpy()
     return Calibration(
         draws=len(prior),
         accepted=table,
-        posterior=_posterior(prior, acc, exp, reference=prior[~accepted]),
+        posterior=_posterior(prior, acc, exp, reference=prior[~accepted], weights=w_acc),
         validation=validation,
-        convergence=_convergence(prior, accepted, exp),
+        convergence=_convergence(prior, accepted, exp, w_all),
         statistics=statistics.reset_index(),
         targets=targets,
         holdout=holdout,
@@ -458,18 +478,19 @@ def _thetas(exp: Experiment, draws: pd.DataFrame) -> list[tuple[Any, ...]]:
     ]
 
 
-#: The outer part of the screen whose acceptance after refinement says whether the screen lost any:
-#: the fifth of the screened near misses (stage-1 distance above the tolerance) farthest from the targets.
-SCREEN_EDGE = 0.2
+#: Where the continuation draws' uniforms come from: the root seed and this stream number.
+CONTINUE_STREAM = 23
 
 
 def screen(d1: np.ndarray, keep: float, tolerance: float) -> np.ndarray:
-    """The draws that get the extra seeds: the share `keep` of draws nearest the targets on the first
-    seeds (ties at the cut kept), and never fewer than those already within the tolerance."""
+    """The draws that get the extra seeds for sure: the share `keep` of draws nearest the targets on the
+    first seeds (ties at the cut kept), widened to twice the draws already within the tolerance so that
+    near misses always get a second chance."""
     n = len(d1)
     if not n:
         return np.zeros(0, bool)
-    cut = np.sort(d1)[max(0, math.ceil(keep * n) - 1)]
+    share = max(keep, min(1.0, 2.0 * float(np.mean(d1 <= tolerance))))
+    cut = np.sort(d1)[max(0, math.ceil(share * n) - 1)]
     return d1 <= max(cut, tolerance)
 
 
@@ -483,23 +504,29 @@ def _refine(
     backend: str = "local",
     scheduler: str | None = None,
 ) -> dict[str, Any]:
-    """Second stage (`[calibrate] refine_replicates`, `refine_keep`): the draws nearest the targets on
-    the first R seeds are run on R2 more (replicates R .. R+R2-1), and their pattern statistics are
-    pooled over all R + R2. A pattern is a property of a parameter set, an expectation over seeds;
-    R + R2 seeds estimate it with less noise, so fewer sets are accepted by luck.
+    """Second stage (`[calibrate] refine_replicates`, `refine_keep`, `refine_continue`): draws are run on
+    R2 more seeds (replicates R .. R+R2-1) and their pattern statistics pooled over all R + R2. A
+    pattern is a property of a parameter set, an expectation over seeds; R + R2 seeds estimate it with
+    less noise, so fewer sets are accepted by luck.
 
-    This is lazy ABC (Prangle 2016, Statistics and Computing 26:171-185) with continuation
-    probability 1 inside the screen and 0 outside: exact only if no draw outside the screen would have
-    been accepted. The screen's outer edge measures that (`summary['edge_rate']`): the share of its
-    farthest fifth accepted after refinement, near 0 when the screen lost little."""
+    Which draws continue is lazy ABC (Prangle 2016, Statistics and Computing 26:171-185): every draw in
+    the screen (the share `refine_keep` nearest the targets on the first seeds) and, outside it, each
+    draw with probability alpha = `refine_continue`. A draw accepted from outside weighs 1 / alpha, so
+    the weighted accepted sets are the two-stage posterior without bias, whatever the screen; the
+    screen only decides the variance. Those weights also estimate how much posterior mass lies outside
+    the screen (`summary['outside_share']`): near 0 means the screen was wide enough."""
     import hashlib
 
     from ..explore.design import point_seed
 
     cal = exp.calibration or {}
     r1, r2 = exp.replicates, int(cal["refine_replicates"])
-    screened = screen(d1, float(cal.get("refine_keep", 0.1)), float(cal["tolerance"]))
-    idx = prior.index[screened]
+    keep, alpha = float(cal.get("refine_keep", 0.1)), float(cal.get("refine_continue", 0.05))
+    tol = float(cal["tolerance"])
+    screened = screen(d1, keep, tol)
+    lucky = ~screened & (np.random.default_rng([exp.seed, CONTINUE_STREAM]).random(len(d1)) < alpha)
+    go = screened | lucky
+    idx = prior.index[go]
     thetas = _thetas(exp, prior.loc[idx])
     seeds = [[point_seed(exp.seed, int(i), r1 + r) for r in range(r2)] for i in idx]
     key = hashlib.sha256(
@@ -509,28 +536,37 @@ def _refine(
     extra["point"] = idx.to_numpy()[extra["point"].to_numpy()]
     pooled = pd.concat([runs[runs["point"].isin(idx)][["point", *exp.spec.outputs]], extra], ignore_index=True)
     st_pooled = distances(exp, pooled).reindex(prior.index)
-    d2 = target_distance(st_pooled.loc[idx], list(cal["targets"]))
-    tol = float(cal["tolerance"])
-    near = d1[screened] > tol
-    order = np.argsort(d1[screened][near], kind="stable")
-    edge = order[int(len(order) * (1 - SCREEN_EDGE)) :]
-    edge_acc = (d2[near] <= tol)[edge]
-    lo, hi = wilson(int(edge_acc.sum()), len(edge_acc))
+    d2 = np.full(len(d1), np.inf)
+    d2[go] = target_distance(st_pooled.loc[idx], list(cal["targets"]))
+    passed = d2 <= tol
+    weight = np.where(lucky, 1.0 / alpha, 1.0)
+    k_in, k_out = int((passed & screened).sum()), int((passed & lucky).sum())
+    m_out, n_out = int(lucky.sum()), int((~screened).sum())
+    lo, hi = wilson(k_out, m_out)
+    outside = k_out / alpha
+
+    def share(mass: float) -> float:
+        return mass / (k_in + mass) if k_in + mass > 0 else float("nan")
+
     summary = {
         "replicates_stage1": r1,
         "replicates_added": r2,
-        "keep": float(cal.get("refine_keep", 0.1)),
+        "keep": keep,
+        "continue": alpha,
+        "cut": float(np.max(d1[screened])) if screened.any() else float("nan"),
         "screened": int(screened.sum()),
+        "continued_outside": m_out,
         "accepted_stage1": int((d1 <= tol).sum()),
-        "accepted": int((d2 <= tol).sum()),
-        "accepted_from_stage1_accepted": int(((d2 <= tol) & ~near).sum()),
-        "accepted_from_near_misses": int(((d2 <= tol) & near).sum()),
-        "edge_draws": len(edge_acc),
-        "edge_rate": float(edge_acc.mean()) if len(edge_acc) else float("nan"),
-        "edge_interval": [lo, hi],
+        "accepted": k_in + k_out,
+        "accepted_in_screen": k_in,
+        "accepted_outside": k_out,
+        "accepted_from_near_misses": int((passed & screened & (d1 > tol)).sum()),
+        "estimated_acceptance": (k_in + outside) / len(d1) if len(d1) else float("nan"),
+        "outside_share": share(outside),
+        "outside_share_interval": [share(lo * n_out), share(hi * n_out)] if m_out else [float("nan")] * 2,
         "simulated_runs": len(extra),
     }
-    return {"screened": screened, "statistics": st_pooled, "summary": summary}
+    return {"continued": go, "passed": passed, "weight": weight, "statistics": st_pooled, "summary": summary}
 
 
 def _figures(res: Calibration, exp: Experiment, out: Path, prior: pd.DataFrame) -> None:
@@ -633,6 +669,7 @@ def write(
     sweep_manifest: dict[str, Any] | None = None,
     prior: pd.DataFrame | None = None,
     sampler: str = "rejection ABC on the sweep store (uniform kernel on the summed violation of the targets)",
+    prior_scale: float = 1.0,
 ) -> list[str]:
     """Write the calibration's tables, figures and calibration.json into `out` (`prior`: the prior
     draws to show; by default the store's)."""
@@ -660,6 +697,7 @@ def write(
         "targets_zh": {t: PATTERN_ZH.get(t, patterns[t].words) for t in res.targets},
         "holdout_zh": {t: PATTERN_ZH.get(t, patterns[t].words) for t in res.holdout},
         "tolerance": res.tolerance,
+        "prior_scale": prior_scale,
         "draws": res.draws,
         "replicates_per_draw": exp.replicates,
         "refine": res.refine,
@@ -755,11 +793,13 @@ def summary_lines(res: Calibration) -> list[str]:
     ]
     if res.refine is not None:
         r = res.refine
+        lo, hi = r["outside_share_interval"]
         lines.append(
-            f"refined: the {r['screened']} draws nearest the targets on {r['replicates_stage1']} seeds got"
-            f" {r['replicates_added']} more; {r['accepted']} pass on all of them"
-            f" ({r['accepted_stage1']} passed on the first {r['replicates_stage1']}); the screen's outer fifth"
-            f" accepts {100 * r['edge_rate']:.1f}% (near 0: the screen lost little)"
+            f"refined: {r['screened']} draws nearest the targets on {r['replicates_stage1']} seeds, and"
+            f" {r['continued_outside']} drawn at random ({r['continue']:g}) from the rest, got"
+            f" {r['replicates_added']} more; {r['accepted']} pass on all of them ({r['accepted_outside']} from"
+            f" outside the screen, weight {1 / r['continue']:g}); estimated posterior mass outside the screen"
+            f" {r['outside_share']:.2f} (95% {lo:.2f}-{hi:.2f}; near 0: the screen was wide enough)"
         )
     post = res.posterior
     if "constrained" in post:

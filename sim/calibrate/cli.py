@@ -199,7 +199,7 @@ def cmd_calibrate(args: argparse.Namespace, argv: list[str] | None) -> int:
             file=sys.stderr,
         )
         return 130
-    files = abc.write(cal, exp, out, abc.load_manifest(out))
+    files = abc.write(cal, exp, out, abc.load_manifest(out), prior_scale=args.prior_scale)
     from .report import write_report
 
     files += write_report(out)
@@ -263,6 +263,7 @@ def _calibrate_smc(args: argparse.Namespace, exp: Any, argv: list[str] | None) -
         prior=prior,
         sampler=f"ABC-SMC (pyabc {pyabc.__version__}): population {exp.calibration['population']}, "
         f"tolerance by the {smc.EPS_QUANTILE} quantile of the last generation's distances",
+        prior_scale=args.prior_scale,
     )
     files += write_report(out)
     last = cal.convergence.iloc[-1]
@@ -309,7 +310,9 @@ def cmd_prior_sensitivity(args: argparse.Namespace, argv: list[str] | None) -> i
                 }
                 for c in cals
             },
-            "elasticity_thresholds": [priors.ELASTIC_DECIDED, priors.ELASTIC_FREE],
+            "elasticity_midpoint": priors.ELASTIC_MID,
+            "bootstrap": {"resamples": priors.BOOTSTRAP, "quantiles": list(priors.BOOT_Q), "seed": priors.BOOT_SEED},
+            "prior_change_min": priors.PRIOR_CHANGE_MIN,
             "command": mf.command_line(argv),
             "started": started,
             "finished": mf.now_iso(),

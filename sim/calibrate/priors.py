@@ -14,10 +14,15 @@ numbers measured against the reference calibration (scale 1):
   stretches with the prior (the patterns leave the parameter free), about 0 when it keeps its width
   whatever the prior (the patterns decide it). Undefined where the prior did not change.
 
-A parameter is *decided by the patterns* when its elasticity is below ELASTIC_DECIDED at every scale
-where its prior changed, *set by the prior* when above ELASTIC_FREE at every such scale, otherwise
-*in between*. The per-scale summary gives the acceptance rate, the parameters constrained at the
-calibration's Bonferroni level, and every pattern's reproduction on fresh seeds.
+Each elasticity carries a bootstrap interval (the accepted sets of both calibrations resampled, by
+their weights). A parameter is *decided by the patterns* when the interval lies below ELASTIC_MID at
+every scale where its prior changed by at least PRIOR_CHANGE_MIN, *set by the prior* when it lies
+above at every such scale, *mixed* when the scales disagree and *undetermined* otherwise (an
+interval across the midpoint, a posterior width of 0). A prior that moved less than
+PRIOR_CHANGE_MIN (clipped by the registry's range) says nothing and is labelled so. Integer
+parameters count their values (width + 1). The per-scale summary gives the acceptance rate, the
+parameters constrained at the calibration's Bonferroni level, and every pattern's reproduction on
+fresh seeds.
 """
 
 from __future__ import annotations
@@ -35,13 +40,20 @@ import pandas as pd
 from .. import manifest as mf
 from ..scenario import ScenarioError
 
-#: Elasticity of the posterior width to the prior width below which a parameter counts as decided by
-#: the patterns (0 = unchanged by the prior). 0.5 is the midpoint between the two pure cases; with
-#: ~100 accepted sets a posterior 90% width has a Monte Carlo error of about 10-15%, so a single
-#: elasticity at a doubling carries about +-0.2 of noise and the midpoint keeps the two cases apart.
-ELASTIC_DECIDED = 0.5
-#: ... and above which it counts as set by the prior (1 = stretches exactly with it).
-ELASTIC_FREE = 0.5
+#: The elasticity that separates "decided by the patterns" (0: the posterior keeps its width whatever
+#: the prior) from "set by the prior" (1: it stretches with it): the midpoint. A verdict needs the
+#: elasticity's bootstrap interval wholly on one side.
+ELASTIC_MID = 0.5
+#: Bootstrap resamples and the interval's coverage (5% to 95%).
+BOOTSTRAP, BOOT_Q = 1000, (0.05, 0.95)
+#: The bootstrap's seed: fixed, so that the same folders give the same table.
+BOOT_SEED = 20251130
+#: A prior must change its width by at least this factor for the elasticity to mean anything: at 1.06
+#: (a range clipped by the registry), 5% of Monte Carlo noise in a posterior width reads as e = 0.8.
+PRIOR_CHANGE_MIN = 1.5
+#: Fewer accepted sets than this and a posterior's 90% width is too noisy to compare (its 5% quantile
+#: rests on one or two sets): such a calibration is refused by name.
+MIN_ACCEPTED = 30
 #: Parameters drawn in the figure: the most constrained at any scale first.
 FIGURE_PARAMS = 12
 FILES = ("prior_sensitivity.csv", "prior_sensitivity_summary.csv", "prior_sensitivity.png", "prior_sensitivity.md")
@@ -58,6 +70,7 @@ class Calibrated:
     info: dict[str, Any]
     posterior: pd.DataFrame
     validation: pd.DataFrame
+    accepted: pd.DataFrame
 
 
 def scale_of(name: str) -> tuple[str, float]:
@@ -70,7 +83,7 @@ def scale_of(name: str) -> tuple[str, float]:
 
 def load(folder: Path) -> Calibrated:
     """Read a calibration folder; one clear error naming what is missing."""
-    need = ("calibration.json", "posterior.csv", "validation.csv")
+    need = ("calibration.json", "posterior.csv", "validation.csv", "accepted.csv")
     if not folder.is_dir():
         raise ScenarioError(f"{folder}: no such folder (give folders written by `county-sim calibrate`)")
     missing = [n for n in need if not (folder / n).exists()]
@@ -87,6 +100,7 @@ def load(folder: Path) -> Calibrated:
         info,
         pd.read_csv(folder / "posterior.csv"),
         pd.read_csv(folder / "validation.csv"),
+        pd.read_csv(folder / "accepted.csv"),
     )
 
 
@@ -105,10 +119,20 @@ def check(cals: list[Calibrated]) -> Calibrated:
     for c in cals:
         if c.base_name != r.base_name:
             raise ScenarioError(f"{c.folder}: calibrates {c.base_name}, not {r.base_name} as {r.folder} does")
-        for key in ("model", "targets", "holdout", "tolerance", "replicates_per_draw", "root_seed"):
-            if c.info.get(key) != r.info.get(key):
+        if len(c.accepted) < MIN_ACCEPTED:
+            raise ScenarioError(
+                f"{c.folder}: only {len(c.accepted)} accepted sets; comparing posteriors needs at least"
+                f" {MIN_ACCEPTED} (more draws, or a wider tolerance)"
+            )
+        keys = ("model", "sampler", "draws", "targets", "holdout", "tolerance", "replicates_per_draw", "root_seed")
+        for key in (*keys, "refine_settings"):
+            if key == "refine_settings":
+                mine, theirs = _refine_settings(c.info), _refine_settings(r.info)
+            else:
+                mine, theirs = c.info.get(key), r.info.get(key)
+            if mine != theirs:
                 raise ScenarioError(
-                    f"{c.folder}: its {key} ({c.info.get(key)!r}) differs from {r.folder}'s ({r.info.get(key)!r}):"
+                    f"{c.folder}: its {key} ({mine!r}) differs from {r.folder}'s ({theirs!r}):"
                     " only the prior's ranges may differ"
                 )
         if set(c.posterior["parameter"]) != set(r.posterior["parameter"]):
@@ -116,26 +140,62 @@ def check(cals: list[Calibrated]) -> Calibrated:
     return r
 
 
-def _elasticity(post_ratio: float, prior_ratio: float) -> float:
-    if not (prior_ratio > 0 and post_ratio > 0) or abs(math.log(prior_ratio)) < 0.05:
-        return float("nan")
-    return math.log(post_ratio) / math.log(prior_ratio)
+def _refine_settings(info: dict[str, Any]) -> Any:
+    r = info.get("refine")
+    return None if not r else (r.get("replicates_added"), r.get("keep"), r.get("continue"))
+
+
+def _width(q05: float, q95: float, is_int: bool) -> float:
+    """A 90% interval's width; an integer parameter's counts its values."""
+    return float(q95 - q05) + (1.0 if is_int else 0.0)
+
+
+def _boot_widths(c: Calibrated, names: list[str], ints: set[str], rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Bootstrap 90% widths of each parameter's posterior: the accepted sets resampled by weight."""
+    acc = c.accepted
+    w = acc["weight"].to_numpy(float) if "weight" in acc else np.ones(len(acc))
+    idx = rng.choice(len(acc), size=(BOOTSTRAP, len(acc)), p=w / w.sum())
+    out = {}
+    for name in names:
+        x = acc[name].to_numpy(float)[idx]
+        q = np.quantile(x, [0.05, 0.95], axis=1)
+        out[name] = q[1] - q[0] + (1.0 if name in ints else 0.0)
+    return out
 
 
 def compare(cals: list[Calibrated]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per parameter and scale, per scale) tables; see the module docstring."""
+    from ..explore.models import MODELS
+
     ref = check(cals)
     cals = sorted(cals, key=lambda c: c.scale)
     base = ref.posterior.set_index("parameter")
+    names = list(ref.posterior["parameter"])
+    params = MODELS[ref.info["model"]].params if ref.info.get("model") in MODELS else {}
+    ints = {n for n in names if n in params and params[n].kind == "int"}
+    rng = np.random.default_rng(BOOT_SEED)
+    boot = {c.scale: _boot_widths(c, names, ints, rng) for c in cals}
     rows = []
     for c in cals:
         post = c.posterior.set_index("parameter")
-        for name in ref.posterior["parameter"]:
+        for name in names:
             p, b = post.loc[name], base.loc[name]
-            width = float(p["post_q95"] - p["post_q05"])
-            bwidth = float(b["post_q95"] - b["post_q05"])
-            prior_ratio = float(p["prior_high"] - p["prior_low"]) / float(b["prior_high"] - b["prior_low"])
+            is_int = name in ints
+            width = _width(p["post_q05"], p["post_q95"], is_int)
+            bwidth = _width(b["post_q05"], b["post_q95"], is_int)
+            prior_ratio = _width(p["prior_low"], p["prior_high"], is_int) / _width(
+                b["prior_low"], b["prior_high"], is_int
+            )
             post_ratio = width / bwidth if bwidth > 0 else float("nan")
+            e = e_lo = e_hi = float("nan")
+            changed = prior_ratio > 0 and abs(math.log(prior_ratio)) >= math.log(PRIOR_CHANGE_MIN)
+            if changed and width > 0 and bwidth > 0:
+                e = math.log(post_ratio) / math.log(prior_ratio)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    eb = np.log(boot[c.scale][name] / boot[1.0][name]) / math.log(prior_ratio)
+                eb = eb[np.isfinite(eb)]
+                if len(eb) >= 0.9 * BOOTSTRAP:
+                    e_lo, e_hi = (float(v) for v in np.quantile(eb, BOOT_Q))
             rows.append(
                 {
                     "parameter": name,
@@ -151,8 +211,11 @@ def compare(cals: list[Calibrated]) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "ks_p": p["ks_p"],
                     "constrained": bool(p["constrained"]),
                     "prior_ratio": prior_ratio,
+                    "prior_changed": bool(changed),
                     "posterior_ratio": post_ratio,
-                    "elasticity": _elasticity(post_ratio, prior_ratio),
+                    "elasticity": e,
+                    "elasticity_low": e_lo,
+                    "elasticity_high": e_hi,
                     "median_shift": (float(p["post_median"]) - float(b["post_median"])) / bwidth
                     if bwidth > 0
                     else float("nan"),
@@ -161,15 +224,20 @@ def compare(cals: list[Calibrated]) -> tuple[pd.DataFrame, pd.DataFrame]:
     table = pd.DataFrame(rows)
     verdict = {}
     for name, g in table.groupby("parameter", sort=False):
-        e = g["elasticity"].dropna().to_numpy()
-        if not len(e):
-            verdict[name] = "prior unchanged"
-        elif (e < ELASTIC_DECIDED).all():
+        g = g[g["prior_changed"]]
+        if not len(g):
+            verdict[name] = "prior barely changed"
+            continue
+        lo, hi = g["elasticity_low"].to_numpy(), g["elasticity_high"].to_numpy()
+        below, above = hi < ELASTIC_MID, lo > ELASTIC_MID  # NaN compares False: undetermined
+        if below.all():
             verdict[name] = "decided by the patterns"
-        elif (e > ELASTIC_FREE).all():
+        elif above.all():
             verdict[name] = "set by the prior"
+        elif below.any() and above.any():
+            verdict[name] = "mixed"
         else:
-            verdict[name] = "in between"
+            verdict[name] = "undetermined"
     table["verdict"] = table["parameter"].map(verdict)
     summary = []
     for c in cals:
@@ -186,6 +254,9 @@ def compare(cals: list[Calibrated]) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
         val = c.validation
         for pat in [*c.info["targets"], *c.info["holdout"]]:
+            nan = float("nan")
+            row.update({f"{pat}_fresh": nan, f"{pat}_fresh_ci_low": nan, f"{pat}_fresh_ci_high": nan})
+            row[f"{pat}_prior"] = nan
             for sets, key in (("accepted", "fresh"), ("prior", "prior")):
                 hit = val[(val["pattern"] == pat) & (val["sets"] == sets)]
                 if len(hit):
@@ -284,15 +355,17 @@ TEXT = {
         "intro": "The calibration was run again with every varied range {scales} about its registry default "
         "(clipped to the registry's range), on the same Latin-hypercube quantiles and seeds. Elasticity is "
         "log(posterior 90% width ratio) / log(prior width ratio) against the reference: about 0 when the "
-        "patterns decide a parameter whatever its prior, about 1 when its posterior only stretches with the prior.",
+        "patterns decide a parameter whatever its prior, about 1 when its posterior only stretches with the prior. "
+        "Its 90% bootstrap interval (the accepted sets resampled) must lie wholly below or above 0.5 for a verdict.",
         "head": "| prior | draws | accepted | acceptance (95% interval) | constrained (Bonferroni) |",
         "val_head": "| pattern | role | {cols} |",
         "val_intro": "Patterns reproduced by the accepted sets on fresh seeds (prior draws in brackets):",
         "par_intro": "The {k} parameters with the smallest KS p at any scale: posterior median [5%, 95%], and "
-        "elasticity where the prior changed.",
+        "elasticity e [90% bootstrap interval] where the prior changed (bold: constrained at that scale).",
         "par_head": "| parameter | {cols} | verdict |",
-        "counts": "Over all {n} parameters: {decided} decided by the patterns, {between} in between, {free} set by "
-        "the prior, {same} with a prior the scales did not change (clipped by the registry).",
+        "counts": "Over all {n} parameters: {decided} decided by the patterns, {free} set by the prior, {mixed} "
+        "mixed (the scales disagree), {open_} undetermined (an interval across 0.5), {same} whose prior barely "
+        "changed (clipped by the registry's range).",
         "halved": "halved",
         "doubled": "doubled",
         "scaled": "scaled by",
@@ -303,22 +376,25 @@ TEXT = {
         "intro": "将每个变动区间以其登记默认值为中心{scales}（不超出登记的取值范围），"
         "使用相同的拉丁超立方分位数与随机种子，重新校准。"
         "弹性 = log（后验 90% 区间宽度之比）/ log（先验宽度之比），以参照校准为基准："
-        "约为 0 表示无论先验如何，模式都决定了该参数；约为 1 表示后验只是随先验一起伸缩。",
+        "约为 0 表示无论先验如何，模式都决定了该参数；约为 1 表示后验只是随先验一起伸缩。"
+        "只有当其 90% 自助法区间（对接受组重抽样）完全低于或高于 0.5 时才下结论。",
         "head": "| 先验 | 抽样数 | 接受数 | 接受率（95% 区间） | 受约束参数（Bonferroni） |",
         "val_head": "| 模式 | 角色 | {cols} |",
         "val_intro": "接受组在新种子上再现各模式的比例（括号内为先验抽样）：",
-        "par_intro": "在任一尺度下 KS 检验 p 值最小的 {k} 个参数：后验中位数 [5%, 95%]，以及先验变化时的弹性。",
+        "par_intro": "在任一尺度下 KS 检验 p 值最小的 {k} 个参数：后验中位数［5%，95%］，"
+        "以及先验变化时的弹性 e［90% 自助法区间］（粗体：该尺度下受约束）。",
         "par_head": "| 参数 | {cols} | 结论 |",
-        "counts": "全部 {n} 个参数中：{decided} 个由模式决定，{between} 个介于两者之间，{free} 个由先验决定，"
-        "{same} 个的先验在各尺度下未变（受登记范围限制）。",
+        "counts": "全部 {n} 个参数中：{decided} 个由模式决定，{free} 个由先验决定，{mixed} 个在不同尺度下结论相反，"
+        "{open_} 个尚无定论（区间跨过 0.5），{same} 个的先验几乎未变（受登记范围限制）。",
         "halved": "缩小一半",
         "doubled": "扩大一倍",
         "scaled": "缩放",
         "verdicts": {
             "decided by the patterns": "由模式决定",
             "set by the prior": "由先验决定",
-            "in between": "介于两者之间",
-            "prior unchanged": "先验未变",
+            "mixed": "各尺度结论相反",
+            "undetermined": "尚无定论",
+            "prior barely changed": "先验几乎未变",
         },
     },
 }
@@ -370,6 +446,8 @@ def markdown(table: pd.DataFrame, summary: pd.DataFrame, info: dict[str, Any], l
                 cell = f"**{cell}**"
             if r.elasticity == r.elasticity:
                 cell += f" e={r.elasticity:.2f}"
+                if r.elasticity_low == r.elasticity_low:
+                    cell += f" [{r.elasticity_low:.2f}, {r.elasticity_high:.2f}]"
             cells.append(cell)
         verdict = str(g["verdict"].iloc[0])
         out.append(f"| `{name}` | " + " | ".join(cells) + f" | {t['verdicts'].get(verdict, verdict)} |")
@@ -379,9 +457,10 @@ def markdown(table: pd.DataFrame, summary: pd.DataFrame, info: dict[str, Any], l
         t["counts"].format(
             n=int(per.sum()),
             decided=int(per.get("decided by the patterns", 0)),
-            between=int(per.get("in between", 0)),
             free=int(per.get("set by the prior", 0)),
-            same=int(per.get("prior unchanged", 0)),
+            mixed=int(per.get("mixed", 0)),
+            open_=int(per.get("undetermined", 0)),
+            same=int(per.get("prior barely changed", 0)),
         ),
         "",
     ]

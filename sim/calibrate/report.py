@@ -51,10 +51,12 @@ TEXT: dict[str, dict[str, str]] = {
         "manifest": "## Manifest",
         "last": "last invocation: {new} runs simulated in {m} min on {where}, the rest read from the store",
         "n/a": "n/a (too few accepted draws in the first half)",
-        "refine": "Two stages: every draw ran on {r1} seeds; the {screened} nearest the targets ({keep} of the draws)"
-        " ran on {r2} more, and a set is accepted on all {r}: {acc} are ({acc1} passed on the first {r1}; {near} of"
-        " the accepted were near misses at first). The screen's farthest fifth accepts {edge} ({lo}-{hi}): near 0"
-        " means few draws outside the screen would have passed (lazy ABC, Prangle 2016).",
+        "refine": "Two stages: every draw ran on {r1} seeds. The {screened} nearest the targets (stage-1 distance up"
+        " to {cut}) and {lucky} drawn at random from the rest (each with probability {alpha}) ran on {r2} more,"
+        " and a set is accepted on all {r}: {acc} are ({acc1} passed on the first {r1} seeds; {near} of the"
+        " accepted were near misses at first; {out} came from outside the screen and weigh {w} each: lazy ABC,"
+        " Prangle 2016). Estimated share of the posterior outside the screen: {share} (95% {lo}-{hi}); near 0"
+        " means the screen was wide enough.",
         "smc": "ABC-SMC: {acc} weighted particles after {g} generations and {sims} simulations; final tolerance "
         "{eps:g} (asked {tol:g}).",
     },
@@ -89,10 +91,11 @@ TEXT: dict[str, dict[str, str]] = {
         "manifest": "## 运行清单（manifest）",
         "last": "最近一次运行新模拟 {new} 次，用时 {m} 分钟（{where}），其余读自已存结果",
         "n/a": "无法计算（前一半抽样中接受的参数组太少）",
-        "refine": "两阶段：每组参数先用 {r1} 个随机种子运行；离目标最近的 {screened} 组（占 {keep}）再加 {r2} 个种子，"
-        "按全部 {r} 个种子判断是否接受：接受 {acc} 组（仅用前 {r1} 个种子时为 {acc1} 组；其中 {near} 组起初未达标）。"
-        "筛选范围最外侧五分之一的接受率为 {edge}（{lo}–{hi}）：接近 0 说明筛选之外几乎没有会被接受的参数组"
-        "（惰性 ABC，Prangle 2016）。",
+        "refine": "两阶段：每组参数先用 {r1} 个随机种子运行。离目标最近的 {screened} 组（第一阶段距离不超过 {cut}），"
+        "以及其余参数组中按概率 {alpha} 随机抽出的 {lucky} 组，再加 {r2} 个种子，按全部 {r} 个种子判断是否接受："
+        "接受 {acc} 组（仅用前 {r1} 个种子时为 {acc1} 组；其中 {near} 组起初未达标；{out} 组来自筛选范围之外，"
+        "每组权重 {w}：惰性 ABC，Prangle 2016）。后验落在筛选范围之外的估计比例为 {share}（95% 区间 {lo}–{hi}）；"
+        "接近 0 说明筛选范围足够宽。",
         "smc": "ABC-SMC：经过 {g} 代、{sims} 次模拟，得到 {acc} 个加权粒子；最终容差 {eps:g}（要求 {tol:g}）。",
     },
 }
@@ -196,7 +199,11 @@ def build_markdown(folder: Path, lang: str = "en") -> str:
         )
     ref = info.get("refine")
     if ref:
-        lo_e, hi_e = ref["edge_interval"]
+        lo_o, hi_o = ref["outside_share_interval"]
+
+        def frac(v: float) -> str:
+            return f"{v:.2f}" if v == v else "-"
+
         out += [
             "",
             t["refine"].format(
@@ -204,13 +211,17 @@ def build_markdown(folder: Path, lang: str = "en") -> str:
                 r2=ref["replicates_added"],
                 r=ref["replicates_stage1"] + ref["replicates_added"],
                 screened=ref["screened"],
-                keep=_pct(ref["keep"]),
+                cut=f"{ref['cut']:.3g}",
+                lucky=ref["continued_outside"],
+                alpha=f"{ref['continue']:g}",
                 acc=ref["accepted"],
                 acc1=ref["accepted_stage1"],
                 near=ref["accepted_from_near_misses"],
-                edge=_pct(ref["edge_rate"]) if ref["edge_rate"] == ref["edge_rate"] else "-",
-                lo=_pct(lo_e) if lo_e == lo_e else "-",
-                hi=_pct(hi_e) if hi_e == hi_e else "-",
+                out=ref["accepted_outside"],
+                w=f"{1 / ref['continue']:g}",
+                share=frac(ref["outside_share"]),
+                lo=frac(lo_o),
+                hi=frac(hi_o),
             ),
         ]
     out.append("")

@@ -68,6 +68,7 @@ CALIBRATE_KEYS = (
     "generations",
     "refine_replicates",
     "refine_keep",
+    "refine_continue",
 )
 SAMPLERS = ("rejection", "smc")
 MAX_RUNS = 10_000_000
@@ -386,10 +387,20 @@ def _calibration(where: str, raw: Any, spec: ModelSpec, method: str | None) -> d
                 )
             else:
                 out["refine_keep"] = float(keep)
-        elif "refine_keep" in raw:
-            problems.messages.append(f"{where}: key '{key}.refine_keep' needs refine_replicates (the seeds to add)")
+            alpha = raw.get("refine_continue", 0.05)
+            if not _is_num(alpha) or not 0 < alpha <= 1:
+                problems.messages.append(
+                    f"{where}: key '{key}.refine_continue' must be a probability in (0, 1] with which a draw"
+                    f" outside the screen also gets the extra seeds (got {alpha!r})"
+                )
+            else:
+                out["refine_continue"] = float(alpha)
+        else:
+            for extra in ("refine_keep", "refine_continue"):
+                if extra in raw:
+                    problems.messages.append(f"{where}: key '{key}.{extra}' needs refine_replicates (the seeds to add)")
     if sampler == "smc":
-        for extra in ("refine_replicates", "refine_keep"):
+        for extra in ("refine_replicates", "refine_keep", "refine_continue"):
             if extra in raw:
                 problems.messages.append(f"{where}: key '{key}.{extra}' is only for sampler = \"rejection\"")
     problems.done()
