@@ -2,7 +2,7 @@
 
     python -m sim.app.loadtest [--sessions 30] [--steps 20] [--pace S] [--tab NAME] [--url URL]
     python -m sim.app.loadtest --play SECONDS [--speed 5]
-    python -m sim.app.loadtest --suite          # the four measurements of docs/teaching.md
+    python -m sim.app.loadtest --suite          # every measurement of docs/teaching.md (SUITE)
     python -m sim.app.loadtest --client browser  # the same with Chromium tabs (Playwright)
 
 Without --url it starts `county-sim app` on a free port of 127.0.0.1 and stops it at the end.
