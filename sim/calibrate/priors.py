@@ -309,31 +309,28 @@ def figure(table: pd.DataFrame, summary: pd.DataFrame, path: Path, title: str) -
     ax.set_title("Posterior median and 90% interval (line) over the prior (shaded), by prior scale", fontsize=9)
     for s in scales:
         ax.plot([], [], color=colours[s], lw=2, label=f"prior x{s:g}")
-    ax.legend(fontsize=7, loc="lower left")
-    # right: acceptance and each pattern's reproduction on fresh seeds, by scale
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=len(scales))
+    # right: each pattern's reproduction by the accepted sets on fresh seeds (bars) and by all prior
+    # draws (black ticks), by scale; the acceptance rate is in the legend
     pats = [c[: -len("_fresh")] for c in summary.columns if c.endswith("_fresh")]
-    x = np.arange(len(pats) + 1)
+    x = np.arange(len(pats))
     width = 0.8 / len(scales)
     for j, s in enumerate(scales):
         r = summary[summary["prior_scale"] == s].iloc[0]
-        vals = [r["acceptance_rate"] * 10] + [r[f"{p}_fresh"] for p in pats]
-        lo = [r["acceptance_ci_low"] * 10] + [r[f"{p}_fresh_ci_low"] for p in pats]
-        hi = [r["acceptance_ci_high"] * 10] + [r[f"{p}_fresh_ci_high"] for p in pats]
-        err = np.clip(np.vstack([np.subtract(vals, lo), np.subtract(hi, vals)]), 0.0, None)
-        bx.bar(
-            x + (j - (len(scales) - 1) / 2) * width,
-            vals,
-            width,
-            yerr=err,
-            color=colours[s],
-            capsize=2,
-            label=f"prior x{s:g}",
-        )
-    bx.legend(fontsize=7)
-    bx.set_xticks(x, ["acceptance\n(x10)", *pats], fontsize=7, rotation=30)
+        vals = np.array([r[f"{p}_fresh"] for p in pats], float)
+        lo = np.array([r[f"{p}_fresh_ci_low"] for p in pats], float)
+        hi = np.array([r[f"{p}_fresh_ci_high"] for p in pats], float)
+        err = np.clip(np.vstack([vals - lo, hi - vals]), 0.0, None)
+        xs = x + (j - (len(scales) - 1) / 2) * width
+        label = f"prior x{s:g}: {int(r['accepted'])} accepted ({_pct(r['acceptance_rate'])})"
+        bx.bar(xs, vals, width, yerr=err, color=colours[s], capsize=2, label=label)
+        prior = np.array([r[f"{p}_prior"] for p in pats], float)
+        bx.plot(xs, prior, "_", color="k", ms=12, mew=2, label="prior draws" if j == 0 else None)
+    bx.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1)
+    bx.set_xticks(x, pats, fontsize=7, rotation=30)
     bx.set_ylim(0, 1.05)
-    bx.set_ylabel("share (95% Wilson interval)", fontsize=8)
-    bx.set_title("Acceptance, and patterns reproduced\nby the accepted sets on fresh seeds", fontsize=9)
+    bx.set_ylabel("share of sets reproducing it (95% Wilson interval)", fontsize=8)
+    bx.set_title("Patterns reproduced by the accepted sets\non fresh seeds, and by the prior draws", fontsize=9)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110, format="png")
