@@ -239,7 +239,8 @@ def _validation(
     return rows
 
 
-#: Seeds of the held-back check: replicates R .. 2R-1 of each accepted draw (the calibration used 0 .. R-1).
+#: The held-back check's cache: each accepted draw on as many fresh seeds as its acceptance used,
+#: numbered after every replicate the selection saw (R .. 2R-1 with one stage).
 FRESH_FILE, FRESH_KEY_FILE = "fresh_statistics.csv", "fresh.json"
 
 

@@ -297,7 +297,7 @@ def cmd_prior_sensitivity(args: argparse.Namespace, argv: list[str] | None) -> i
     started = mf.now_iso()
     # the manifest first (unfinished), so that a rerun after a crash mid-way recognises its own files
     mf.write_json(out / "manifest.json", {"kind": "prior_sensitivity", "folders": folders, "finished": None})
-    files = priors.write(cals, out)
+    files, table, summary = priors.write(cals, out)
     mf.write_json(
         out / "manifest.json",
         {
@@ -320,7 +320,6 @@ def cmd_prior_sensitivity(args: argparse.Namespace, argv: list[str] | None) -> i
             "files": {n: mf.file_sha256(out / n) for n in files},
         },
     )
-    table, summary = priors.compare(cals)
     for line in priors.summary_lines(table, summary):
         print(line)
     print(f"wrote {', '.join(files)}, manifest.json to {out}{os.sep}")

@@ -464,8 +464,9 @@ def markdown(table: pd.DataFrame, summary: pd.DataFrame, info: dict[str, Any], l
     return "\n".join(out)
 
 
-def write(cals: list[Calibrated], out: Path) -> list[str]:
-    """Write the tables, the figure and the Markdown section (English) into `out`."""
+def write(cals: list[Calibrated], out: Path) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
+    """Write the tables, the figure and the Markdown sections into `out`; return the files written and
+    the two tables (the bootstrap runs once)."""
     table, summary = compare(cals)
     ref = check(cals)
     with mf.atomic_open(out / FILES[0], "w", encoding="utf-8", newline="") as f:
@@ -480,7 +481,7 @@ def write(cals: list[Calibrated], out: Path) -> list[str]:
     for lang, name in (("en", FILES[3]), ("zh", "prior_sensitivity.zh.md")):
         with mf.atomic_open(out / name, "w", encoding="utf-8", newline="\n") as f:
             f.write(markdown(table, summary, ref.info, lang))
-    return [*FILES, "prior_sensitivity.zh.md"]
+    return [*FILES, "prior_sensitivity.zh.md"], table, summary
 
 
 def summary_lines(table: pd.DataFrame, summary: pd.DataFrame) -> list[str]:
