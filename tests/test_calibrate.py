@@ -868,12 +868,11 @@ def test_abc_smc_recovers_the_analytic_posterior_and_agrees_with_rejection(norma
     assert bool(post.loc["mu", "constrained"]) and not bool(post.loc["nuisance", "constrained"])
 
 
-def _weighted_summary(acc: pd.DataFrame, column: str) -> tuple[float, float, float]:
-    """Weighted mean, weighted SD and effective sample size (1 / sum w^2) of particles."""
-    w = acc["weight"].to_numpy() / acc["weight"].sum()
-    x = acc[column].to_numpy()
-    mean = float(np.sum(w * x))
-    return mean, float(np.sqrt(np.sum(w * (x - mean) ** 2))), float(1 / np.sum(w**2))
+def _weighted_quartiles(acc: pd.DataFrame, column: str) -> np.ndarray:
+    """Weighted 25%, 50% and 75% quantiles of particles (midpoint rule on the weights' cumulative sum)."""
+    order = np.argsort(acc[column].to_numpy())
+    x, w = acc[column].to_numpy()[order], acc["weight"].to_numpy()[order]
+    return np.interp([0.25, 0.5, 0.75], (np.cumsum(w) - 0.5 * w) / w.sum(), x)
 
 
 @pytest.mark.slow
@@ -881,21 +880,28 @@ def test_abc_smc_on_two_workers_agrees_with_one(normal_smc, tmp_path):
     """On two worker processes pyabc schedules draws dynamically, so its particles differ from the
     single-worker run's: both must recover the analytic posterior of mu, and agree with each other.
 
-    Thresholds. Particles of one ABC-SMC run are not independent draws (each population is perturbed
-    from the last), so a two-sample KS test on resampled particles rejects far too often (it failed
-    CI once at p = 3e-5 between two correct runs). Measured instead on 2026-11-30, 12 two-worker runs
-    of this experiment: the weighted mean was within 2.1 standard errors of 1 (SE = 0.2003 /
-    sqrt(n_eff)) and the weighted SD between -20% and +7% of 0.2003 (mean -5%, SD 7%). So: means
-    within 4 SE of 1 and of each other, SDs within 30% of 0.2003 (3.5 SDs of that spread below its
-    mean). A sampler that lost or double-counted particles across workers misses these by far."""
+    Statistics. The last population's importance weights are heavy-tailed: its particles are drawn
+    near the previous population, which already has the posterior's width, so a particle in the tail
+    gets a large weight (once 19% of the total at mu = 1.46; effective size 26 of 300). A weighted SD
+    follows such a particle: it failed CI at +45% of 0.2003, and over 24 two-worker runs measured on
+    2026-11-30 it ranged from -21% to +16% (mean -7%, biased low). The weighted median and
+    interquartile range do not follow one particle: over the same 24 runs the median lay within 0.047
+    of 1 (SD 0.022 across runs) and the IQR / 1.349 within -19% and +16% of 0.2003 (mean -2%, SD 8.4%).
+
+    Thresholds: medians within 0.1 of 1 (4.5 SDs of that spread) and of each other within 0.13
+    (4 SDs of a difference of two), the IQR scale within 35% of 0.2003 (4 SDs, about twice the largest
+    of the 24). They catch two workers that ignore the data (prior SD 1.73) or stop generations early;
+    the weights themselves are checked on the single-worker run, whose code path after sampling is the
+    same (unweighted, the last population's IQR scale is 29% low). (Particles of one run are not independent draws, so a
+    two-sample KS test rejects two correct runs far too often: it failed CI once at p = 3e-5.)"""
     out = tmp_path / "two"
     assert cli.main(["calibrate", "calibrate_normal_smc", "--out", str(out), "--workers", "2"]) == 0
     want = np.sqrt(1 / NORMAL_N + NORMAL_TOLERANCE**2 / 3)
-    one, two = (_weighted_summary(pd.read_csv(d / "accepted.csv"), "mu") for d in (normal_smc, out))
-    for mean, sd, n_eff in (one, two):
-        assert abs(mean - NORMAL_OBSERVED) <= 4 * want / np.sqrt(n_eff)
-        assert abs(sd / want - 1) <= 0.30
-    assert abs(one[0] - two[0]) <= 4 * want * np.sqrt(1 / one[2] + 1 / two[2])
+    one, two = (_weighted_quartiles(pd.read_csv(d / "accepted.csv"), "mu") for d in (normal_smc, out))
+    for q25, median, q75 in (one, two):
+        assert abs(median - NORMAL_OBSERVED) <= 0.1
+        assert abs((q75 - q25) / 1.349 / want - 1) <= 0.35
+    assert abs(one[1] - two[1]) <= 0.13
 
 
 # --- review fixes: NaN distances, weighted KS, weighted ensembles, clashes ---------------------------
