@@ -211,6 +211,59 @@ def test_a_stalled_open_leadership_diagnoses_more():
     assert not s.stalled[0]
 
 
+@pytest.mark.parametrize(("ratio", "stalls"), [(1.02, False), (0.98, True)])
+def test_the_stall_trend_reads_a_steady_gain_as_that_gain_from_the_first_judgement(ratio, stalls):
+    """The trend is an exponential memory that starts at 0 at month 0; it is divided by the weight its
+    months carry so far (Kingma & Ba 2015), so a county gaining a steady `ratio` x `stall_progress`
+    every month since month 0 is judged by that gain at month 13, the first month a top leader can
+    judge: 2% above the threshold is no stall, 2% below is. Uncorrected, the memory reads 0.68 of the
+    gain at month 13 (1 - (11/12)^13), and both would stall."""
+    model = at_month(13)
+    s, p, r = model.engine.s, model.engine.p, model.engine.r
+    assert s.t == 13 and s.launched[0] and s.leader_tenure[0, 0] >= 12
+    gain = ratio * p.stall_progress[0, 0]
+    real = pb.county_real(s)
+    s.last_real = real - gain  # this month's gain is `gain`
+    s.progress_trend[:] = gain * (1.0 - (1.0 - 1.0 / ai.STALL_MEMORY) ** (s.t - 1))  # and so were the months before
+    ai.stall(s, p, r)
+    assert s.stalled[0] == stalls
+    assert s.progress_trend[0] == pytest.approx(gain * (1.0 - (11.0 / 12.0) ** 13), rel=1e-12)
+    assert s.progress_trend[0] < p.stall_progress[0, 0]  # what version 0.3.0 compared: a stall either way
+
+
+def test_the_stall_trend_is_the_memory_of_the_recorded_monthly_gains():
+    """Stepping a run, the engine's trend is exactly the exponential memory (1/12) of the month-to-month
+    change of county real performance since month 0, recomputed here from the states month by month."""
+    model = at_month(0)
+    s = model.engine.s
+    trend, last = 0.0, float(pb.county_real(s)[0])
+    for _ in range(30):
+        model.step()
+        real = float(pb.county_real(s)[0])
+        trend += (real - last - trend) / ai.STALL_MEMORY
+        last = real
+        assert s.progress_trend[0] == pytest.approx(trend, rel=1e-9, abs=1e-15)
+
+
+def test_a_new_top_leader_clears_the_stall_and_a_supervising_one_does_not():
+    """A new top leader has not judged progress yet (it judges from its 13th month in office), so its
+    arrival clears the flag its predecessor set; a new supervising leader leaves the top leader's
+    judgement as it was (version 0.3.0 kept the flag for the newcomer's first month)."""
+    from sim.model2.events import new_leader
+
+    model = at_month(30)
+    s, p, r = model.engine.s, model.engine.p, model.engine.r
+    s.stalled[0] = True
+    new_leader(s, p, 0, 2, 0.6, 0.5, 0.5, r, 0.5)
+    assert s.stalled[0]
+    new_leader(s, p, 0, 0, 0.6, 0.5, 0.5, r, 0.5)
+    assert not s.stalled[0]
+    # and the next judgement waits for a year in office, whatever the trend
+    s.progress_trend[:] = -0.01
+    ai.stall(s, p, r)
+    assert not s.stalled[0]
+
+
 def stalled_months(name: str, runs: int = 20) -> np.ndarray:
     from sim.runner import make_engine
 
@@ -297,3 +350,29 @@ def test_a_vision_lever_moves_the_sitting_leaders_and_the_cap_bounds_arrivals():
     s, p = base.engine.s, base.engine.p
     s.real_perf[:, 0] = 10.0 * s.economy_start
     assert pb.economic_activity(s, p)[0] == pytest.approx(1.0 + p.arrival_economy[0, 0] * ECONOMY_CHANGE_CAP)
+
+
+# --- inspections that ask the residents -------------------------------------------------------------
+
+
+def test_closed_channels_blind_the_share_of_monitoring_that_asks_the_residents():
+    """Monitoring's hazard of catching a closure on paper is routine_listing + monitoring_rate x PM
+    maturity x (1 - citizen_verification x (1 - channel_openness)): with channels open the factor is
+    exactly 1 (monitoring as in version 0.3.0), at citizen_verification 0 it is 1 whatever the
+    channels, and with half the checks asking residents behind channels 40% open it is 1 - 0.5 x 0.6 =
+    0.7 (paper §3(六) 群众满意度测评; Fung 2006)."""
+    model = at_month(30)
+    s, p = model.engine.s, model.engine.p
+    assert s.pm_maturity[0] > 0.05
+
+    def monitored() -> float:
+        return float(me._detection(s, p)[0][0, 0])
+
+    routine, full = float(p.routine_listing[0, 0]), float(p.monitoring_rate[0, 0] * s.pm_maturity[0])
+    p.channel_openness[:] = 1.0
+    assert monitored() == routine + full
+    p.citizen_verification[:] = 0.0
+    p.channel_openness[:] = 0.4
+    assert monitored() == routine + full
+    p.citizen_verification[:] = 0.5
+    assert monitored() == pytest.approx(routine + 0.7 * full, rel=1e-12)

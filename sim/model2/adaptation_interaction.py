@@ -165,8 +165,11 @@ def stall(s, p, r) -> None:
     real = county_real(s)
     s.progress_trend += (real - s.last_real - s.progress_trend) / STALL_MEMORY
     s.last_real = real
+    # the average starts at 0 in month 0: divide by the weight its months carry so far, so that a
+    # year's steady gain reads as that gain, not as a stall (Adam's bias correction: Kingma & Ba 2015)
+    trend = s.progress_trend / (1.0 - (1.0 - 1.0 / STALL_MEMORY) ** max(s.t, 1))
     settled = s.leader_tenure[:, 0] >= STALL_MEMORY
-    s.stalled = s.launched & settled & (s.progress_trend < p.stall_progress[:, 0])  # launched is false in the spin-up
+    s.stalled = s.launched & settled & (trend < p.stall_progress[:, 0])  # launched is false in the spin-up
 
 
 def rediagnosis(s, p) -> np.ndarray:

@@ -88,10 +88,11 @@ def new_leader(s, p, b: int, leader: int, resolve: float, public_value: float, c
     loss = (1.0 - keeps) * np.maximum(s.dept_practices[b] - s.dept_rules[b], 0.0)
     s.dept_practices[b] -= mine * loss
     top_leader_at_mean(s, p, only=b)  # pattern 8 ablation: the top leader stays the team's mean
-    if leader == 0:  # a new top leader: no pulse carried over, its own diagnosis and campaigns
+    if leader == 0:  # a new top leader: no pulse carried over, its own diagnosis, campaigns and judgement
         s.event_drive[b] = 0.0
         s.campaigns_done[b] = False
         s.diagnosed[b] = 0.0
+        s.stalled[b] = False  # it has not yet judged progress (a year in office first)
 
 
 def leadership_change(s, p, b, resolve, public_value, collaboration, r, keeps_practices=1.0 - FADE) -> None:

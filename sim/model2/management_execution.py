@@ -295,7 +295,10 @@ def _detection(s, p) -> tuple[np.ndarray, np.ndarray]:
     T = s.T
     placed = np.where(placeless(p)[:, None, None], s.complaints.mean(axis=1, keepdims=True), s.complaints)
     complaint = np.concatenate([placed.reshape(s.B, T * D), s.complaints.mean(axis=1)], axis=1)  # (B, K)
-    by_monitor = p.routine_listing + p.monitoring_rate * s.pm_maturity[:, None]
+    # inspections that check a closure with the residents find nothing behind closed channels (paper
+    # §3(六) 群众满意度测评; Fung 2006): citizen_verification is the share of checks that rely on them
+    blind = p.citizen_verification * (1.0 - p.channel_openness)
+    by_monitor = p.routine_listing + p.monitoring_rate * s.pm_maturity[:, None] * (1.0 - blind)
     by_citizens = np.clip(p.complaint_exposure * p.complaint_listing * p.channel_openness * complaint, 0.0, 1.0)
     return by_monitor, by_citizens
 

@@ -522,6 +522,7 @@ class ReferenceModel2(mesa.Model):
             self.event_drive = 0.0
             self.campaigns_done = False
             self.diagnosed = 0.0
+            self.stalled = False  # a new top leader has not yet judged progress
 
     def top_leader_at_mean(self) -> None:
         """The pattern-8 ablation (一把手): the top leader becomes the team's mean (§7.30)."""
@@ -949,7 +950,8 @@ class ReferenceModel2(mesa.Model):
         self.departments.do("update_score", p.k_GC_ME * self.public_value_clarity)
         scores = [x.score for x in self.dept_list]
         self.departments.do("feel_pressure", scores, self.pm_maturity)
-        by_monitor = p.routine_listing + p.monitoring_rate * self.pm_maturity
+        blind = p.citizen_verification * (1.0 - p.channel_openness)  # checks that ask the residents
+        by_monitor = p.routine_listing + p.monitoring_rate * self.pm_maturity * (1.0 - blind)
         complaints = self.complaints
         if self.placeless():
             complaints = [[self.county_row([c[d] for c in self.complaints]) for d in range(D)]] * self.T
@@ -1029,10 +1031,9 @@ class ReferenceModel2(mesa.Model):
         real = self.overall_real()
         self.progress_trend += (real - self.last_real - self.progress_trend) / STALL_MEMORY
         self.last_real = real
+        trend = self.progress_trend / (1.0 - (1.0 - 1.0 / STALL_MEMORY) ** max(self.t, 1))  # bias-corrected
         settled = self.top.tenure >= STALL_MEMORY
-        self.stalled = (
-            self.launched and settled and self.progress_trend < self.p.stall_progress and not self.routine_only
-        )
+        self.stalled = self.launched and settled and trend < self.p.stall_progress and not self.routine_only
 
     # --- citizens (§7.21–§7.24) -------------------------------------------------------------------------------
 
