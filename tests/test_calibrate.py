@@ -64,6 +64,7 @@ def test_calibrate_reports_the_unidentifiable_parameter_as_free(normal_check):
     assert stats.kstest(acc["nuisance"], "uniform").pvalue > 0.001
     info = json.loads((normal_check / "calibration.json").read_text())
     assert info["constrained"] == ["mu"] and info["accepted"] == len(acc) and info["draws"] == 32768
+    assert info["version"] == sim.__version__  # the source's version, not an editable install's stale metadata
 
 
 def test_rejection_sampling_converges(normal_check):

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .. import __version__ as sim_version  # the source's version: an editable install's metadata can lag
 from .. import manifest as mf
 from ..explore.experiment import Experiment
 from ..explore.store import STORE_NAME, Store
@@ -714,7 +715,7 @@ def write(
         if exp.model == "county_patterns"
         else None,
         "sweep_manifest": "manifest.json",
-        "version": mf.package_version("county-sim"),
+        "version": sim_version,
         "finished": mf.now_iso(),
         "files": {name: mf.file_sha256(out / name) for name in FILES if name != "calibration.json"},
     }

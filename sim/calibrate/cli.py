@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .. import __version__ as sim_version  # the source's version: an editable install's metadata can lag
 from ..cli import EXIT_FAIL, EXIT_OK, _int_at_least
 from ..scenario import ScenarioError
 
@@ -240,7 +241,7 @@ def _calibrate_smc(args: argparse.Namespace, exp: Any, argv: list[str] | None) -
         out / "manifest.json",
         {
             "kind": "calibrate_smc",
-            "version": mf.package_version("county-sim"),
+            "version": sim_version,
             "git_commit": mf.git_commit(),
             "model_version": exp.spec.version(),
             "experiment": {"name": exp.name, "path": exp.path, "content_hash": exp.content_hash()},
