@@ -36,9 +36,9 @@ from sim.record import SUMMARY_COLUMNS, SUMMARY_EXTRA
 # departments, two per domain, under the same 7 leaders; 8 cadres per department; 50 citizens per
 # township in 4 townships) and a pool of 100 problem slots keeps the reference at ~0.3 s a run
 # instead of ~1.3 s, with the full 120-month horizon after the 24-month spin-up. The dynamics stay
-# (the vectorised engine, the 300 seeds of VECTORISED_ROOT, version 0.3.0): l_county starts and
-# activates in every run (median activation month 13) and sustains 96%; status_quo never starts;
-# no_action_base starts in 94% of runs and activates in 88%, but sustains only 46%. The pool never
+# (the vectorised engine, the 300 seeds of VECTORISED_ROOT, version 0.4.0): l_county starts in every
+# run and activates in 299 of 300 (median activation month 13) and sustains 96%; status_quo never
+# starts; no_action_base starts in 95% of runs and activates in 89%, but sustains only 46%. The pool never
 # fills at these sizes (`pool_full` is 0 in every run of the three scenarios; at most ~67 problems
 # are open at once), so the smaller pool changes only the cost.
 DOCK_SIZES = {"n_citizens": 200, "n_cadres": 64, "n_departments": 8, "n_townships": 4, "problem_slots": 100}
@@ -85,8 +85,8 @@ FAMILY_ALPHA = 0.01
 ALPHA = FAMILY_ALPHA / N_TESTS
 
 # Runtime of the whole slow test (3 x 300 runs of each implementation, the reference on a pool of 2
-# spawned processes): 2 min 24 s wall clock, measured 2026-11-30 on this 2-core machine while another
-# session ran benchmarks (load about 1.5); nearly all of it is the reference (about 0.3 s a run on one
+# spawned processes): 2 min 42 s wall clock, measured 2026-12-01 (version 0.4.0) on this 2-core
+# machine with nothing else running; nearly all of it is the reference (about 0.3 s a run on one
 # core), the vectorised engine takes about a second per scenario.
 
 
