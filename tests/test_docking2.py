@@ -199,6 +199,49 @@ def test_reference_is_reproducible():
     assert run_reference2(sc, seed=5, steps=24) == run_reference2(sc, seed=5, steps=24)
 
 
+def test_reference_monitoring_is_blind_where_it_asks_residents_behind_closed_channels():
+    """The reference's monitoring hazard is the engine's (§7.11): exactly routine + monitoring x PM with
+    channels open; 1 - 0.5 x 0.6 = 0.7 of the inspections' part with half the checks asking residents
+    behind channels 40% open; and the engine's `_detection` gives the same number for the same inputs."""
+    from sim.model2.management_execution import _detection
+
+    model = ReferenceModel2(dock_scenario(BASELINE), seed=3)
+    for _ in range(30):
+        model.step()
+    p = model.p
+    assert model.pm_maturity > 0.05
+    full = p.monitoring_rate * model.pm_maturity
+    p.channel_openness = 1.0
+    assert model.monitor_hazard() == p.routine_listing + full
+    p.channel_openness, p.citizen_verification = 0.4, 0.5
+    assert model.monitor_hazard() == pytest.approx(p.routine_listing + 0.7 * full, rel=1e-12)
+    closed = dock_scenario(BASELINE).with_overrides(channel_openness=0.4, citizen_verification=0.5)
+    engine = sim.model.CountyModel(closed, seed=3, build_agents=False).engine
+    engine.s.pm_maturity[:] = model.pm_maturity
+    assert _detection(engine.s, engine.p)[0][0, 0] == pytest.approx(model.monitor_hazard(), rel=1e-12)
+
+
+@pytest.mark.parametrize(("ratio", "stalls"), [(1.02, False), (0.98, True)])
+def test_reference_stall_trend_is_bias_corrected(ratio, stalls):
+    """The reference's stall rule (§7.32): a steady gain of `ratio` x `stall_progress` a month since
+    month 0 is read as that gain at month 13 (2% above: no stall; 2% below: a stall); a new top leader
+    then clears the flag, a new supervising leader does not."""
+    model = ReferenceModel2(dock_scenario(BASELINE), seed=3)
+    for _ in range(13):
+        model.step()
+    assert model.t == 13 and model.launched and model.top.tenure >= 12
+    gain = ratio * model.p.stall_progress
+    model.last_real = model.overall_real() - gain
+    model.progress_trend = gain * (1.0 - (11.0 / 12.0) ** (model.t - 1))
+    model.rule_stall()
+    assert model.stalled == stalls
+    model.stalled = True
+    model.new_leader(model.leader_list[1], 0.6, 0.5, 0.5, 0.5)
+    assert model.stalled
+    model.new_leader(model.top, 0.6, 0.5, 0.5, 0.5)
+    assert not model.stalled
+
+
 def test_reference_ports_every_intervention_kind():
     assert set(EVENT_KINDS) == set(INTERVENTIONS)
 

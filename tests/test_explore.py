@@ -584,7 +584,7 @@ def test_pattern6_which_couplings_sustain_the_trajectory(tmp_path):
     Institutionalisation (practices made rules, k_ME_GC) carries the county past the handover at
     month 61, where the successor does not commit on its own and only rules keep leaders' attention
     and heads' engagement; the evaluation loop (k_ME_DI) keeps heads engaged. Interactions are not
-    detectable at this noise level (every ST - S1 interval includes 0, on the full design too), and
+    detectable at this noise level (no ST - S1 interval lies above 0, on the full design too), and
     the sums of S1 are not reliable: every S1 shares the same f_A and f_B samples, so their errors
     move together (the full design's sum of S1 for `sustained` is 1.4 ± 0.6). So the test asserts
     the ranking, which the full design gives by a wide margin and which the half design repeats:

@@ -950,8 +950,7 @@ class ReferenceModel2(mesa.Model):
         self.departments.do("update_score", p.k_GC_ME * self.public_value_clarity)
         scores = [x.score for x in self.dept_list]
         self.departments.do("feel_pressure", scores, self.pm_maturity)
-        blind = p.citizen_verification * (1.0 - p.channel_openness)  # checks that ask the residents
-        by_monitor = p.routine_listing + p.monitoring_rate * self.pm_maturity * (1.0 - blind)
+        by_monitor = self.monitor_hazard()
         complaints = self.complaints
         if self.placeless():
             complaints = [[self.county_row([c[d] for c in self.complaints]) for d in range(D)]] * self.T
@@ -965,6 +964,14 @@ class ReferenceModel2(mesa.Model):
         self.caught = sum(x.n_caught for x in self.dept_list)
         if not p.freeze_pm_maturity:
             self.pm_maturity += p.pm_build * p.pm_strength * self.top.attention * (1.0 - self.pm_maturity)
+
+    def monitor_hazard(self) -> float:
+        """Monitoring's monthly hazard of catching a closure on paper: routine work orders, plus
+        inspections as far as PM has matured, of which the share that asks the residents
+        (`citizen_verification`) finds nothing behind closed channels (§7.11; Fung 2006)."""
+        p = self.p
+        blind = p.citizen_verification * (1.0 - p.channel_openness)
+        return p.routine_listing + p.monitoring_rate * self.pm_maturity * (1.0 - blind)
 
     def rule_cadres(self) -> None:
         self.departments.do("take_stock")  # peers and role models: the motivation before this month's update
