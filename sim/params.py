@@ -1906,7 +1906,7 @@ _PARAMS_V2: list[Param] = [
             "hand-set: in a county's inspections most checks of a closed work order ask the residents "
             "(return visits, satisfaction calls), so closed channels blind most of them; 0 leaves "
             "monitoring as blind to channels as before version 0.4.0. Chosen with pattern 5 in view "
-            "(closed-channel gap 0.045, 0.058, 0.072 at 0.5, 0.75, 1 over 100 seeds): not calibrated"
+            "(closed-channel gap 0.046, 0.058, 0.071 at 0.5, 0.75, 1 over 100 seeds from root 2025): not calibrated"
         ),
         "5 (public value)",
     ),

@@ -1,4 +1,4 @@
-"""The patterns of docs/MODEL.md §6 (1-5) as a model a sweep can evaluate, and as distances.
+"""The patterns of docs/MODEL.md §7 (1-5) as a model a sweep can evaluate, and as distances.
 
 One run of the `county_patterns` model is one parameter set with one seed, run on every *arm*: the
 scenarios the patterns compare (the trap, L County, L County at four levels of reform resolve, no
@@ -9,7 +9,7 @@ figures per arm that the patterns read, named `arm.field`.
 A parameter set's pattern statistics pool its replicates (shares, medians, means over seeds); each
 pattern's *violation* is zero when the pattern holds and grows with how far it is missed, clause by
 clause (Hartig et al. 2011: patterns as inequalities, the distance as the amount violated). The
-thresholds are docs/MODEL.md §6's, fixed before the model existed.
+thresholds are docs/MODEL.md §7's, fixed before the model existed.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-#: A pattern's share thresholds and effect sizes, as docs/MODEL.md §6 states them.
+#: A pattern's share thresholds and effect sizes, as docs/MODEL.md §7 states them.
 TRAP_SUSTAIN_MAX = 0.05  # pattern 1: at most 5% of seeds sustain without new drive
 TRAP_WITHIN = 0.05  # pattern 1: final real performance within 0.05 of the start ...
 TRAP_WITHIN_SHARE = 0.95  # ... in at least 95% of seeds

@@ -2,9 +2,11 @@
 report: `python -m sim.model2.findings [--replicates R] [--steps T]`.
 
 Prints the scenario table of the patterns (50 common seeds from root 2025 by default), the share
-sustaining across reform_resolve, the agent experiments (48 seeds from root 7) and the heterogeneity
-of agents over time with and without noise. Pattern 8 is `county-sim ablate l_county --seed 2025`.
-Nothing here is asserted: tests/test_patterns2.py and tests/test_model2.py assert what holds.
+sustaining across reform_resolve, the closed-channel gap across `citizen_verification` (50 and 100
+seeds), the month-60 cost of economy-driven arrivals (40 seeds from root 0), the agent experiments
+(48 seeds from root 7) and the heterogeneity of agents over time with and without noise. Pattern 8 is
+`county-sim ablate l_county --seed 2025`. Nothing here is asserted: tests/test_patterns2.py and
+tests/test_model2.py assert what holds.
 """
 
 from __future__ import annotations
@@ -166,6 +168,27 @@ def pattern_figures(replicates: int, steps: int | None) -> None:
     )
 
 
+def checks(replicates: int, steps: int | None) -> None:
+    """Figures the README, the registry and the tests quote beside the patterns: the closed-channel gap
+    across `citizen_verification` (the reason for its default) and the month-60 cost of arrivals that
+    grow with the economy."""
+    for r in (replicates, 2 * replicates):  # the patterns' seeds (tests), and the registry's reason
+        print(f"\ncitizen_verification and the final assessed - real gap ({r} seeds from root 2025)")
+        for v in (0.0, 0.5, 0.75, 1.0):
+            gaps = []
+            for name in ("closed_channels", "l_county"):
+                rows, _ = batch(name, 2025, r, steps, citizen_verification=v)
+                gaps.append(np.mean(col(rows, "final_assessed_performance") - col(rows, "final_real_performance")))
+            print(f"  citizen_verification {v:.2f}: closed_channels {gaps[0]:.4f}, l_county {gaps[1]:.4f}")
+    n = max(2, replicates * 40 // 50)
+    print(f"\narrivals that grow with the economy (l_county, {n} seeds from root 0)")
+    for elasticity in (0.3, 0.0):
+        _, e = batch("l_county", 0, n, steps, arrival_economy=elasticity)
+        month = min(60, e.steps)
+        real = np.median(e.recorder.data[month, :, COL["real_performance"]])
+        print(f"  arrival_economy {elasticity}: median real performance at month {month} {real:.3f}")
+
+
 def agents(replicates: int, steps: int | None) -> None:
     print(f"\nagent experiments (l_county, {replicates} seeds from root 7)")
     for label, over in AGENT_ARMS:
@@ -221,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     r = args.replicates
     patterns(r, args.steps)
     pattern_figures(r, args.steps)
+    checks(r, args.steps)
     agents(max(2, r * 48 // 50), args.steps)
     heterogeneity(max(2, r * 24 // 50), args.steps)
     return 0
