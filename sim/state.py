@@ -7,6 +7,7 @@ which department or township) is identical across a batch; all heterogeneity is 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -55,18 +56,28 @@ class Rand:
         self.gens = list(gens)
         self.layout = dict(layout or {})
         self.u: dict[str, np.ndarray] = {}
+        self._planned: tuple | None = None
+
+    def _plan(self) -> tuple[int, list[tuple[str, tuple[int, ...], int, int]]]:
+        """The block's width and each name's columns, worked out once per layout (a run of one pays
+        every Python step of `begin_month` each month)."""
+        if self._planned is None or self._planned[0] is not self.layout:
+            cols, start = [], 0
+            for name, shape in self.layout.items():
+                n = math.prod(shape)
+                cols.append((name, (len(self.gens), *shape), start, start + n))
+                start += n
+            self._planned = (self.layout, start, cols)
+        return self._planned[1], self._planned[2]
 
     def begin_month(self) -> None:
         """Draw this month's uniforms in [0, 1): `self.u[name]` has shape (B, *layout[name])."""
-        sizes = [int(np.prod(shape)) for shape in self.layout.values()]
-        total = sum(sizes)
+        total, cols = self._plan()
         block = np.empty((len(self.gens), total))
         for g, row in zip(self.gens, block, strict=True):
             g.random(out=row)  # the same stream as g.random(total), without a copy into the block
-        start = 0
-        for (name, shape), n in zip(self.layout.items(), sizes, strict=True):
-            self.u[name] = block[:, start : start + n].reshape(len(self.gens), *shape)
-            start += n
+        for name, shape, start, stop in cols:
+            self.u[name] = block[:, start:stop].reshape(shape)
 
     def normal(self, name: str, scale: float) -> np.ndarray:
         """This month's standard-normal draws for `name` (inverse CDF of its uniforms), times scale."""

@@ -14,6 +14,7 @@ import pytest
 
 import sim
 from sim.model import make_engine
+from sim.model2 import adaptation_interaction as ai
 from sim.model2 import engine as e2
 
 BASE = sim.load_scenario("l_county", model_version=2)
@@ -32,6 +33,9 @@ CASES = {
 
 def run_with(rules, sc: sim.Scenario, seeds: list[int], monkeypatch) -> tuple[np.ndarray, dict]:
     monkeypatch.setattr(e2.Engine2, "rules", rules)
+    # helpers that rules of both paths call have their own twins: the NumPy path uses those
+    twin = ai._argmax_in_dept_numpy if rules is e2.NUMPY_RULES else ai._argmax_in_dept_compiled
+    monkeypatch.setattr(ai, "_argmax_in_dept", twin)
     engine = make_engine([sc] * len(seeds), seeds, 60)
     for _ in range(engine.steps):
         engine.step()
@@ -139,3 +143,24 @@ def test_campaigns_in_many_runs_at_once_equal_campaigns_run_by_run(monkeypatch):
     np.testing.assert_array_equal(data_fast, data_plain)
     for name in state_plain:
         np.testing.assert_array_equal(state_fast[name], state_plain[name], err_msg=name)
+
+
+def test_argmax_in_dept_kernel_equals_its_numpy_twin_with_ties():
+    """Head appointments pick the first cadre with the best record or the longest tenure; tenure ties
+    are the rule (cadres hired together), so ties must go to the first cadre on both paths."""
+    rng = np.random.default_rng(5)
+    for n_depts, n_cadres in ((16, 320), (4, 4), (5, 11), (4, 7)):
+        engine = make_engine([BASE.with_overrides(n_departments=n_depts, n_cadres=n_cadres)] * 4, [1, 2, 3, 4], 1)
+        s = engine.s
+        for x in (
+            rng.random((4, n_cadres)),
+            rng.integers(0, 3, (4, n_cadres)).astype(float),  # many ties
+            np.zeros((4, n_cadres)),  # all tied: the department's first cadre
+        ):
+            got = ai._argmax_in_dept_compiled(s, x)
+            want = ai._argmax_in_dept_numpy(s, x)
+            np.testing.assert_array_equal(got, want)
+            assert got.dtype == want.dtype
+        np.testing.assert_array_equal(
+            ai._argmax_in_dept_compiled(s, np.zeros((4, n_cadres))), np.tile(s.dept_start, (4, 1))
+        )

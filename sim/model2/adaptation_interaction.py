@@ -130,11 +130,25 @@ def appoint_heads(s, p, r, posts: np.ndarray) -> None:
     s.dept_head = np.where(posts, np.where(merit, best, senior), s.dept_head)
 
 
-def _argmax_in_dept(s, x: np.ndarray) -> np.ndarray:
-    """Index of the first cadre with the largest x in each department, shape (B, J)."""
+def _argmax_in_dept_numpy(s, x: np.ndarray) -> np.ndarray:
+    """Index of the first cadre with the largest x in each department, shape (B, J) (plain NumPy: the
+    twin of `_argmax_in_dept`, which the tests compare with it)."""
     top = np.maximum.reduceat(x, s.dept_start, axis=1)
     hit = x >= to_cadres(s, top)
     return np.minimum.reduceat(np.where(hit, np.arange(s.N), s.N), s.dept_start, axis=1)
+
+
+def _argmax_in_dept_compiled(s, x: np.ndarray) -> np.ndarray:
+    """Index of the first cadre with the largest x in each department, shape (B, J), by the compiled
+    kernel (sim/model2/kernels.py; a head appointment pays two of these for the whole batch)."""
+    from .kernels import argmax_in_blocks
+
+    out = np.empty((s.B, s.J), dtype=np.intp)
+    argmax_in_blocks(x, s.dept_start, out)
+    return out
+
+
+_argmax_in_dept = _argmax_in_dept_compiled  # every run's path (the tests swap in the NumPy twin)
 
 
 def head_turnover(s, p, r) -> None:

@@ -28,6 +28,11 @@ from . import problems as pb
 from .readout import EXTRA, NAMES, classify, measure, performance
 from .state import DIFFICULTY_SHAPE, FRESH, FRESH_SLOTS, SOURCES, SRC, STATUS_OPEN, STATUS_PAPER, D, State2
 
+try:  # the ufunc under np.clip: the same numbers without the wrapper's checks, paid 24 times a month
+    from numpy._core.umath import clip as _clip
+except ImportError:  # NumPy 1.26
+    from numpy.core.umath import clip as _clip
+
 MODEL_VERSION = 2
 SPIN_UP = 24  # months of the old routine run before month 1 (not recorded) so that the trap has settled
 BALANCE_MONTHS = 12  # the last year of the spin-up gives the routine's listing hazards
@@ -362,7 +367,8 @@ class Engine2(BatchEngine):
         # the benchmark county keeps improving (paper §3(一) '其他兄弟县区都在不断的发展')
         s.benchmark += p.benchmark_growth[:, 0] / 12.0 * (1.0 - s.benchmark)
         for name in BOUNDED:
-            np.clip(getattr(s, name), 0.0, 1.0, out=getattr(s, name))
+            x = getattr(s, name)
+            _clip(x, 0.0, 1.0, out=x)
         self.recorder.record(s, p)
         if self.recorder.n - 1 > self.steps:
             self.steps = self.recorder.n - 1

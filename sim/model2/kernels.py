@@ -687,3 +687,20 @@ def burden_performance(
                 assessed = (latent[b, k] + open_[k]) + (latent[b, kc] + open_[kc]) / T
                 town_perf[b, t, d] = min(max(1.0 - real / ref[b], 0.0), 1.0)
                 town_assessed[b, t, d] = min(max(1.0 - assessed / ref[b], 0.0), 1.0)
+
+
+@njit(**JIT)
+def argmax_in_blocks(x, start, out):
+    """The twin of adaptation_interaction._argmax_in_dept_numpy: out[b, j] is the first index of the
+    largest x[b] in block j (blocks start at `start`, contiguous, none empty)."""
+    B, N = x.shape
+    J = start.shape[0]
+    for b in range(B):
+        for j in range(J):
+            lo = start[j]
+            hi = start[j + 1] if j + 1 < J else N
+            best = lo
+            for n in range(lo + 1, hi):
+                if x[b, n] > x[b, best]:
+                    best = n
+            out[b, j] = best
