@@ -21,7 +21,7 @@ same numbers. To sample replicate noise as one more uncertainty, add `IntegerPar
 2**31 - 1)` to the model's uncertainties: the seed then comes from the experiment.
 
 `BatchEvaluator` hands every experiment of a `perform_experiments` call to `sim.evaluate_many` (the
-batched engine, in chunks of 128 runs) instead of calling the model function once per experiment;
+batched engine, in chunks of 256 runs) instead of calling the model function once per experiment;
 it gives exactly what EMA's `SequentialEvaluator` gives with the same model, at the sweep's rate.
 """
 

@@ -7,7 +7,7 @@ so its memory stays flat over any number of calls; one at a time it is only some
 `sim.run` on Model 2 (every month pays each rule's fixed cost), while `evaluate_many` runs at a
 sweep's per-core rate (benchmarks/README.md).
 `evaluate_many(rows, seeds)` runs many parameter sets stepped together (grouped by agent counts and
-horizon, in chunks of 128 runs, as a sweep does) and returns their summaries in the rows' order.
+horizon, in chunks of 256 runs, as a sweep does) and returns their summaries in the rows' order.
 
 Seed convention, for callers that pass only parameters: a run is fixed by its parameters and its
 seed. `seed` defaults to 0. To run R replicates of one parameter set, use the seeds

@@ -12,11 +12,20 @@ from .record import RunResult
 from .scenario import Scenario, load_scenario
 
 #: Runs stepped together in one batch: a sweep's chunk (`county-sim sweep --chunk-size`) and
-#: `sim.evaluate_many`'s. At ~12-20 ms a run a chunk of 128 is two to three seconds of work, against
+#: `sim.evaluate_many`'s. At ~10-20 ms a run a chunk of 256 is three to five seconds of work, against
 #: ~0.7 ms of scheduling per chunk on a process pool and ~6 ms on a Dask LocalCluster (measured with
 #: no-op chunks: 0.1% and 0.6%); Model 1's batched engine is at its best from 64 runs a batch (16 cost
-#: 19 ms a run, 64 cost 12), Model 2's gains another 5% at 128 (benchmarks/README.md).
-DEFAULT_CHUNK = 128
+#: 19 ms a run, 64 cost 12), Model 2's gains 5% from 64 to 128 and 7% more at 256 (benchmarks/README.md).
+DEFAULT_CHUNK = 256
+#: The smallest chunk a sweep cuts by itself when it has few runs (`balanced_chunk`).
+MIN_CHUNK = 16
+
+
+def balanced_chunk(runs: int, workers: int, largest: int = DEFAULT_CHUNK) -> int:
+    """A sweep's chunk when none is given: `largest`, or fewer runs when that would leave a worker
+    without two chunks (a sweep of 300 runs on two workers in chunks of 256 would run on one), but
+    not under MIN_CHUNK (small batches cost more a run)."""
+    return max(1, min(largest, max(MIN_CHUNK, -(-runs // (2 * max(workers, 1))))))
 
 
 def _scenario(scenario: Scenario | str | Path) -> Scenario:

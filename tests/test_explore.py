@@ -631,3 +631,20 @@ def test_run_figures_mark_the_handover():
     other = Event(40, "leader_change", (("leader", 3),))
     assert handover_months({"term_length": 60}, [change, top, other], 120) == [29.5, 60.5]
     assert handover_months({"term_length": 200}, [], 120) == []
+
+
+def test_a_sweep_without_a_chunk_size_keeps_every_worker_busy(tmp_path):
+    """Chunks of DEFAULT_CHUNK (256) are the fastest a run for big sweeps, but a sweep of a few hundred
+    runs cut that way would leave the second worker idle: the sweep cuts smaller chunks then (two a
+    worker at least, never under MIN_CHUNK), and the manifest records the chunk it used."""
+    from sim.runner import DEFAULT_CHUNK, MIN_CHUNK, balanced_chunk
+
+    assert DEFAULT_CHUNK == 256
+    assert balanced_chunk(90_112, 2) == DEFAULT_CHUNK
+    assert balanced_chunk(300, 2) == 75  # four chunks of 75 for two workers
+    assert balanced_chunk(20, 2) == MIN_CHUNK
+    assert balanced_chunk(5_000, 2, largest=3) == 3  # a calibration's chunk of parameter sets
+    exp = load_experiment(small_grid(tmp_path, replicates=4))  # 36 runs
+    res = sweep(exp, tmp_path / "o", workers=2, progress=False)
+    chunk = json.loads((tmp_path / "o" / "manifest.json").read_text())["chunk_size"]
+    assert chunk == balanced_chunk(res.total, 2) < DEFAULT_CHUNK

@@ -43,7 +43,8 @@ def register(sub: Any) -> None:
         "--chunk-size",
         type=_int_at_least(1, "--chunk-size"),
         default=None,
-        help="runs per chunk sent to a worker (default 128: sim.explore.runner.DEFAULT_CHUNK)",
+        help="runs per chunk sent to a worker (default 256, sim.explore.runner.DEFAULT_CHUNK, or fewer when "
+        "that would leave a worker without two chunks)",
     )
     sw.add_argument(
         "--ensemble",
@@ -141,7 +142,7 @@ def cmd_sweep(args: argparse.Namespace, argv: list[str] | None) -> int:
     from ..cli import claim_output_dir
     from .backends import ChunkFailed
     from .experiment import load_experiment
-    from .runner import DEFAULT_CHUNK, sweep
+    from .runner import sweep
 
     exp = load_experiment(args.experiment)
     if args.scheduler and args.backend != "dask":
@@ -167,7 +168,7 @@ def cmd_sweep(args: argparse.Namespace, argv: list[str] | None) -> int:
             workers=workers,
             scheduler=args.scheduler,
             fresh=args.fresh,
-            chunk_size=args.chunk_size or DEFAULT_CHUNK,
+            chunk_size=args.chunk_size,
             argv=argv,
         )
     except ChunkFailed as e:
@@ -193,7 +194,6 @@ def _sweep_ensemble(args: argparse.Namespace, exp: Any, argv: list[str] | None) 
     from ..calibrate import ensemble
     from ..cli import claim_output_dir
     from .backends import ChunkFailed
-    from .runner import DEFAULT_CHUNK
 
     sets = args.sets
     ensemble.prepare(exp, args.ensemble, sets)  # every mistake before anything is written
@@ -212,7 +212,7 @@ def _sweep_ensemble(args: argparse.Namespace, exp: Any, argv: list[str] | None) 
             workers=args.workers or os.cpu_count() or 1,
             scheduler=args.scheduler,
             fresh=args.fresh,
-            chunk_size=args.chunk_size or DEFAULT_CHUNK,
+            chunk_size=args.chunk_size,
         )
     except ChunkFailed as e:
         print(f"county-sim: error: {e}; run the same command again to resume", file=sys.stderr)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import manifest as mf
 from ..record import MEASURES
-from ..runner import DEFAULT_CHUNK  # the sweep's runs per chunk
+from ..runner import DEFAULT_CHUNK, balanced_chunk  # noqa: F401 (DEFAULT_CHUNK: the sweep's largest chunk, re-exported)
 from ..scenario import ScenarioError
 from .design import Design, all_seeds, build_design, run_ids
 from .experiment import Experiment
@@ -260,7 +260,7 @@ def sweep(
     workers: int = 1,
     scheduler: str | None = None,
     fresh: bool = False,
-    chunk_size: int = DEFAULT_CHUNK,
+    chunk_size: int | None = None,
     progress: bool | None = None,
     argv: list[str] | None = None,
 ) -> SweepOutcome:
@@ -288,6 +288,8 @@ def sweep(
             design = plan(exp, store)
             missing = store.missing()
             total, done = store.count()
+            if chunk_size is None:  # as many runs a chunk as keep every worker busy, up to DEFAULT_CHUNK
+                chunk_size = balanced_chunk(total - done, workers)
             n_chunks, tasks = chunk_tasks(exp, design, missing, chunk_size)
             ids: dict[int, list[str]] = {}
 
