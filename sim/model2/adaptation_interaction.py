@@ -172,6 +172,27 @@ def fade_campaigns(s, p, r) -> None:
     )
 
 
+def fade_campaigns_compiled(s, p, r) -> None:
+    """`fade_campaigns` with the cadres' part by the compiled kernel (sim/model2/kernels.py); the same
+    numbers."""
+    from .kernels import fade_to_base
+
+    fade_to_base(
+        p.campaign_fade[:, 0],
+        s.dept_rules,
+        s.cadre_dept,
+        s.cadre_threshold,
+        s.cadre_base_threshold,
+        s.cadre_discipline,
+        s.cadre_base_discipline,
+        s.cadre_blame_fear,
+        s.cadre_base_blame_fear,
+    )
+    s.inertia_threshold += (
+        p.campaign_fade[:, 0] * (1.0 - s.dept_rules.mean(axis=1)) * (p.inertia[:, 0] - s.inertia_threshold)
+    )
+
+
 def stall(s, p, r) -> None:
     """The top leader watches the year's trend of real performance; a leader a year or more in office
     whose trend has fallen below `stall_progress` sees progress stalled, and an open leadership goes

@@ -112,7 +112,9 @@ NUMPY_RULES: tuple[tuple[str, Callable], ...] = (
 #: Consecutive NumPy rules that one compiled kernel replaces (sim/model2/kernels.py), by first rule.
 KERNELS: dict[Callable, tuple[int, Callable]] = {
     cz.satisfaction: (4, cz.month),
+    me.effort: (1, me.effort_compiled),
     me.work: (1, me.work_compiled),
+    ai.fade_campaigns: (1, ai.fade_campaigns_compiled),
     listing: (1, listing_compiled),
     cl.convene: (1, cl.convene_compiled),
     me.assess: (1, me.assess_compiled),

@@ -704,3 +704,64 @@ def argmax_in_blocks(x, start, out):
                 if x[b, n] > x[b, best]:
                     best = n
             out[b, j] = best
+
+
+@njit(**JIT)
+def effort_split(
+    motivation,  # (B, N)
+    blame_fear,  # (B, N)
+    public_value,  # (B, N)
+    discipline,  # (B, N)
+    cadre_dept,  # (N,)
+    engaged,  # (B, J)
+    caught,  # (B, J)
+    routine_fraction,  # (B,)
+    fault_tolerance,  # (B,) fault tolerance through the action base
+    pull,  # (B,)
+    gaming_propensity,  # (B,)
+    floor,
+    one_minus_floor,
+    idle_fear,
+    real,  # (B, N) out
+    gaming,  # (B, N) out
+    effort,  # (B, N) out
+):
+    """The twin of management_execution.effort."""
+    B, N = motivation.shape
+    for b in range(B):
+        ft = 1.0 - fault_tolerance[b]
+        gp = gaming_propensity[b] * pull[b]
+        for n in range(N):
+            j = cadre_dept[n]
+            base = floor + one_minus_floor * motivation[b, n]
+            routine = 1.0 if engaged[b, j] else routine_fraction[b]
+            idle = idle_fear * blame_fear[b, n] * ft
+            integrity = 0.5 * (public_value[b, n] + discipline[b, n])
+            game = gp * (1.0 - integrity)
+            game = game * (1.0 - caught[b, j])
+            work = base * routine * (1.0 - idle)
+            real[b, n] = work * (1.0 - game)
+            gaming[b, n] = work * game
+            effort[b, n] = real[b, n] + gaming[b, n]
+
+
+@njit(**JIT)
+def fade_to_base(
+    campaign_fade,  # (B,)
+    rules,  # (B, J)
+    cadre_dept,  # (N,)
+    threshold,  # (B, N) updated
+    base_threshold,  # (B, N)
+    discipline,  # (B, N) updated
+    base_discipline,  # (B, N)
+    blame_fear,  # (B, N) updated
+    base_blame_fear,  # (B, N)
+):
+    """The twin of the cadres' part of adaptation_interaction.fade_campaigns."""
+    B, N = threshold.shape
+    for b in range(B):
+        for n in range(N):
+            fade = campaign_fade[b] * (1.0 - rules[b, cadre_dept[n]])
+            threshold[b, n] += fade * (base_threshold[b, n] - threshold[b, n])
+            discipline[b, n] += fade * (base_discipline[b, n] - discipline[b, n])
+            blame_fear[b, n] += fade * (base_blame_fear[b, n] - blame_fear[b, n])

@@ -94,6 +94,33 @@ def effort(s, p, r) -> None:
     s.cadre_effort = s.cadre_real_effort + s.cadre_gaming
 
 
+def effort_compiled(s, p, r) -> None:
+    """`effort` by the compiled kernel (sim/model2/kernels.py); the same numbers."""
+    from .kernels import effort_split
+
+    B, N = s.B, s.N
+    s.cadre_real_effort, s.cadre_gaming, s.cadre_effort = np.empty((B, N)), np.empty((B, N)), np.empty((B, N))
+    effort_split(
+        s.cadre_motivation,
+        s.cadre_blame_fear,
+        s.cadre_public_value,
+        s.cadre_discipline,
+        s.cadre_dept,
+        s.dept_engaged,
+        s.dept_caught,
+        p.routine_fraction[:, 0],
+        fault_tolerance(s, p)[:, 0],
+        0.5 * (p.assessment_pressure + p.performance_pay * s.pm_maturity[:, None])[:, 0],
+        p.gaming_propensity[:, 0],
+        EFFORT_FLOOR,
+        1.0 - EFFORT_FLOOR,
+        IDLE_FEAR,
+        s.cadre_real_effort,
+        s.cadre_gaming,
+        s.cadre_effort,
+    )
+
+
 def _capacity(s, p) -> np.ndarray:
     """This month's real work (B, J) and gaming (B, J) of each department, in problems of mean difficulty."""
     extra = np.maximum(s.resources - s.initial_resources, 0.0)[:, None]
