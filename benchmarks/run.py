@@ -33,6 +33,7 @@ from pathlib import Path
 
 import sim
 from sim.model import make_engine
+from sim.runner import DEFAULT_CHUNK
 
 SCENARIO = "l_county"
 MODEL = 2  # the engine measured (`--model`: 2, the default engine, or 1 for Model 1)
@@ -177,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     print("1. one l_county run")
     print(f"   alone, with Mesa agents (sim.run)        {one:8.1f} ms")
     print(f"   in a batch of {BATCH}, no agents (run_batch) {many:8.1f} ms/run  ({1000 / many:.0f} runs/s on one core)")
+    chunk = batch_ms(sc, max(1, reps // 2), DEFAULT_CHUNK)
+    label = f"in a sweep's chunk of {DEFAULT_CHUNK}"
+    print(f"   {label:42s}{chunk:8.1f} ms/run  ({1000 / chunk:.0f} runs/s on one core)")
 
     print("\n2. inside a sweep (sobol_couplings, local backend)")
     rates = {}

@@ -164,3 +164,44 @@ def test_argmax_in_dept_kernel_equals_its_numpy_twin_with_ties():
         np.testing.assert_array_equal(
             ai._argmax_in_dept_compiled(s, np.zeros((4, n_cadres))), np.tile(s.dept_start, (4, 1))
         )
+
+
+@pytest.mark.parametrize("case", ["l_county", "staggered", "small_county", "short_terms"])
+def test_successors_at_a_terms_end_equal_new_leaders_one_by_one(case, monkeypatch):
+    """A term's end replaces many leaders of many runs in one month, at once (`events.successors`); one
+    by one through `new_leader` (its twin) must give the same runs bit for bit: joint and staggered
+    terms, a one-leader county (whose top leader supervises every department), terms of two years."""
+    from sim.model2 import events as ev
+
+    sc = {
+        "l_county": BASE,
+        "staggered": BASE.with_overrides(stagger_terms=True),
+        "small_county": CASES["small_county"],
+        "short_terms": BASE.with_overrides(term_length=24),
+    }[case]
+
+    def one_by_one(s, p, r, due, outgoing):
+        for b, leader in due:
+            ev.new_leader(
+                s, p, int(b), int(leader), float(p.successor_resolve[b, 0]), float(outgoing[b]),
+                ev.SUCCESSOR_COLLABORATION, r, 1.0 - ev.FADE,
+            )  # fmt: skip
+
+    seeds = [sim.replicate_seed(3, r) for r in range(4)]
+
+    def run(successors):
+        monkeypatch.setattr(ev, "successors", successors)
+        engine = make_engine([sc] * len(seeds), seeds, 80)
+        for _ in range(engine.steps):
+            engine.step()
+        return engine.recorder.data.copy(), {
+            k: v.copy() for k, v in vars(engine.s).items() if isinstance(v, np.ndarray)
+        }
+
+    real = ev.successors
+    data_a, state_a = run(real)
+    data_b, state_b = run(one_by_one)
+    np.testing.assert_array_equal(data_a, data_b)
+    for name in state_a:
+        np.testing.assert_array_equal(state_a[name], state_b[name], err_msg=name)
+    assert (state_a["leader_tenure"] < 80).any()  # someone was replaced within the 80 months

@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..rules import turnover
-from .ablation import top_leader_at_mean
+from .ablation import rows, top_leader_at_mean
 from .adaptation_interaction import (
     BENCHMARK_SKILL,
     VISIT_CAPACITY,
@@ -151,12 +151,48 @@ def term_turnover(s, p, r) -> None:
     """A leader whose term has run out is followed at the start of the next month by a successor with
     `successor_resolve` (all at once, or one by one with `stagger_terms`) (paper §2(一))."""
     due = np.argwhere(s.leader_term_end == s.t - 1)
+    if not len(due):
+        return
     outgoing = s.leader_public_value.mean(axis=1)  # the team the successors join (before any is replaced)
-    for b, leader in due:
-        pv = float(outgoing[b])
-        new_leader(
-            s, p, int(b), int(leader), float(p.successor_resolve[b, 0]), pv, SUCCESSOR_COLLABORATION, r, 1.0 - FADE
-        )
+    if rows(p, "ablate_top_leader")[due[:, 0]].any():  # the ablation re-averages after each successor
+        for b, leader in due:
+            pv = float(outgoing[b])
+            new_leader(
+                s, p, int(b), int(leader), float(p.successor_resolve[b, 0]), pv, SUCCESSOR_COLLABORATION, r, 1.0 - FADE
+            )
+        return
+    successors(s, p, r, due, outgoing)
+
+
+def successors(s, p, r, due: np.ndarray, outgoing: np.ndarray) -> None:
+    """`new_leader` for every (run, leader) of `due` at once, with the same draws and numbers as one by
+    one in that order: a run's draws come from its own generator in its leaders' order, and the
+    departments a successor's loss of practices touches are its own (portfolios do not overlap), so
+    no successor's update reads another's. A term's end replaces several leaders of many runs in one
+    month; one by one they cost a Python call and four Beta draws each."""
+    b, leader = due[:, 0], due[:, 1]
+    u = np.stack([_u(r, int(run), 4) for run in b])  # (len(due), 4), in the loop's order
+    s.leader_disposition[b, leader] = beta_draw(u[:, 0], p.successor_resolve[b, 0], LEADER_CONC)
+    s.leader_resolve[b, leader] = s.leader_disposition[b, leader]
+    s.leader_public_value[b, leader] = beta_draw(u[:, 1], outgoing[b], LEADER_CONC)
+    s.leader_collaboration[b, leader] = beta_draw(u[:, 2], SUCCESSOR_COLLABORATION, LEADER_CONC)
+    s.leader_vision[b, leader] = beta_draw(u[:, 3], p.leader_vision[b, 0], ATTR_CONC)
+    s.leader_tenure[b, leader] = 0.0
+    s.leader_wins[b, leader] = 0.0
+    s.leader_committed[b, leader] = False
+    s.leader_term_end[b, leader] = s.t - 1 + p.term_length[b, 0]
+    # each department whose supervising leader goes loses half the practices not yet rules, once
+    hit = np.zeros((s.B, s.J), dtype=bool)
+    for run, lead in due:
+        hit[run] |= (s.dept_leader == lead) | (lead == 0 and s.L == 1)
+    keeps = 1.0 - FADE
+    loss = (1.0 - keeps) * np.maximum(s.dept_practices - s.dept_rules, 0.0)
+    s.dept_practices -= hit * loss
+    top = b[leader == 0]  # a new top leader: no pulse carried over, its own diagnosis, campaigns and judgement
+    s.event_drive[top] = 0.0
+    s.campaigns_done[top] = False
+    s.diagnosed[top] = 0.0
+    s.stalled[top] = False
 
 
 def leaders_campaigns(s, p, r) -> None:
