@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"   in a batch of {BATCH}, no agents (run_batch) {many:8.1f} ms/run  ({1000 / many:.0f} runs/s on one core)")
     chunk = batch_ms(sc, max(1, reps // 2), DEFAULT_CHUNK)
     label = f"in a sweep's chunk of {DEFAULT_CHUNK}"
-    print(f"   {label:42s}{chunk:8.1f} ms/run  ({1000 / chunk:.0f} runs/s on one core)")
+    print(f"   {label:40s}{chunk:8.1f} ms/run  ({1000 / chunk:.0f} runs/s on one core)")
 
     print("\n2. inside a sweep (sobol_couplings, local backend)")
     rates = {}
