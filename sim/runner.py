@@ -21,11 +21,14 @@ DEFAULT_CHUNK = 256
 MIN_CHUNK = 16
 
 
-def balanced_chunk(runs: int, workers: int, largest: int = DEFAULT_CHUNK) -> int:
-    """A sweep's chunk when none is given: `largest`, or fewer runs when that would leave a worker
+def balanced_chunk(runs: int, workers: int) -> int:
+    """A sweep's chunk when none is given: DEFAULT_CHUNK, or fewer runs when that would leave a worker
     without two chunks (a sweep of 300 runs on two workers in chunks of 256 would run on one), but
-    not under MIN_CHUNK (small batches cost more a run)."""
-    return max(1, min(largest, max(MIN_CHUNK, -(-runs // (2 * max(workers, 1))))))
+    not under MIN_CHUNK (small batches cost more a run). One worker, or nothing left to run: no
+    balancing to do."""
+    if workers <= 1 or runs <= 0:
+        return DEFAULT_CHUNK
+    return min(DEFAULT_CHUNK, max(MIN_CHUNK, -(-runs // (2 * workers))))
 
 
 def _scenario(scenario: Scenario | str | Path) -> Scenario:

@@ -643,7 +643,8 @@ def test_a_sweep_without_a_chunk_size_keeps_every_worker_busy(tmp_path):
     assert balanced_chunk(90_112, 2) == DEFAULT_CHUNK
     assert balanced_chunk(300, 2) == 75  # four chunks of 75 for two workers
     assert balanced_chunk(20, 2) == MIN_CHUNK
-    assert balanced_chunk(5_000, 2, largest=3) == 3  # a calibration's chunk of parameter sets
+    assert balanced_chunk(300, 1) == DEFAULT_CHUNK  # one worker: nothing to balance
+    assert balanced_chunk(0, 2) == DEFAULT_CHUNK  # nothing left to run (a complete store)
     exp = load_experiment(small_grid(tmp_path, replicates=4))  # 36 runs
     res = sweep(exp, tmp_path / "o", workers=2, progress=False)
     chunk = json.loads((tmp_path / "o" / "manifest.json").read_text())["chunk_size"]

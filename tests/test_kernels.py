@@ -205,3 +205,20 @@ def test_successors_at_a_terms_end_equal_new_leaders_one_by_one(case, monkeypatc
     for name in state_a:
         np.testing.assert_array_equal(state_a[name], state_b[name], err_msg=name)
     assert (state_a["leader_tenure"] < 80).any()  # someone was replaced within the 80 months
+
+
+def test_a_terms_end_in_a_batch_mixing_the_top_leader_ablation_equals_each_run_alone():
+    """When any run due a successor has the top-leader ablation on, the whole month's successors go
+    one by one (`term_turnover`'s loop, which re-averages after each); each run of such a mixed batch
+    must still equal the same run alone, ablated or not."""
+    ablated = BASE.with_overrides(ablate_top_leader=True)
+    scs, seeds = [ablated, BASE, ablated, BASE], [sim.replicate_seed(9, r) for r in range(4)]
+    batch = make_engine(scs, seeds, 70)
+    for _ in range(batch.steps):
+        batch.step()
+    for i, (sc, seed) in enumerate(zip(scs, seeds, strict=True)):
+        alone = make_engine([sc], [seed], 70)
+        for _ in range(alone.steps):
+            alone.step()
+        np.testing.assert_array_equal(alone.recorder.data[:, 0], batch.recorder.data[:, i])
+    assert (batch.s.leader_tenure < 70).all()  # every leader was replaced at the term's end (month 60)

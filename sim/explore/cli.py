@@ -43,8 +43,8 @@ def register(sub: Any) -> None:
         "--chunk-size",
         type=_int_at_least(1, "--chunk-size"),
         default=None,
-        help="runs per chunk sent to a worker (default 256, sim.explore.runner.DEFAULT_CHUNK, or fewer when "
-        "that would leave a worker without two chunks)",
+        help="runs per chunk sent to a worker (default 256, sim.explore.runner.DEFAULT_CHUNK, or fewer, down to "
+        "16, when that would leave a worker without two chunks)",
     )
     sw.add_argument(
         "--ensemble",

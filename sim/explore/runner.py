@@ -289,7 +289,8 @@ def sweep(
             missing = store.missing()
             total, done = store.count()
             if chunk_size is None:  # as many runs a chunk as keep every worker busy, up to DEFAULT_CHUNK
-                chunk_size = balanced_chunk(total - done, workers)
+                # (a Dask scheduler's cluster has the workers it has, whatever --workers says)
+                chunk_size = balanced_chunk(total - done, runner.workers if runner is not None else workers)
             n_chunks, tasks = chunk_tasks(exp, design, missing, chunk_size)
             ids: dict[int, list[str]] = {}
 

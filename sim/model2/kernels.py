@@ -692,7 +692,8 @@ def burden_performance(
 @njit(**JIT)
 def argmax_in_blocks(x, start, out):
     """The twin of adaptation_interaction._argmax_in_dept_numpy: out[b, j] is the first index of the
-    largest x[b] in block j (blocks start at `start`, contiguous, none empty)."""
+    largest x[b] in block j (blocks start at `start`, contiguous, none empty). For finite x only
+    (records and tenures are): with a NaN the two differ (NumPy's reduceat propagates it)."""
     B, N = x.shape
     J = start.shape[0]
     for b in range(B):
