@@ -468,16 +468,19 @@ def test_joint_successors_join_the_outgoing_teams_public_value(monkeypatch):
     s = model.engine.s
     outgoing = float(s.leader_public_value[0].mean())
     seen = []
-    real_new_leader = ev.new_leader
+    real_successors = ev.successors  # every successor of the month at once (tests/test_kernels.py
+    # checks it against `new_leader` one by one, each given the outgoing team's mean of its run)
 
-    def spy(s_, p_, b, leader, resolve, public_value, *args, **kwargs):
-        seen.append(public_value)
-        return real_new_leader(s_, p_, b, leader, resolve, public_value, *args, **kwargs)
+    def spy(s_, p_, r_, due, outgoing_):
+        seen.append((due.copy(), outgoing_.copy()))
+        return real_successors(s_, p_, r_, due, outgoing_)
 
-    monkeypatch.setattr(ev, "new_leader", spy)
+    monkeypatch.setattr(ev, "successors", spy)
     model.step()
-    assert len(seen) == s.L
-    assert seen == [outgoing] * s.L
+    assert len(seen) == 1  # the whole team in one month, in one call
+    due, given = seen[0]
+    assert sorted(due[:, 1].tolist()) == list(range(s.L)) and (due[:, 0] == 0).all()
+    assert given[0] == outgoing
 
 
 def test_listing_beyond_the_pool_is_counted_not_lost():
