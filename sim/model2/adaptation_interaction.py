@@ -167,6 +167,11 @@ def fade_campaigns(s, p, r) -> None:
     s.cadre_threshold += fade * (s.cadre_base_threshold - s.cadre_threshold)
     s.cadre_discipline += fade * (s.cadre_base_discipline - s.cadre_discipline)
     s.cadre_blame_fear += fade * (s.cadre_base_blame_fear - s.cadre_blame_fear)
+    _fade_inertia(s, p)
+
+
+def _fade_inertia(s, p) -> None:
+    """The launch threshold fades back to the county's inertia unless its rules hold it."""
     s.inertia_threshold += (
         p.campaign_fade[:, 0] * (1.0 - s.dept_rules.mean(axis=1)) * (p.inertia[:, 0] - s.inertia_threshold)
     )
@@ -188,9 +193,7 @@ def fade_campaigns_compiled(s, p, r) -> None:
         s.cadre_blame_fear,
         s.cadre_base_blame_fear,
     )
-    s.inertia_threshold += (
-        p.campaign_fade[:, 0] * (1.0 - s.dept_rules.mean(axis=1)) * (p.inertia[:, 0] - s.inertia_threshold)
-    )
+    _fade_inertia(s, p)
 
 
 def stall(s, p, r) -> None:

@@ -88,11 +88,17 @@ def new_leader(s, p, b: int, leader: int, resolve: float, public_value: float, c
     loss = (1.0 - keeps) * np.maximum(s.dept_practices[b] - s.dept_rules[b], 0.0)
     s.dept_practices[b] -= mine * loss
     top_leader_at_mean(s, p, only=b)  # pattern 8 ablation: the top leader stays the team's mean
-    if leader == 0:  # a new top leader: no pulse carried over, its own diagnosis, campaigns and judgement
-        s.event_drive[b] = 0.0
-        s.campaigns_done[b] = False
-        s.diagnosed[b] = 0.0
-        s.stalled[b] = False  # it has not yet judged progress (a year in office first)
+    if leader == 0:
+        _top_leader_arrives(s, b)
+
+
+def _top_leader_arrives(s, runs) -> None:
+    """A new top leader in `runs` (an index or indices): no pulse carried over, its own diagnosis,
+    campaigns and judgement (it has not yet judged progress: a year in office first)."""
+    s.event_drive[runs] = 0.0
+    s.campaigns_done[runs] = False
+    s.diagnosed[runs] = 0.0
+    s.stalled[runs] = False
 
 
 def leadership_change(s, p, b, resolve, public_value, collaboration, r, keeps_practices=1.0 - FADE) -> None:
@@ -188,11 +194,7 @@ def successors(s, p, r, due: np.ndarray, outgoing: np.ndarray) -> None:
     keeps = 1.0 - FADE
     loss = (1.0 - keeps) * np.maximum(s.dept_practices - s.dept_rules, 0.0)
     s.dept_practices -= hit * loss
-    top = b[leader == 0]  # a new top leader: no pulse carried over, its own diagnosis, campaigns and judgement
-    s.event_drive[top] = 0.0
-    s.campaigns_done[top] = False
-    s.diagnosed[top] = 0.0
-    s.stalled[top] = False
+    _top_leader_arrives(s, b[leader == 0])
 
 
 def leaders_campaigns(s, p, r) -> None:

@@ -77,6 +77,11 @@ def engage(s, p, r) -> None:
     s.dept_engaged = np.where(s.dept_engaged, sig >= theta - h, sig > theta)
 
 
+def _pull(s, p) -> np.ndarray:
+    """What pulls effort toward what is measured: pressure and pay on assessed output, (B, 1)."""
+    return 0.5 * (p.assessment_pressure + p.performance_pay * s.pm_maturity[:, None])
+
+
 def effort(s, p, r) -> None:
     """Cadres split effort into real work, gaming and idleness: pay on assessed output and pressure pull
     effort to what is measured, internalised public value and caught gaming pull it back, blame fear not
@@ -84,7 +89,7 @@ def effort(s, p, r) -> None:
     base = EFFORT_FLOOR + (1.0 - EFFORT_FLOOR) * s.cadre_motivation
     routine = np.where(s.dept_engaged, 1.0, p.routine_fraction)
     idle = IDLE_FEAR * s.cadre_blame_fear * (1.0 - fault_tolerance(s, p))
-    pull = 0.5 * (p.assessment_pressure + p.performance_pay * s.pm_maturity[:, None])
+    pull = _pull(s, p)
     integrity = 0.5 * (s.cadre_public_value + s.cadre_discipline)  # internalised value and work style (作风)
     game = p.gaming_propensity * pull * (1.0 - integrity)
     game = game * to_cadres(s, 1.0 - s.dept_caught)
@@ -110,7 +115,7 @@ def effort_compiled(s, p, r) -> None:
         s.dept_caught,
         p.routine_fraction[:, 0],
         fault_tolerance(s, p)[:, 0],
-        0.5 * (p.assessment_pressure + p.performance_pay * s.pm_maturity[:, None])[:, 0],
+        _pull(s, p)[:, 0],
         p.gaming_propensity[:, 0],
         EFFORT_FLOOR,
         1.0 - EFFORT_FLOOR,
