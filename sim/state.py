@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.special import ndtri
 
+from .model2.npx import clip
 from .params import DOMAINS, PARAMS, SIZE_PARAMS
 from .scenario import Scenario
 
@@ -81,7 +82,7 @@ class Rand:
 
     def normal(self, name: str, scale: float) -> np.ndarray:
         """This month's standard-normal draws for `name` (inverse CDF of its uniforms), times scale."""
-        return scale * ndtri(np.clip(self.u[name], 1e-12, 1.0 - 1e-12))
+        return scale * ndtri(clip(self.u[name], 1e-12, 1.0 - 1e-12))
 
     def random(self, *shape: int) -> np.ndarray:
         if len(self.gens) == 1:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .management_execution import to_cadres
+from .npx import clip, mean
 from .problems import county_real
 from .state import ATTR_CONC, BLAME_FEAR_MEAN, FRESH, beta_draw
 
@@ -30,10 +31,10 @@ def openness(s, p, r) -> None:
     convening = np.minimum(1.0, s.task_forces / max(s.J, 1))
     target = (
         p.initial_openness[:, 0]
-        + OPENNESS_FROM_LEARNING * p.learning_openness[:, 0] * s.leader_attention.mean(axis=1)
+        + OPENNESS_FROM_LEARNING * p.learning_openness[:, 0] * mean(s.leader_attention, 1)
         + OPENNESS_FROM_CONVENING * p.k_CL_AI[:, 0] * convening
     )
-    s.openness += OPENNESS_SPEED * (np.clip(target, 0.0, 1.0) - s.openness)
+    s.openness += OPENNESS_SPEED * (clip(target, 0.0, 1.0) - s.openness)
 
 
 def learning(s, p, r) -> None:
@@ -52,7 +53,7 @@ def learning(s, p, r) -> None:
 def comparison_hazard(s, p) -> np.ndarray:
     """Outside comparison (k_AI_DI): a visiting department sees its domain's gaps, a hazard per cell
     (B, K) in the visitors' domains (paper §3(三) '与发达县区对比找出短板')."""
-    by_domain = np.stack([s.visits[:, idx].mean(axis=1) for idx in s.domain_depts], axis=1)
+    by_domain = np.stack([mean(s.visits[:, idx], 1) for idx in s.domain_depts], axis=1)
     return p.comparison_listing * p.k_AI_DI * np.tile(by_domain, (1, s.T + 1))
 
 
@@ -173,7 +174,7 @@ def fade_campaigns(s, p, r) -> None:
 def _fade_inertia(s, p) -> None:
     """The launch threshold fades back to the county's inertia unless its rules hold it."""
     s.inertia_threshold += (
-        p.campaign_fade[:, 0] * (1.0 - s.dept_rules.mean(axis=1)) * (p.inertia[:, 0] - s.inertia_threshold)
+        p.campaign_fade[:, 0] * (1.0 - mean(s.dept_rules, 1)) * (p.inertia[:, 0] - s.inertia_threshold)
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .management_execution import placeless
+from .npx import clip, mean
 from .state import D
 
 SATISFACTION_SPEED = 0.2  # monthly share of the gap to the satisfaction target closed (Model 1)
@@ -36,7 +37,7 @@ def satisfaction(s, p, r) -> None:
     """Expectancy–disconfirmation: satisfaction rises with experienced quality and with quality above
     expectation; expectations adapt (Van Ryzin 2004, 2006)."""
     q = experience(s)
-    target = np.clip(SAT_FLOOR + SAT_SLOPE * q + SAT_SURPRISE * (q - s.citizen_expectation), 0.0, 1.0)
+    target = clip(SAT_FLOOR + SAT_SLOPE * q + SAT_SURPRISE * (q - s.citizen_expectation), 0.0, 1.0)
     s.citizen_satisfaction += SATISFACTION_SPEED * (target - s.citizen_satisfaction)
     s.citizen_expectation += p.expectation_adaptation * (q - s.citizen_expectation)
 
@@ -51,7 +52,7 @@ def word_of_mouth(s, p, r) -> None:
     nb = np.take_along_axis(s.citizen_neighbours, pick[:, :, None], axis=2)[:, :, 0]
     diff = np.take_along_axis(s.citizen_satisfaction, nb, axis=1) - s.citizen_satisfaction
     heard = np.abs(diff) < p.opinion_confidence
-    s.wom_blocked = 1.0 - heard.mean(axis=1)
+    s.wom_blocked = 1.0 - mean(heard, 1)
     s.citizen_satisfaction += WORD_OF_MOUTH * diff * heard
 
 
@@ -59,7 +60,7 @@ def trust(s, p, r) -> None:
     """Trust follows satisfaction and is lost faster than it is gained (Slovic 1993)."""
     d = s.citizen_satisfaction - s.citizen_trust
     s.citizen_trust += TRUST_GAIN * np.where(d > 0, 1.0, p.trust_loss_ratio) * d
-    np.clip(s.citizen_trust, 0.0, 1.0, out=s.citizen_trust)
+    clip(s.citizen_trust, 0.0, 1.0, out=s.citizen_trust)
 
 
 def voice_and_participation(s, p, r) -> None:
@@ -77,7 +78,7 @@ def voice_and_participation(s, p, r) -> None:
     idx = (np.arange(B)[:, None] * T + s.citizen_township[None, :]) * D + top
     counts = np.bincount(idx[voice], minlength=B * T * D).reshape(B, T, D)
     s.complaints = counts / s.town_size[None, :, None]
-    s.voice_rate = voice.mean(axis=1)
+    s.voice_rate = mean(voice, 1)
     part = (
         s.citizen_participation_propensity
         * s.citizen_trust
@@ -87,24 +88,24 @@ def voice_and_participation(s, p, r) -> None:
     town_idx = (np.arange(B)[:, None] * T + s.citizen_township[None, :]).ravel()
     per_town = np.bincount(town_idx, weights=joined.ravel().astype(float), minlength=B * T).reshape(B, T)
     s.town_participation = per_town / s.town_size
-    s.participation_rate += PARTICIPATION_SPEED * (joined.mean(axis=1) - s.participation_rate)
+    s.participation_rate += PARTICIPATION_SPEED * (mean(joined, 1) - s.participation_rate)
 
 
 def complaint_hazard(s, p) -> np.ndarray:
     """Complaints through open channels list the problems of the township and domain they name
     (paper §3(一) '定期将反映的共性问题汇报县委书记并推动解决'), a hazard per cell (B, K)."""
-    complaints = np.where(placeless(p)[:, None, None], s.complaints.mean(axis=1, keepdims=True), s.complaints)
+    complaints = np.where(placeless(p)[:, None, None], mean(s.complaints, 1, keepdims=True), s.complaints)
     town = p.complaint_listing[:, :, None] * p.channel_openness[:, :, None] * complaints  # (B, T, D)
-    county = town.mean(axis=1)
+    county = mean(town, 1)
     return np.concatenate([town.reshape(s.B, -1), county], axis=1)
 
 
 def proposal_hazard(s, p) -> np.ndarray:
     """Deputies' and social organisations' proposals (k_AI_GC) list problems of the townships where
     citizens take part (paper §3(三) 提案、带案视察), a hazard per cell (B, K)."""
-    part = np.where(placeless(p)[:, None], s.town_participation.mean(axis=1, keepdims=True), s.town_participation)
+    part = np.where(placeless(p)[:, None], mean(s.town_participation, 1, keepdims=True), s.town_participation)
     town = (p.proposal_listing * p.k_AI_GC * part)[:, :, None] * np.ones(D)
-    county = town.mean(axis=1)
+    county = mean(town, 1)
     return np.concatenate([town.reshape(s.B, -1), county], axis=1)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .npx import clip
 from .problems import cross
 from .state import STATUS_OPEN
 
@@ -127,7 +128,7 @@ def silo(s, p, r) -> None:
     J = s.J
     tie = s.dept_ties.sum(axis=2) / max(J - 1, 1)
     target = p.initial_silo * (1.0 + PRESSURE_SILO * (p.assessment_pressure - 0.5)) * (1.0 - SILO_TIE_RELIEF * tie)
-    s.dept_silo += SILO_SPEED * (np.clip(target, 0.0, 1.0) - s.dept_silo)
+    s.dept_silo += SILO_SPEED * (clip(target, 0.0, 1.0) - s.dept_silo)
 
 
 def convene_compiled(s, p, r) -> None:

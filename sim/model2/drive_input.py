@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .adaptation_interaction import rediagnosis
+from .npx import clip, mean
 from .problems import by_dept, county_real
 from .state import STATUS_OPEN, D
 
@@ -36,7 +37,7 @@ def launch(s, p, r) -> None:
     margin below. The top leader's commitment is the county's launch (paper §3(一); §3(四) 一把手;
     Emerson et al. 2012 prop. 1)."""
     real = county_real(s)
-    gap = np.clip((s.benchmark - real) / np.maximum(s.benchmark, 1e-9), 0.0, 1.0)
+    gap = clip((s.benchmark - real) / np.maximum(s.benchmark, 1e-9), 0.0, 1.0)
     context = (
         p.drive_pressure_weight * p.assessment_pressure + p.drive_gap_weight * gap[:, None] + s.event_drive[:, None]
     )
@@ -44,7 +45,7 @@ def launch(s, p, r) -> None:
     own = np.where(
         np.arange(s.L) == 0, s.leader_resolve, (1 - TOP_LEADER_SHARE) * s.leader_resolve + TOP_LEADER_SHARE * top_push
     )
-    signal = np.clip(p.drive_resolve_weight * own + context, 0.0, 1.0)  # (B, L)
+    signal = clip(p.drive_resolve_weight * own + context, 0.0, 1.0)  # (B, L)
     h = p.engagement_hysteresis
     threshold = s.inertia_threshold[:, None]
     s.leader_committed = np.where(s.leader_committed, signal >= threshold - h, signal > threshold) & (
@@ -61,13 +62,13 @@ def attention(s, p, r) -> None:
     every push (paper §3(四) FT17, FT19)."""
     # a leader who has not committed still follows what became standing rules (长效制度): what was
     # institutionalised outlives the team that started it (paper §2(一) 薪火相传; §3(五))
-    rules = s.dept_rules.mean(axis=1, keepdims=True)
+    rules = mean(s.dept_rules, 1, keepdims=True)
     s.leader_attention = s.leader_resolve * np.where(s.leader_committed, 1.0, rules)
     per_dept = np.minimum(1.0, p.attention_supervise * SUPERVISION_SPAN / s.portfolio_size[s.dept_leader])  # (B, J)
     sup = np.take(s.leader_attention, s.dept_leader, axis=1)
     att = per_dept * ((1.0 - TOP_LEADER_SHARE) * sup + TOP_LEADER_SHARE * s.leader_attention[:, :1])
     pooled = p.mean_field > 0  # the mean-field twin pools the portfolios
-    s.dept_attention = np.where(pooled, att.mean(axis=1, keepdims=True), att)
+    s.dept_attention = np.where(pooled, mean(att, 1, keepdims=True), att)
 
 
 def priorities(s, p) -> np.ndarray:
@@ -98,10 +99,10 @@ def action_base(s, p, r) -> None:
     ) * 0.5 * (  # the incentive platform: fault tolerance and pay alike
         p.fault_tolerance[:, 0] + p.performance_pay[:, 0]
     )
-    keep = 1.0 - s.dept_rules.mean(axis=1)
+    keep = 1.0 - mean(s.dept_rules, 1)
     plan = vision_factor(s, p)
     s.action_base += (
-        p.build_rate[:, 0] * plan * s.leader_attention.mean(axis=1) * platform * (1.0 - s.action_base)
+        p.build_rate[:, 0] * plan * mean(s.leader_attention, 1) * platform * (1.0 - s.action_base)
         - p.stock_decay[:, 0] * keep * s.action_base
     )
 
@@ -118,16 +119,16 @@ def resources(s, p, r) -> None:
     and, through k_AI_DI, outside contacts (paper §3(二) '一遍一遍跑'; docs/MODEL.md §4 Resources)."""
     econ = s.real_perf[:, 0] / np.maximum(p.initial_performance[:, 0], 1e-9)
     lobby = (1.0 - p.attention_supervise - p.attention_convene - p.attention_diagnose).clip(0.0) * s.leader_attention
-    lobby = (lobby * s.leader_collaboration).mean(axis=1)
+    lobby = mean(lobby * s.leader_collaboration, 1)
     target = (
         p.initial_resources[:, 0] * np.sqrt(econ)
         + ACTION_BASE_RESOURCES * s.action_base * p.resource_introduction[:, 0]
         + LOBBY_RESOURCES * lobby * p.resource_introduction[:, 0]
-        + VISIT_RESOURCES * p.k_AI_DI[:, 0] * s.visits.mean(axis=1)
+        + VISIT_RESOURCES * p.k_AI_DI[:, 0] * mean(s.visits, 1)
     )
     shock = r.normal("resource_shock", 1.0)[:, 0]
     s.resource_shock = SHOCK_PERSISTENCE * s.resource_shock + p.shock_volatility[:, 0] * shock
-    s.resources += RESOURCE_SPEED * (np.clip(target * np.exp(s.resource_shock), 0.0, 1.0) - s.resources)
+    s.resources += RESOURCE_SPEED * (clip(target * np.exp(s.resource_shock), 0.0, 1.0) - s.resources)
 
 
 def budget(s, p, r) -> None:
@@ -154,6 +155,6 @@ def resolve(s, p, r) -> None:
     portfolio, pulses from superiors, less as the term runs out (Ansell & Gash 2008; docs/MODEL.md §4)."""
     s.leader_tenure += 1.0
     months_left = s.leader_term_end - s.t
-    lame = np.clip(1.0 - months_left / LAME_DUCK_MONTHS, 0.0, 1.0)
+    lame = clip(1.0 - months_left / LAME_DUCK_MONTHS, 0.0, 1.0)
     target = s.leader_disposition + p.win_gain * s.leader_wins + s.event_drive[:, None] - p.term_end_drop * lame
-    s.leader_resolve += p.resolve_adjust * (np.clip(target, 0.0, 1.0) - s.leader_resolve)
+    s.leader_resolve += p.resolve_adjust * (clip(target, 0.0, 1.0) - s.leader_resolve)

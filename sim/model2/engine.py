@@ -25,13 +25,9 @@ from . import events as ev
 from . import guidance_change as gc
 from . import management_execution as me
 from . import problems as pb
+from .npx import clip
 from .readout import EXTRA, NAMES, classify, measure, performance
 from .state import DIFFICULTY_SHAPE, FRESH, FRESH_SLOTS, SOURCES, SRC, STATUS_OPEN, STATUS_PAPER, D, State2
-
-try:  # the ufunc under np.clip: the same numbers without the wrapper's checks, paid 24 times a month
-    from numpy._core.umath import clip as _clip
-except ImportError:  # NumPy 1.26
-    from numpy.core.umath import clip as _clip
 
 MODEL_VERSION = 2
 SPIN_UP = 24  # months of the old routine run before month 1 (not recorded) so that the trap has settled
@@ -48,7 +44,7 @@ def _hazards(s, p) -> np.ndarray:
     h[SRC["comparison"]] = ai.comparison_hazard(s, p) + p.k_AI_DI * s.study_tour[:, None]
     h[SRC["proposal"]] = cz.proposal_hazard(s, p)
     s.study_tour[:] = 0.0
-    s.hazard = np.clip(h, 0.0, 1.0).sum(axis=0)  # (B, K): the spin-up balances arrivals against it
+    s.hazard = clip(h, 0.0, 1.0).sum(axis=0)  # (B, K): the spin-up balances arrivals against it
     return h
 
 
@@ -310,7 +306,7 @@ class Engine2(BatchEngine):
         performance(s)
         q = cz.experience(s)
         s.citizen_expectation = q.copy()
-        s.citizen_satisfaction = np.clip(cz.SAT_FLOOR + cz.SAT_SLOPE * q, 0.0, 1.0)
+        s.citizen_satisfaction = clip(cz.SAT_FLOOR + cz.SAT_SLOPE * q, 0.0, 1.0)
         cz.voice_and_participation(s, p, r)
         self._spin_up()
         s.listed[:] = 0.0
@@ -370,7 +366,7 @@ class Engine2(BatchEngine):
         s.benchmark += p.benchmark_growth[:, 0] / 12.0 * (1.0 - s.benchmark)
         for name in BOUNDED:
             x = getattr(s, name)
-            _clip(x, 0.0, 1.0, out=x)
+            clip(x, 0.0, 1.0, out=x)  # the ufunc: np.clip's numbers without its checks, 24 times a month
         self.recorder.record(s, p)
         if self.recorder.n - 1 > self.steps:
             self.steps = self.recorder.n - 1

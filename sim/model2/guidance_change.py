@@ -9,6 +9,7 @@ import numpy as np
 
 from .drive_input import TOP_LEADER_SHARE
 from .management_execution import to_cadres
+from .npx import mean
 
 SOCIALISATION = 0.08  # March 1991 p1: monthly rate at which cadres adopt the organisational code (Model 1)
 ROUTINE_SOCIALISATION = 0.3  # cadres of departments not engaged socialise at 30% of the engaged rate (Model 1)
@@ -19,7 +20,7 @@ LISTEN_FLOOR = 0.5  # leaders with no public-value commitment still hear half of
 
 def team_public_value(s) -> np.ndarray:
     """The leadership's public-value commitment, the top leader's counting for half (§3(四) 一把手), (B,)."""
-    return TOP_LEADER_SHARE * s.leader_public_value[:, 0] + (1 - TOP_LEADER_SHARE) * s.leader_public_value.mean(axis=1)
+    return TOP_LEADER_SHARE * s.leader_public_value[:, 0] + (1 - TOP_LEADER_SHARE) * mean(s.leader_public_value, 1)
 
 
 def public_value(s, p, r) -> None:
@@ -27,7 +28,7 @@ def public_value(s, p, r) -> None:
     from citizens' and deputies' participation; it fades unless rules hold it (paper §3(一) FT22)."""
     listen = LISTEN_FLOOR + (1 - LISTEN_FLOOR) * team_public_value(s)
     heard = s.voice_rate * p.channel_openness[:, 0]
-    keep = 1.0 - s.dept_rules.mean(axis=1)
+    keep = 1.0 - mean(s.dept_rules, 1)
     s.public_value_clarity += (
         CLARITY_FROM_VOICE * heard * listen * (1.0 - s.public_value_clarity)
         + CLARITY_FROM_PARTICIPATION * p.k_AI_GC[:, 0] * s.participation_rate * (1.0 - s.public_value_clarity)

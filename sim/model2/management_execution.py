@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .coordination_linkage import MONTHS_PER_YEAR, priority
+from .npx import clip, mean
 from .problems import by_dept, cross
 from .state import SRC, STATUS_FREE, STATUS_OPEN, STATUS_PAPER, D
 
@@ -246,9 +247,9 @@ def _results(s, p, solved: np.ndarray, n_solved: np.ndarray, backlog: np.ndarray
     ratio = np.minimum(n_solved / np.maximum(backlog, 1.0), 1.0)
     per_leader = np.zeros((B, s.L))
     for leader, mine in enumerate(s.portfolio_members):
-        per_leader[:, leader] = ratio[:, mine].mean(axis=1) if mine.size else ratio.mean(axis=1)
+        per_leader[:, leader] = mean(ratio[:, mine], 1) if mine.size else mean(ratio, 1)
     if s.L > 1:
-        per_leader[:, 0] = ratio.mean(axis=1)  # the top leader answers for the whole county
+        per_leader[:, 0] = mean(ratio, 1)  # the top leader answers for the whole county
     s.leader_wins += WIN_MEMORY * (per_leader - s.leader_wins)
     s.dept_practices += p.practice_gain * s.dept_engaged * n_solved * (1.0 - s.dept_practices)
 
@@ -325,13 +326,13 @@ def _detection(s, p) -> tuple[np.ndarray, np.ndarray]:
     """How likely a closure on paper is caught this month: by monitoring (B, 1), and by the citizens who
     still live with the problem, by cell (B, K) (their complaints in its township and domain)."""
     T = s.T
-    placed = np.where(placeless(p)[:, None, None], s.complaints.mean(axis=1, keepdims=True), s.complaints)
-    complaint = np.concatenate([placed.reshape(s.B, T * D), s.complaints.mean(axis=1)], axis=1)  # (B, K)
+    placed = np.where(placeless(p)[:, None, None], mean(s.complaints, 1, keepdims=True), s.complaints)
+    complaint = np.concatenate([placed.reshape(s.B, T * D), mean(s.complaints, 1)], axis=1)  # (B, K)
     # inspections that check a closure with the residents find nothing behind closed channels (paper
     # §3(六) 群众满意度测评; Fung 2006): citizen_verification is the share of checks that rely on them
     blind = p.citizen_verification * (1.0 - p.channel_openness)
     by_monitor = p.routine_listing + p.monitoring_rate * s.pm_maturity[:, None] * (1.0 - blind)
-    by_citizens = np.clip(p.complaint_exposure * p.complaint_listing * p.channel_openness * complaint, 0.0, 1.0)
+    by_citizens = clip(p.complaint_exposure * p.complaint_listing * p.channel_openness * complaint, 0.0, 1.0)
     return by_monitor, by_citizens
 
 
@@ -406,7 +407,7 @@ def placeless(p) -> np.ndarray:
 def evaluation_hazard(s, p) -> np.ndarray:
     """Evaluation findings (k_ME_DI inside the pressure): assessment exposes the hidden problems of
     the domains whose departments it presses, a hazard per cell (B, K) (paper §4(二) 持续发现绩效差距)."""
-    by_domain = np.stack([s.dept_pressure[:, idx].mean(axis=1) for idx in s.domain_depts], axis=1)
+    by_domain = np.stack([mean(s.dept_pressure[:, idx], 1) for idx in s.domain_depts], axis=1)
     return p.evaluation_listing * np.tile(by_domain, (1, s.T + 1))
 
 
@@ -431,7 +432,7 @@ def cadres(s, p, r) -> None:
         + p.role_model_gain * to_cadres(s, recognised.astype(float)) * np.maximum(pull, 0.0)
         + r.normal("motivation_noise", MOTIVATION_NOISE)
     )
-    np.clip(s.cadre_motivation, 0.0, 1.0, out=s.cadre_motivation)
+    clip(s.cadre_motivation, 0.0, 1.0, out=s.cadre_motivation)
     s.cadre_competence += (
         TRAINING_RATE * p.training * engaged * (1.0 - s.cadre_competence) - COMPETENCE_DECAY * s.cadre_competence
     )

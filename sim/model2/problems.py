@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import gammaln, ndtri
 
+from .npx import clip
 from .state import (
     DIFFICULTY_SHAPE,
     MAX_NEW,
@@ -91,7 +92,7 @@ def township_performance(s, burden: np.ndarray) -> np.ndarray:
     problem weighs on every township, spread evenly (docs/MODEL.md §4)."""
     B, T = s.B, s.T
     town = burden[:, : T * D].reshape(B, T, D) + burden[:, None, T * D :] / T
-    return np.clip(1.0 - town / s.ref_cell[:, None, None], 0.0, 1.0)
+    return clip(1.0 - town / s.ref_cell[:, None, None], 0.0, 1.0)
 
 
 def _poisson_counts(mean: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -109,7 +110,7 @@ def _poisson_counts(mean: np.ndarray, u: np.ndarray) -> np.ndarray:
             break
         n = MAX_NEW + 1
     exact = (cdf < u[..., None]).sum(axis=-1)
-    big = np.rint(mean + np.sqrt(mean) * ndtri(np.clip(u, 1e-12, 1 - 1e-12)))
+    big = np.rint(mean + np.sqrt(mean) * ndtri(clip(u, 1e-12, 1 - 1e-12)))
     return np.where(exact > MAX_NEW, np.maximum(big, MAX_NEW + 1), exact).astype(np.int64)
 
 
@@ -118,7 +119,7 @@ def _counts(s, p, r, hazards: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     gives the expected problems, counts are Poisson; problems that find no free slot stay latent
     and are counted (`pool_full`, `listing_overflow`). Returns the expected problems by source and
     cell (S, B, K), the counts (B, S), their totals (B,) and M, the largest total of the batch."""
-    weight = np.clip(hazards, 0.0, 1.0) * np.maximum(s.latent, 0.0)[None]  # (S, B, K)
+    weight = clip(hazards, 0.0, 1.0) * np.maximum(s.latent, 0.0)[None]  # (S, B, K)
     expected = weight.sum(axis=2).T  # (B, S)
     counts = _poisson_counts(expected, r.u["list_counts"])  # (B, S)
     # more than a month's candidates, or than the free slots: every source keeps its share of what can
@@ -142,7 +143,7 @@ def _counts(s, p, r, hazards: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
 def _difficulty(r, total: np.ndarray, M: int) -> np.ndarray:
     """Candidates' difficulty, Gamma(DIFFICULTY_SHAPE) with mean 1, as the mean of DIFFICULTY_SHAPE
     exponential draws, (B, M); 0 beyond a run's `total` (those candidates are not listed)."""
-    u = np.clip(r.u["list_difficulty"][:, :, :M], 1e-300, 1.0)  # (B, DIFFICULTY_SHAPE, M); u < 1 always
+    u = clip(r.u["list_difficulty"][:, :, :M], 1e-300, 1.0)  # (B, DIFFICULTY_SHAPE, M); u < 1 always
     out = -np.log(u).sum(axis=1) / DIFFICULTY_SHAPE
     return np.where(np.arange(M)[None, :] < total[:, None], out, 0.0)
 

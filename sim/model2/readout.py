@@ -14,6 +14,7 @@ import numpy as np
 from ..params import DEFAULTS, DOMAINS, SUBSYSTEMS
 from ..record import MEASURES
 from ..trajectory import PHASES, coupling_degree, gap_closure_series
+from .npx import clip, mean
 from .problems import cell_burden, cross
 from .state import SOURCES, STATUS_OPEN, STATUS_PAPER, D
 
@@ -54,24 +55,24 @@ def levels(s, listed_share: np.ndarray | None = None) -> np.ndarray:
     """The five subsystem levels U_k in [0, 1], read out from agent states, shape (B, 5)."""
     J = s.J
     ties = s.dept_ties.sum(axis=(1, 2)) / max(J * (J - 1), 1)
-    collab = (s.leader_collaboration * (1.0 - VISION_WEIGHT + VISION_WEIGHT * s.leader_vision)).mean(axis=1)
+    collab = mean(s.leader_collaboration * (1.0 - VISION_WEIGHT + VISION_WEIGHT * s.leader_vision), 1)
     w = LEVEL_WEIGHTS
     listed_share = identified(s) if listed_share is None else listed_share
     di = w["DI"][0] * s.drive + w["DI"][1] * s.action_base + w["DI"][2] * listed_share
-    cl = w["CL"][0] * collab + w["CL"][1] * ties + w["CL"][2] * (1.0 - s.dept_silo.mean(axis=1))
+    cl = w["CL"][0] * collab + w["CL"][1] * ties + w["CL"][2] * (1.0 - mean(s.dept_silo, 1))
     gc = (
         w["GC"][0] * s.public_value_clarity
-        + w["GC"][1] * s.cadre_public_value.mean(axis=1)
-        + w["GC"][2] * s.dept_practices.mean(axis=1)
+        + w["GC"][1] * mean(s.cadre_public_value, 1)
+        + w["GC"][2] * mean(s.dept_practices, 1)
     )
     me = (
         w["ME"][0] * s.pm_maturity
-        + w["ME"][1] * s.dept_engaged.mean(axis=1)
-        + w["ME"][2] * s.cadre_real_effort.mean(axis=1)
-        + w["ME"][3] * s.cadre_competence.mean(axis=1)
+        + w["ME"][1] * mean(s.dept_engaged, 1)
+        + w["ME"][2] * mean(s.cadre_real_effort, 1)
+        + w["ME"][3] * mean(s.cadre_competence, 1)
     )
     ai = w["AI"][0] * s.openness + w["AI"][1] * s.participation_rate
-    return np.clip(np.stack([di, cl, gc, me, ai], axis=1), 0.0, 1.0)
+    return clip(np.stack([di, cl, gc, me, ai], axis=1), 0.0, 1.0)
 
 
 def identified(s) -> np.ndarray:
@@ -88,13 +89,13 @@ def measure(s, p) -> np.ndarray:
     c = COL
     real = s.real_perf
     assessed = s.assessed_perf
-    out[:, c["real_performance"]] = np.clip((s.need_mean * real).sum(axis=1), 0.0, 1.0)
-    out[:, c["assessed_performance"]] = np.clip((s.need_mean * assessed).sum(axis=1), 0.0, 1.0)
+    out[:, c["real_performance"]] = clip((s.need_mean * real).sum(axis=1), 0.0, 1.0)
+    out[:, c["assessed_performance"]] = clip((s.need_mean * assessed).sum(axis=1), 0.0, 1.0)
     for i, d in enumerate(DOMAINS):
         out[:, c[f"real_performance_{d}"]] = real[:, i]
         out[:, c[f"assessed_performance_{d}"]] = assessed[:, i]
-    out[:, c["satisfaction"]] = s.citizen_satisfaction.mean(axis=1)
-    out[:, c["trust"]] = s.citizen_trust.mean(axis=1)
+    out[:, c["satisfaction"]] = mean(s.citizen_satisfaction, 1)
+    out[:, c["trust"]] = mean(s.citizen_trust, 1)
     out[:, c["drive"]] = s.drive
     out[:, c["inertia_threshold"]] = s.inertia_threshold
     listed_share = identified(s)
@@ -105,32 +106,32 @@ def measure(s, p) -> np.ndarray:
     out[:, c["coupling_C"]], out[:, c["coupling_T"]], out[:, c["coupling_D"]] = cc, tt, dd
     J = s.J
     ties = s.dept_ties.sum(axis=(1, 2)) / max(J * (J - 1), 1)
-    competence = s.cadre_competence.mean(axis=1)
+    competence = mean(s.cadre_competence, 1)
     out[:, c["resources"]] = s.resources
     out[:, c["action_base"]] = s.action_base
     out[:, c["problems_identified"]] = listed_share
     out[:, c["pm_maturity"]] = s.pm_maturity
-    out[:, c["institutionalisation"]] = s.dept_rules.mean(axis=1)
+    out[:, c["institutionalisation"]] = mean(s.dept_rules, 1)
     out[:, c["public_value_clarity"]] = s.public_value_clarity
     out[:, c["openness"]] = s.openness
-    out[:, c["motivation"]] = s.cadre_motivation.mean(axis=1)
+    out[:, c["motivation"]] = mean(s.cadre_motivation, 1)
     out[:, c["competence"]] = competence
-    out[:, c["effort"]] = s.cadre_real_effort.mean(axis=1)
+    out[:, c["effort"]] = mean(s.cadre_real_effort, 1)
     out[:, c["tie_strength"]] = ties
-    out[:, c["silo"]] = s.dept_silo.mean(axis=1)
+    out[:, c["silo"]] = mean(s.dept_silo, 1)
     ra, aa = out[:, c["real_performance"]], out[:, c["assessed_performance"]]
-    out[:, c["gaming_share"]] = np.clip((aa - ra) / np.maximum(aa, 1e-9), 0.0, 1.0)
+    out[:, c["gaming_share"]] = clip((aa - ra) / np.maximum(aa, 1e-9), 0.0, 1.0)
     out[:, c["participation"]] = s.participation_rate
     out[:, c["voice"]] = s.voice_rate
     out[:, c["benchmark"]] = s.benchmark
     out[:, c["capacity_index"]] = (s.action_base + competence + s.pm_maturity + ties) / 4.0
     open_ = s.prob_status == STATUS_OPEN
-    out[:, c["engaged_share"]] = s.dept_engaged.mean(axis=1)
+    out[:, c["engaged_share"]] = mean(s.dept_engaged, 1)
     out[:, c["backlog"]] = open_.sum(axis=1)
     out[:, c["backlog_cross"]] = (open_ & cross(s)).sum(axis=1)
     out[:, c["problems_solved"]] = s.solved
     out[:, c["task_forces"]] = s.task_forces
-    out[:, c["mean_resolve"]] = s.leader_resolve.mean(axis=1)
+    out[:, c["mean_resolve"]] = mean(s.leader_resolve, 1)
     out[:, c["top_leader_resolve"]] = s.leader_resolve[:, 0]
     for i, src in enumerate(SOURCES):
         out[:, c[f"listed_{src}"]] = s.listed[:, i]
@@ -169,10 +170,10 @@ def performance(s, compiled: bool = True) -> None:
         s.town_assessed = township_performance(s, cell_burden(s, paper_counts=False))
     if s.mean_field_rows.any():  # the mean-field twin: citizens live in the county's average township
         on = s.mean_field_rows[:, None, None]
-        s.town_perf = np.where(on, s.town_perf.mean(axis=1, keepdims=True), s.town_perf)
-        s.town_assessed = np.where(on, s.town_assessed.mean(axis=1, keepdims=True), s.town_assessed)
-    s.real_perf = s.town_perf.mean(axis=1)
-    s.assessed_perf = s.town_assessed.mean(axis=1)
+        s.town_perf = np.where(on, mean(s.town_perf, 1, keepdims=True), s.town_perf)
+        s.town_assessed = np.where(on, mean(s.town_assessed, 1, keepdims=True), s.town_assessed)
+    s.real_perf = mean(s.town_perf, 1)
+    s.assessed_perf = mean(s.town_assessed, 1)
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,7 @@ def classify(series: Mapping[str, np.ndarray], params: Mapping[str, float] | Non
     n_phases = sum(m is not None for m in marks)
     final_gap = float(gap[-min(SCORE_WINDOW, T) :].mean())
     w_phase, w_gap, w_relapse = SCORE_WEIGHTS
-    score = w_phase * n_phases + w_gap * float(np.clip(final_gap, 0.0, 1.0)) - w_relapse * relapsed
+    score = w_phase * n_phases + w_gap * float(clip(final_gap, 0.0, 1.0)) - w_relapse * relapsed
     return Trajectory2(
         t_start,
         t_build,
@@ -266,6 +267,6 @@ def classify(series: Mapping[str, np.ndarray], params: Mapping[str, float] | Non
         relapsed,
         t_deliver is not None and not relapsed,
         float(gap[-1]),
-        float(np.clip(score, 0.0, 1.0)),
+        float(clip(score, 0.0, 1.0)),
         phase,
     )

@@ -13,6 +13,7 @@ from scipy.special import betaincinv, ndtr, ndtri
 
 from ..params import DOMAINS
 from ..state import NEED_CONCENTRATION, Pars, Rand, blocks
+from .npx import clip
 
 D = len(DOMAINS)
 #: problem sources, in the order of the `listed_<source>` columns (docs/MODEL.md §4)
@@ -41,8 +42,8 @@ BLAME_FEAR_MEAN = 0.5  # cadres' mean blame fear (不敢为) before any fault to
 def beta_draw(u: np.ndarray, mean: np.ndarray | float, conc: float | np.ndarray) -> np.ndarray:
     """Beta(mean*conc, (1-mean)*conc) by its inverse CDF of uniforms u (one draw per uniform): a draw
     moves smoothly with a mean that is a parameter, so common random numbers carry across a sweep."""
-    m = np.clip(mean, 0.02, 0.98)
-    return betaincinv(m * conc, (1.0 - m) * conc, np.clip(u, 1e-12, 1.0 - 1e-12))
+    m = clip(mean, 0.02, 0.98)
+    return betaincinv(m * conc, (1.0 - m) * conc, clip(u, 1e-12, 1.0 - 1e-12))
 
 
 def sampled_beta(gens, mean: float, conc: float, n: int) -> np.ndarray:
