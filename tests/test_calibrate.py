@@ -460,6 +460,15 @@ def test_later_stages_resume_after_an_interruption(tmp_path, monkeypatch):
     stop, evaluated[:] = False, []
     abc.run_sets(exp, thetas, seeds, tmp_path / "c", "k2")  # another key: nothing kept is reused
     assert evaluated == [0, 1, 2]
+    # chunk files are named by position: a folder cut at another chunk size is not read at this one's
+    stop, evaluated[:] = True, []
+    with pytest.raises(KeyboardInterrupt):
+        abc.run_sets(exp, thetas, seeds, tmp_path / "d", "k1")
+    monkeypatch.setattr(abc, "STAGE_CHUNK", 64)
+    stop, evaluated[:] = False, []
+    resized = abc.run_sets(exp, thetas, seeds, tmp_path / "d", "k1")
+    assert evaluated == [0, 1, 2, 3, 4]  # 280 runs in chunks of 64, none taken from the old folder
+    pd.testing.assert_frame_equal(resized, whole)
 
 
 @pytest.mark.slow

@@ -83,6 +83,7 @@ def test_shipped_experiments_validate():
         "sobol_couplings",
         "sobol_couplings_ci",
         "sobol_couplings_robust",
+        "sobol_couplings_robust_1024",
         "morris_screening",
         "grid_resolve_pm",
         "ishigami_check",

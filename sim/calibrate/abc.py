@@ -276,6 +276,10 @@ def fresh_statistics(
 
 #: Folders of the resumable runs behind the fresh-seed check and the refinement (chunk files).
 FRESH_DIR, REFINE_DIR = "fresh_runs", "refine_runs"
+#: Simulations per chunk of those runs (a model whose run simulates several arms takes fewer runs a
+#: chunk). Chunk files are named by position, so the size is part of the folder's key: a folder cut
+#: at another size is discarded rather than read at the wrong offsets.
+STAGE_CHUNK = 128
 
 
 def run_sets(
@@ -304,7 +308,8 @@ def run_sets(
     spec = exp.spec
     base = spec.extra["task_base"](exp) if "task_base" in spec.extra else exp.scenario
     pairs = [(i, theta, s) for i, (theta, ss) in enumerate(zip(thetas, seeds, strict=True)) for s in ss]
-    size = max(1, 128 // spec.extra.get("sims_per_run", 1))
+    size = max(1, STAGE_CHUNK // spec.extra.get("sims_per_run", 1))
+    key = f"{key} chunk {size}"
     tasks = [
         ChunkTask(
             k,
