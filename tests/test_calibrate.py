@@ -702,7 +702,15 @@ def test_sweep_ensemble_runs_the_design_at_each_accepted_set(county_ci, tmp_path
     robust = pd.read_csv(out / "analysis" / "robust_sobol.csv")
     assert set(robust["parameter"]) == {"k_ME_DI", "k_ME_GC"}
     for r in robust.itertuples():
-        want = "robust" if r.share_matters >= 0.9 else "never" if r.share_negligible >= 0.9 else "some sets"
+        want = (
+            "robust"
+            if r.share_matters >= 0.9
+            else "never"
+            if r.share_negligible >= 0.9
+            else "never shown"
+            if r.share_matters == 0
+            else "some sets"
+        )
         assert r.verdict == want
     by = pd.read_csv(out / "analysis" / "sobol_by_set.csv")
     for r in robust.itertuples():  # a set counts as "matters" only with the interval above 0.05
@@ -711,6 +719,39 @@ def test_sweep_ensemble_runs_the_design_at_each_accepted_set(county_ci, tmp_path
     by_set = pd.read_csv(out / "analysis" / "sobol_by_set.csv")
     assert set(by_set["set"]) == {0, 1}
     assert (out / "analysis" / "robust_ST.png").stat().st_size > 0
+
+
+def test_robust_classes_each_coupling_by_its_intervals_across_sets():
+    """Four classes from each set's 95% interval against 0.05 (ensemble.MATTERS_ST), over 10 sets:
+    above it in 9 sets is robust; below it in 9 is never; above it in no set but below it in only 5
+    is "never shown" (the interval straddles 0.05 in the rest: nothing shows it matters, nothing
+    shows it does not); above it in 1 set is "some sets". The paragraph names the class."""
+    from sim.calibrate import ensemble
+
+    def rows(name, st, conf):
+        return [
+            {"set": k, "output": "y", "parameter": name, "S1": 0.0, "ST": a, "ST_conf": c}
+            for k, (a, c) in enumerate(zip(st, conf, strict=True))
+        ]
+
+    sobol = pd.DataFrame(
+        rows("robust", [0.5] * 9 + [0.06], [0.1] * 10)  # 0.5 - 0.1 >= 0.05 in 9 sets
+        + rows("never", [0.01] * 9 + [0.2], [0.03] * 10)  # 0.01 + 0.03 < 0.05 in 9 sets
+        + rows("shown", [0.01] * 5 + [0.03] * 5, [0.03] * 5 + [0.1] * 5)  # below in 5, straddling in 5
+        + rows("some", [0.3] + [0.03] * 9, [0.1] * 10)  # above in 1 set
+    )
+    summary = ensemble._robust(sobol).set_index("parameter")
+    assert summary["verdict"].to_dict() == {
+        "robust": "robust",
+        "never": "never",
+        "shown": "never shown",
+        "some": "some sets",
+    }
+    assert summary.loc["shown", "share_matters"] == 0.0 and summary.loc["shown", "share_negligible"] == 0.5
+    text = ensemble.robust_paragraph(summary.reset_index(), pd.DataFrame(), pd.DataFrame(), 10)
+    assert "Never shown to matter" in text and "shown (median ST 0.02" in text
+    zh = ensemble.robust_paragraph(summary.reset_index(), pd.DataFrame(), pd.DataFrame(), 10, lang="zh")
+    assert "未显示起作用" in zh and "shown（ST 中位数 0.02" in zh
 
 
 def test_bad_ensemble_requests(county_ci, tmp_path, capsys):

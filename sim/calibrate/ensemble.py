@@ -7,7 +7,8 @@ For a Sobol' design over the couplings this answers the project's question where
 not at one hand-set point, but at every sampled county that reproduces the calibration patterns. The
 summary classes each varied parameter by how often its total index lies credibly (95% interval) above
 `MATTERS_ST`: robustly (in at least `ROBUST_SHARE` of the sets), never (credibly below it in at least
-that share), or only under some sets (or undecided); and it reports how often the ranking of the top
+that share), never shown (credibly above it in no set, without being credibly below it often enough
+to say "never"), or only under some sets (or undecided); and it reports how often the ranking of the top
 parameters holds and which parameters the PRIM boxes for sustaining restrict, set by set.
 """
 
@@ -33,7 +34,8 @@ DEFAULT_SETS = 20
 #: documentation and Saltelli et al. (2008) use for screening out unimportant inputs.
 MATTERS_ST = 0.05
 #: Robust: its ST credibly above MATTERS_ST (95% interval) in at least 90% of the accepted sets; never:
-#: credibly below it in at least 90%; the rest: "some sets" (or undecided at this design's size).
+#: credibly below it in at least 90%; never shown: credibly above it in no set (but not "never"); the
+#: rest: "some sets" (or undecided at this design's size).
 ROBUST_SHARE = 0.9
 #: How many top parameters (by median total index) the ranking check compares set by set.
 TOP_K = 2
@@ -235,7 +237,11 @@ def _robust(sobol: pd.DataFrame) -> pd.DataFrame:
     df["verdict"] = np.where(
         df["share_matters"] >= ROBUST_SHARE,
         "robust",
-        np.where(df["share_negligible"] >= ROBUST_SHARE, "never", "some sets"),
+        np.where(
+            df["share_negligible"] >= ROBUST_SHARE,
+            "never",
+            np.where(df["share_matters"] == 0.0, "never shown", "some sets"),
+        ),
     )
     return df.sort_values(["output", "ST_median"], ascending=[True, False], kind="stable").reset_index(drop=True)
 
@@ -269,8 +275,8 @@ def _ranking(sobol: pd.DataFrame) -> pd.DataFrame:
 def robust_paragraph(
     summary: pd.DataFrame, ranking: pd.DataFrame, prim: pd.DataFrame, sets: int, lang: str = "en"
 ) -> str:
-    """One quotable paragraph per output analysed: what matters robustly, under some sets, never
-    (`lang` "en" or "zh")."""
+    """One quotable paragraph per output analysed: what matters robustly, under some sets, in no set
+    (never shown), never (`lang` "en" or "zh")."""
     zh = lang == "zh"
     if summary.empty:
         return (
@@ -304,6 +310,7 @@ def robust_paragraph(
                 f"**{output}。** 在 {across} 个接受的参数组上，稳健起作用（总效应指数连同其 95% 区间高于"
                 f" {MATTERS_ST} 的参数组占 {ROBUST_SHARE:.0%} 以上）：{names('robust')}。"
                 f"仅在部分参数组上起作用或无法判定：{names('some sets')}。"
+                f"在任何参数组中都未显示起作用（但也未确定低于 {MATTERS_ST}）：{names('never shown')}。"
                 f"从不起作用（连同区间低于 {MATTERS_ST} 的参数组占 {ROBUST_SHARE:.0%} 以上）：{names('never')}。"
             )
             if not ranked.empty:
@@ -317,7 +324,9 @@ def robust_paragraph(
             text = (
                 f"**{output}.** Across {across} accepted parameter sets, robustly (total index above {MATTERS_ST},"
                 f" its 95% interval included, in at least {ROBUST_SHARE:.0%} of the sets): {names('robust')}. Only"
-                f" under some sets, or undecided: {names('some sets')}. Never (below {MATTERS_ST}, interval"
+                f" under some sets, or undecided: {names('some sets')}. Never shown to matter (credibly above"
+                f" {MATTERS_ST} in no set, yet not credibly below it often enough to say never):"
+                f" {names('never shown')}. Never (below {MATTERS_ST}, interval"
                 f" included, in at least {ROBUST_SHARE:.0%}): {names('never')}."
             )
             if not ranked.empty:
