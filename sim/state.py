@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.special import ndtri
 
-from .model2.npx import clip
+from .npx import clip
 from .params import DOMAINS, PARAMS, SIZE_PARAMS
 from .scenario import Scenario
 

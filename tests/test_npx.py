@@ -1,10 +1,10 @@
-"""The hot path's `mean` and `clip` (sim/model2/npx.py) give NumPy's numbers bit for bit: the model's
+"""The hot path's `mean` and `clip` (sim/npx.py) give NumPy's numbers bit for bit: the model's
 results must not depend on which of the two a rule calls (issue 12's single-call speed)."""
 
 import numpy as np
 import pytest
 
-from sim.model2.npx import clip, mean
+from sim.npx import clip, mean
 
 # shapes that cover what the rules reduce: one run or many, fewer than 8 items (NumPy adds them in
 # order), 8 to 128 (unrolled blocks) and more than 128 (pairwise summation), three axes

@@ -234,14 +234,10 @@ def _robust(sobol: pd.DataFrame) -> pd.DataFrame:
             "share_negligible": g["_negligible"].mean().astype(float),
         }
     ).reset_index()
-    df["verdict"] = np.where(
-        df["share_matters"] >= ROBUST_SHARE,
-        "robust",
-        np.where(
-            df["share_negligible"] >= ROBUST_SHARE,
-            "never",
-            np.where(df["share_matters"] == 0.0, "never shown", "some sets"),
-        ),
+    df["verdict"] = np.select(
+        [df["share_matters"] >= ROBUST_SHARE, df["share_negligible"] >= ROBUST_SHARE, df["share_matters"] == 0.0],
+        ["robust", "never", "never shown"],
+        default="some sets",
     )
     return df.sort_values(["output", "ST_median"], ascending=[True, False], kind="stable").reset_index(drop=True)
 

@@ -30,6 +30,7 @@ KILL_ONCE_ENV = "COUNTY_SIM_TEST_KILL_WORKER_ONCE"
 MODEL_SOURCES: tuple[str, ...] = (
     "agents.py",
     "model.py",
+    "npx.py",
     "params.py",
     "record.py",
     "scenario.py",

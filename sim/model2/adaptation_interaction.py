@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..npx import clip, mean
 from .management_execution import to_cadres
-from .npx import clip, mean
 from .problems import county_real
 from .state import ATTR_CONC, BLAME_FEAR_MEAN, FRESH, beta_draw
 

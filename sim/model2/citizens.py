@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..npx import clip, mean
 from .management_execution import placeless
-from .npx import clip, mean
 from .state import D
 
 SATISFACTION_SPEED = 0.2  # monthly share of the gap to the satisfaction target closed (Model 1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .npx import clip
+from ..npx import clip
 from .problems import cross
 from .state import STATUS_OPEN
 

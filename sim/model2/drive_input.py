@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..npx import clip, mean
 from .adaptation_interaction import rediagnosis
-from .npx import clip, mean
 from .problems import by_dept, county_real
 from .state import STATUS_OPEN, D
 

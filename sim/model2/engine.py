@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import BatchEngine
+from ..npx import clip
 from ..params import DOMAINS
 from ..record import MEASURES
 from ..trajectory import gap_closure_series
@@ -25,7 +26,6 @@ from . import events as ev
 from . import guidance_change as gc
 from . import management_execution as me
 from . import problems as pb
-from .npx import clip
 from .readout import EXTRA, NAMES, classify, measure, performance
 from .state import DIFFICULTY_SHAPE, FRESH, FRESH_SLOTS, SOURCES, SRC, STATUS_OPEN, STATUS_PAPER, D, State2
 

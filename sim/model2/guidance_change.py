@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..npx import mean
 from .drive_input import TOP_LEADER_SHARE
 from .management_execution import to_cadres
-from .npx import mean
 
 SOCIALISATION = 0.08  # March 1991 p1: monthly rate at which cadres adopt the organisational code (Model 1)
 ROUTINE_SOCIALISATION = 0.3  # cadres of departments not engaged socialise at 30% of the engaged rate (Model 1)

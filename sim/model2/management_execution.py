@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..npx import clip, mean
 from .coordination_linkage import MONTHS_PER_YEAR, priority
-from .npx import clip, mean
 from .problems import by_dept, cross
 from .state import SRC, STATUS_FREE, STATUS_OPEN, STATUS_PAPER, D
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import gammaln, ndtri
 
-from .npx import clip
+from ..npx import clip
 from .state import (
     DIFFICULTY_SHAPE,
     MAX_NEW,

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..npx import clip, mean
 from ..params import DEFAULTS, DOMAINS, SUBSYSTEMS
 from ..record import MEASURES
 from ..trajectory import PHASES, coupling_degree, gap_closure_series
-from .npx import clip, mean
 from .problems import cell_burden, cross
 from .state import SOURCES, STATUS_OPEN, STATUS_PAPER, D
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaincinv, ndtr, ndtri
 
+from ..npx import clip
 from ..params import DOMAINS
 from ..state import NEED_CONCENTRATION, Pars, Rand, blocks
-from .npx import clip
 
 D = len(DOMAINS)
 #: problem sources, in the order of the `listed_<source>` columns (docs/MODEL.md §4)

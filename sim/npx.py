@@ -4,6 +4,7 @@ Bit for bit what `x.mean(axis)` and `np.clip(x, lo, hi)` give: NumPy's `_mean` s
 `np.add.reduce` (in float64 for bool and integer input) and divides by the item count, and
 `np.clip` on float input calls the `clip` ufunc. A run alone pays each wrapper's fixed cost about
 fifty times a month (issue 12: `sim.evaluate` one at a time); tests/test_npx.py checks the twins.
+It sits beside `state.py`, which both engines share, and is part of the model's hash.
 """
 
 from __future__ import annotations
