@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -612,6 +613,12 @@ BAD = [
     (CAL + RATE, "no [calibrate] table", "targets"),
     (CAL + RATE + TARGETS + 'sampler = "smx"\n', "calibrate.sampler", "Did you mean 'smc'"),
     (CAL + RATE + TARGETS + "population = 100\n", "calibrate.population", 'only for sampler = "smc"'),
+    # 20 particles cannot give a full-rank kernel over the many rates vary_all varies (see smc.check)
+    (
+        CAL + '[vary_all]\ngroups = ["rate"]\n' + TARGETS + 'sampler = "smc"\npopulation = 20\n',
+        "calibrate.population",
+        "varied parameters",
+    ),
     (CAL + RATE + TARGETS + "refine_replicates = 0\n", "calibrate.refine_replicates", "[1, 10000]"),
     (CAL + RATE + TARGETS + "refine_replicates = 8\nrefine_keep = 1.5\n", "calibrate.refine_keep", "(0, 1]"),
     (CAL + RATE + TARGETS + "refine_keep = 0.2\n", "calibrate.refine_keep", "needs refine_replicates"),
@@ -917,6 +924,13 @@ def test_abc_smc_recovers_the_analytic_posterior_and_agrees_with_rejection(norma
     assert stats.ks_2samp(_resampled(acc, "mu", len(rejection), 1), rejection).pvalue > 0.001
     post = pd.read_csv(normal_smc / "posterior.csv").set_index("parameter")
     assert bool(post.loc["mu", "constrained"]) and not bool(post.loc["nuisance", "constrained"])
+    # every particle is run again on seeds the sampler never saw, as the rejection sampler's accepted
+    # sets are: on its own seeds each is within 0.02 of the observed mean; on a fresh one a particle at
+    # the posterior's centre is within it with probability about 2 x 0.02 / (0.2 sqrt(2 pi)) = 0.08, so
+    # a share near 1 would mean the "fresh" seeds were the old ones
+    val = pd.read_csv(normal_smc / "validation.csv").set_index("sets")
+    assert val.loc["accepted, same seeds", "share"] == pytest.approx(1.0)
+    assert val.loc["accepted", "share"] < 0.25 and "fresh_v_mean" in acc
 
 
 @pytest.mark.slow
@@ -983,6 +997,65 @@ def test_weighted_ks_matches_scipy_for_equal_weights_and_sees_a_shift():
     w = y / y.sum()
     d, p = weighted_ks(y, w, x)
     assert 0.15 < d < 0.35 and p < 1e-3
+
+
+def test_two_weighted_samples_ks_matches_scipy_and_the_one_sided_weighting():
+    """weighted_ks2 with equal weights on both sides is scipy's two-sample KS (D exactly, p the
+    asymptotic one); with one side equal-weighted it is weighted_ks; tilting one side is seen."""
+    from sim.calibrate.abc import weighted_ks
+    from sim.calibrate.agree import weighted_ks2
+
+    rng = np.random.default_rng(1)
+    y, x = rng.uniform(size=150), rng.uniform(size=400)
+    wy, wx = np.full(150, 1 / 150), np.full(400, 1 / 400)
+    d, p = weighted_ks2(y, wy, x, wx)
+    ref = stats.ks_2samp(y, x, method="asymp")
+    # scipy's "asymp" p is kstwo(D, round(n_eff)), ours the limiting kstwobign(D sqrt(n_eff)): a few % apart
+    assert d == pytest.approx(ref.statistic, abs=1e-12) and p == pytest.approx(ref.pvalue, rel=0.05)
+    tilt = y / y.sum()
+    assert weighted_ks2(y, tilt, x, wx) == pytest.approx(weighted_ks(y, tilt, x), abs=1e-12)
+    d, p = weighted_ks2(y, tilt, x, wx)
+    assert d > 0.15 and p < 1e-3
+
+
+def test_posterior_agreement_of_rejection_and_smc_and_a_planted_shift(normal_check, normal_smc, tmp_path, capsys):
+    """The rejection sampler and ABC-SMC on the normal-mean model target the same posterior: neither
+    parameter differs at the Bonferroni level, and mu's KS distance is small (below 0.25: two samples of
+    effective sizes about 100 and 237 drawn from one distribution exceed D = 0.25 with probability
+    below 0.001). The toy has one pattern, a target, reproduced by every accepted set of
+    both on the seeds they were accepted on. Shifting SMC's mu by 0.3 (1.5 posterior SDs) is found;
+    nuisance, untouched, still agrees. A copy at another prior range is refused with one line."""
+    out = tmp_path / "agree"
+    assert cli.main(["posterior-agreement", str(normal_check), str(normal_smc), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "0 of 2 parameters differ" in printed
+    table = pd.read_csv(out / "agreement.csv").set_index("parameter")
+    assert not table["differ"].any() and table.loc["mu", "ks_d"] < 0.25
+    assert abs(table.loc["mu", "median_shift"]) < 0.02  # of a prior width of 6: within 0.12 of each other
+    pats = pd.read_csv(out / "agreement_patterns.csv").set_index("pattern")
+    assert pats.loc["mean", "a_same"] == 1.0 and pats.loc["mean", "b_same"] == pytest.approx(1.0)
+    for name in ("agreement.png", "agreement.md", "agreement.zh.md", "manifest.json"):
+        assert (out / name).stat().st_size > 0
+    assert "**0 of 2 parameters differ**" in (out / "agreement.md").read_text()
+
+    shifted = tmp_path / "shifted"
+    shutil.copytree(normal_smc, shifted)
+    acc = pd.read_csv(shifted / "accepted.csv")
+    acc["mu"] += 0.3
+    acc.to_csv(shifted / "accepted.csv", index=False)
+    out2 = tmp_path / "agree2"
+    assert cli.main(["posterior-agreement", str(normal_check), str(shifted), "--out", str(out2)]) == 0
+    table = pd.read_csv(out2 / "agreement.csv").set_index("parameter")
+    assert bool(table.loc["mu", "differ"]) and not bool(table.loc["nuisance", "differ"])
+    assert table.loc["mu", "median_shift"] == pytest.approx(0.3 / 6, abs=0.02)
+
+    post = pd.read_csv(shifted / "posterior.csv")
+    post.loc[post["parameter"] == "mu", "prior_low"] = -1.5
+    post.to_csv(shifted / "posterior.csv", index=False)
+    capsys.readouterr()
+    assert cli.main(["posterior-agreement", str(normal_check), str(shifted), "--out", str(tmp_path / "a3")]) == 2
+    err = capsys.readouterr().err
+    assert "'mu'" in err and "prior range" in err and not (tmp_path / "a3").exists()
 
 
 def test_an_ensemble_of_weighted_particles_is_drawn_by_weight(tmp_path):

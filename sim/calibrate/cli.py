@@ -76,6 +76,20 @@ def register(sub: Any) -> None:
     ps.add_argument("--overwrite", action="store_true", help="replace another job's results in --out")
     ps.set_defaults(func=cmd_prior_sensitivity)
 
+    ag = sub.add_parser(
+        "posterior-agreement",
+        help="do two calibrations of the same question agree? (rejection and ABC-SMC, 1 worker and many)",
+        description="Read two calibration folders of the same question (same parameters, prior ranges, "
+        "patterns and tolerance) and compare their weighted posteriors parameter by parameter (two-sample KS at "
+        "the effective sizes, Bonferroni) and the patterns their accepted sets reproduce. Writes agreement.csv, "
+        "agreement_patterns.csv, agreement.png, agreement.md (and .zh.md) and manifest.json.",
+    )
+    ag.add_argument("first", metavar="A", type=Path, help="a calibration folder")
+    ag.add_argument("second", metavar="B", type=Path, help="another calibration folder of the same question")
+    ag.add_argument("--out", type=Path, default=None, help="results folder (default: agreement_<B>/ in A)")
+    ag.add_argument("--overwrite", action="store_true", help="replace another job's results in --out")
+    ag.set_defaults(func=cmd_agreement)
+
     cl = sub.add_parser(
         "classifier",
         help="how the share sustaining and the phase months move with each trajectory-classifier threshold",
@@ -327,6 +341,27 @@ def cmd_prior_sensitivity(args: argparse.Namespace, argv: list[str] | None) -> i
     if out.resolve() == (ref.folder / "prior_sensitivity").resolve():  # where the report looks for it
         write_report(ref.folder)
         print(f"updated report.md, report.html in {ref.folder}{os.sep} with the prior-sensitivity section")
+    return EXIT_OK
+
+
+def cmd_agreement(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """Validate both folders, then compare and write."""
+    from .. import manifest as mf
+    from ..cli import claim_output_dir
+    from . import agree, priors
+
+    a, b = priors.load(args.first), priors.load(args.second)
+    agree.check(a, b)
+    out = args.out if args.out is not None else a.folder / f"agreement_{b.folder.resolve().name}"
+    claim_output_dir(
+        out, agree.FILES, agree.same_job([str(a.folder.resolve()), str(b.folder.resolve())]), args.overwrite
+    )
+    started = mf.now_iso()
+    files, table, pats = agree.write(a, b, out)
+    agree.manifest(a, b, out, files, argv, started)
+    for line in agree.summary_lines(table, pats):
+        print(line)
+    print(f"wrote {', '.join(files)}, manifest.json to {out}{os.sep}")
     return EXIT_OK
 
 

@@ -28,7 +28,7 @@ from .. import manifest as mf
 from ..explore.design import _seed63 as seed63
 from ..explore.experiment import Experiment
 from ..scenario import ScenarioError
-from .abc import Calibration, _posterior, target_distance, wilson
+from .abc import Calibration, _posterior, fresh_statistics, target_distance, wilson
 
 DB_NAME = "smc.db"
 #: Each generation's tolerance: this quantile of the last generation's distances (pyabc's
@@ -37,21 +37,49 @@ EPS_QUANTILE = 0.5
 
 
 def _support(v: Any) -> tuple[float, float]:
-    """pyabc's uniform (loc, scale) for a varied parameter: integers over [low - 0.5, high + 0.5), rounded
+    """A varied parameter's uniform range as (loc, scale): integers over [low - 0.5, high + 0.5), rounded
     by the model, so that every integer is equally likely (as in the rejection sampler's design)."""
     if v.kind == "int":
         return v.low - 0.5, v.high - v.low + 1.0
     return v.low, v.high - v.low
 
 
+# pyabc samples each parameter on the whole real line: z, standard logistic, and the parameter is
+# loc + scale * expit(z), uniform over its range (the logistic is the uniform's logit). Its
+# perturbation kernel (a multivariate normal fitted to the last generation) knows no bounds: on the
+# ranges themselves it proposes a point inside all of them with probability p^k, p the chance for one
+# range. For the county's 84 ranges p was 0.79 (generation 0 of calibrate_patterns_smc, 100,000
+# proposals, none inside all 84; pyabc warned of prior density zero), so generation 1 never ended.
+# In z every proposal is inside; the importance weights use the logistic prior, so the posterior of
+# expit(z) is the posterior of the parameter.
+def to_value(v: Any, z: float) -> float:
+    """The parameter value of a sampled z (before an integer parameter is rounded)."""
+    from scipy.special import expit
+
+    loc, scale = _support(v)
+    return float(loc + scale * expit(z))
+
+
 def check(exp: Experiment) -> None:
-    """What ABC-SMC cannot take: non-uniform priors (pyabc gets uniform ones here)."""
+    """What ABC-SMC cannot take: non-uniform priors (pyabc gets uniform ones here), and a population
+    no larger than the number of parameters (the perturbation kernel would be singular)."""
     for v in exp.varied:
         if v.values is not None or v.distribution != "uniform":
             raise ScenarioError(
                 f"{exp.path}: key 'vary.{v.name}': sampler = \"smc\" takes uniform ranges only"
                 f" (got {'values' if v.values is not None else v.distribution})"
             )
+    # pyabc's MultivariateNormalTransition is a covariance fitted to one generation's particles
+    # (allow_singular=True): n particles span at most n - 1 directions, so with n - 1 < k parameters
+    # every later generation is proposed inside the affine hull of the first and the posterior
+    # can never leave it (Beaumont et al. 2009's kernel needs a full-rank covariance).
+    k, n = len(exp.varied), int((exp.calibration or {}).get("population", 0))
+    if n - 1 < k:
+        raise ScenarioError(
+            f"{exp.path}: key 'calibrate.population' must be more than the {k} varied parameters"
+            f" (got {n}): pyabc's kernel is a covariance fitted to one generation, singular below"
+            f" {k + 1} particles, and later generations could not leave the first one's span"
+        )
 
 
 class PatternModel:
@@ -60,16 +88,21 @@ class PatternModel:
     def __init__(self, exp: Experiment):
         self.exp = exp
 
-    def seeds(self, values: tuple[Any, ...]) -> list[int]:
+    def seeds(self, values: tuple[Any, ...], fresh: bool = False) -> list[int]:
+        """The draw's `replicates` seeds; with `fresh`, the next `replicates` children of the same
+        SeedSequence (seeds the sampler never saw: the held-back check's)."""
         digest = hashlib.sha256(np.asarray(values, dtype=np.float64).tobytes()).digest()
         key = int.from_bytes(digest[:8], "little")
         ss = np.random.SeedSequence([self.exp.seed, key])
-        return [seed63(c) for c in ss.spawn(self.exp.replicates)]
+        r = self.exp.replicates
+        children = ss.spawn(2 * r)
+        return [seed63(c) for c in (children[r:] if fresh else children[:r])]
 
     def values(self, pars: Any) -> tuple[Any, ...]:
+        """The parameter values of pyabc's sampled z (see `to_value`); integers rounded."""
         out = []
         for v in self.exp.varied:
-            x = float(pars[v.name])
+            x = to_value(v, float(pars[v.name]))
             out.append(int(min(max(np.floor(x + 0.5), v.low), v.high)) if v.kind == "int" else x)
         return tuple(out)
 
@@ -128,7 +161,7 @@ def run(
     db_path = out / DB_NAME
     if fresh:
         db_path.unlink(missing_ok=True)
-    prior = pyabc.Distribution(**{v.name: pyabc.RV("uniform", *_support(v)) for v in exp.varied})
+    prior = pyabc.Distribution(**{v.name: pyabc.RV("logistic", 0.0, 1.0) for v in exp.varied})
     sampler, client = _sampler(backend, workers, scheduler)
     logging.getLogger("ABC").setLevel(logging.WARNING)
     abc = pyabc.ABCSMC(
@@ -139,7 +172,8 @@ def run(
         eps=pyabc.epsilon.QuantileEpsilon(alpha=EPS_QUANTILE),
         sampler=sampler,
     )
-    key = "|".join([exp.content_hash(), exp.spec.version(), str(cal["population"]), ",".join(sorted(targets))])
+    # "logit": the space pyabc samples in (see to_value); a store sampled on the ranges themselves is not resumed
+    key = "|".join([exp.content_hash(), exp.spec.version(), str(cal["population"]), ",".join(sorted(targets)), "logit"])
     db = f"sqlite:///{db_path}"
     np.random.seed(exp.seed % 2**32)  # pyabc draws its proposals from NumPy's global generator
     try:
@@ -166,16 +200,26 @@ def run(
     finally:
         if client is not None:
             client.close()
-    return result(exp, history, targets, holdout)
+    return result(exp, history, targets, holdout, (out, workers, backend, scheduler))
 
 
-def result(exp: Experiment, history: Any, targets: list[str], holdout: list[str]) -> tuple[Calibration, pd.DataFrame]:
+def result(
+    exp: Experiment,
+    history: Any,
+    targets: list[str],
+    holdout: list[str],
+    fresh_check: tuple[Path, int, str, str | None] | None = None,
+) -> tuple[Calibration, pd.DataFrame]:
     """The last generation as a Calibration (weighted particles, posterior against a prior sample),
-    and that prior sample."""
+    and that prior sample. With `fresh_check` (out, workers, backend, scheduler) every kept particle
+    is run again on fresh seeds, as the rejection sampler's accepted sets are: the "accepted" shares of
+    validation.csv are then free of the winner's curse, and "accepted, same seeds" gives the shares
+    on the statistics the particles were accepted on."""
     cal = exp.calibration or {}
     t = history.max_t
     particles = history.get_population(t=t).get_particles_by_model()[0]  # one model: parameters, weights
-    params = pd.DataFrame([dict(p.parameter) for p in particles])  # and statistics, particle by particle
+    zs = pd.DataFrame([dict(p.parameter) for p in particles])  # sampled z, and statistics, particle by particle
+    params = pd.DataFrame({v.name: [to_value(v, z) for z in zs[v.name]] for v in exp.varied})
     w = np.array([p.weight for p in particles], dtype=float)
     w /= w.sum()
     st = pd.DataFrame([p.sum_stat for p in particles])
@@ -192,10 +236,10 @@ def result(exp: Experiment, history: Any, targets: list[str], holdout: list[str]
             " (it resumes)"
         )
     particles = [p for p, k in zip(particles, keep, strict=True) if k]
-    params, st = params[keep].reset_index(drop=True), st[keep].reset_index(drop=True)
+    zs, params, st = (x[keep].reset_index(drop=True) for x in (zs, params, st))
     w = w[keep] / w[keep].sum()
     table = pd.DataFrame({"row": np.arange(len(params)), "point": -1, "weight": w})
-    table["seed"] = [model.seeds(model.values(r))[0] for _, r in params.iterrows()]  # a model seed: --exact-seed
+    table["seed"] = [model.seeds(model.values(r))[0] for _, r in zs.iterrows()]  # a model seed: --exact-seed
     table["distance"] = st[[f"v_{x}" for x in targets]].sum(axis=1).to_numpy()
     for name in [*targets, *holdout]:
         table[f"v_{name}"] = st[f"v_{name}"].to_numpy()
@@ -208,23 +252,37 @@ def result(exp: Experiment, history: Any, targets: list[str], holdout: list[str]
     draws = pd.DataFrame({v.name: rng.uniform(v.low, v.high, int(exp.design["n"])) for v in exp.varied})
     posterior = _posterior(draws, table, exp, reference=draws, weights=w)
     n_eff = 1.0 / float(np.sum(w**2))
+    fresh = None
+    if fresh_check is not None:
+        out, workers, backend, scheduler = fresh_check
+        thetas = [model.values(r) for _, r in zs.iterrows()]
+        fresh = fresh_statistics(
+            exp, thetas, [model.seeds(t, fresh=True) for t in thetas], out, workers, backend, scheduler
+        )
+        for name in [*targets, *holdout]:
+            table[f"fresh_v_{name}"] = fresh[f"v_{name}"].to_numpy()
+
+    def row(name: str, role: str, sets: str, v: np.ndarray) -> dict[str, Any]:
+        # a weighted share: weights summing to 1 in floating point can make it 1.0000000000000002
+        share = min(1.0, max(0.0, float(np.sum(w * (v <= 0)))))
+        lo, hi = wilson(round(share * n_eff), round(n_eff))
+        return {
+            "pattern": name,
+            "role": role,
+            "sets": sets,
+            "n": round(n_eff),
+            "reproduced": round(share * n_eff),
+            "share": share,
+            "ci_low": lo,
+            "ci_high": hi,
+        }
+
     rows = []
     for name, role in [*((x, "target") for x in targets), *((x, "holdout") for x in holdout)]:
-        # a weighted share: weights summing to 1 in floating point can make it 1.0000000000000002
-        share = min(1.0, max(0.0, float(np.sum(w * (st[f"v_{name}"].to_numpy() <= 0)))))
-        lo, hi = wilson(round(share * n_eff), round(n_eff))
-        rows.append(
-            {
-                "pattern": name,
-                "role": role,
-                "sets": "accepted",
-                "n": round(n_eff),
-                "reproduced": round(share * n_eff),
-                "share": share,
-                "ci_low": lo,
-                "ci_high": hi,
-            }
-        )
+        if fresh is not None:
+            rows.append(row(name, role, "accepted", fresh[f"v_{name}"].to_numpy()))
+        same = "accepted, same seeds" if fresh is not None else "accepted"
+        rows.append(row(name, role, same, st[f"v_{name}"].to_numpy()))
         nan = float("nan")  # SMC keeps no record of the prior draws' patterns
         rows.append(
             {
