@@ -455,6 +455,13 @@ _ENTRIES += [
     _c(_CV, "simulations", "draws simulated in the generation", "draws", "pyabc samples"),
     _c(_CV, "particles", "draws accepted in the generation", "draws", "the population size"),
     _c(_CV, "acceptance", "particles / simulations", _SHARE, "per generation"),
+    _c(
+        _CV,
+        "effective_size",
+        "how many equally weighted particles the generation's weighted ones are worth",
+        "particles",
+        "1 / sum of squared normalised weights (Kish)",
+    ),
     _c(_ST, "weight", "the particle's importance weight (ABC-SMC)", "share (sums to 1)", "pyabc"),
     _c(_CV, "n", "prior draws in that part", "draws", "count"),
     _c(_CV, "accepted", "accepted draws in that part", "draws", "count"),

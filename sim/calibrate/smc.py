@@ -9,8 +9,15 @@ run that stops (Ctrl-C, a crash) resumes from its last complete generation.
 
 A draw's seeds come from the experiment's root seed and the draw's values (its own SeedSequence), so
 a draw is the same wherever it runs. Which draws are made depends on scheduling when pyabc runs in
-parallel, so the sampler is deterministic only on one worker; on several workers or Dask its
-posterior is checked against the rejection sampler's by a two-sample test (tests/test_calibrate.py).
+parallel, so the sampler is deterministic only on one worker; on several workers its posterior is
+checked against one worker's and the analytic one (tests/test_calibrate.py), and `county-sim
+posterior-agreement` compares any two calibrations.
+
+Importance weights in many dimensions degenerate: on the county's 84 parameters one particle of
+generation 1 held 78% of the weight, and in generation 2 pyabc's kernel density underflowed to 0,
+so a weight was infinite and the run stopped, twice (docs/calibration.md §5). `run` turns that into one
+clear error that keeps the completed generations; `convergence.csv` reports each generation's
+effective size so that a run which ends can be judged by it.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +42,12 @@ DB_NAME = "smc.db"
 #: Each generation's tolerance: this quantile of the last generation's distances (pyabc's
 #: QuantileEpsilon; 0.5 is its default and the usual choice, Beaumont et al. 2009).
 EPS_QUANTILE = 0.5
+#: Draws per Dask task (pyabc's batch_size). One draw a task spent 18 ms of Dask overhead on a
+#: normal-mean draw of well under 1 ms (16,000 draws: 5 minutes); 8 a task took 76 s. (pyabc's
+#: default_pickle=False, which would save more, hung in generation 0 here: kept at its default.) A
+#: county draw takes about 2 s, so a task is about 16 s, and the draws a generation's last tasks
+#: make beyond its population (at most workers x 8) are few against its hundreds.
+DASK_BATCH = 8
 
 
 def _support(v: Any) -> tuple[float, float]:
@@ -138,7 +152,7 @@ def _sampler(backend: str, workers: int, scheduler: str | None) -> tuple[Any, An
         from distributed import Client, LocalCluster
 
         client = Client(scheduler) if scheduler else Client(LocalCluster(n_workers=workers, threads_per_worker=1))
-        return DaskDistributedSampler(client, batch_size=1), client
+        return DaskDistributedSampler(client, batch_size=DASK_BATCH), client
     if workers == 1:
         return SingleCoreSampler(), None
     return MulticoreEvalParallelSampler(n_procs=workers), None
@@ -196,11 +210,46 @@ def run(
         left = int(cal["generations"]) - done
         last_eps = history.get_all_populations()["epsilon"].iloc[-1] if done else np.inf
         if left > 0 and last_eps > cal["tolerance"]:
-            history = abc.run(minimum_epsilon=cal["tolerance"], max_nr_populations=left)
+            with warnings.catch_warnings():
+                # prior / kernel density with the density underflowed to 0: the weight is infinite and
+                # pyabc stops at the generation's end; the error below says why, once
+                warnings.filterwarnings("ignore", "divide by zero", RuntimeWarning, r"pyabc\.")
+                warnings.filterwarnings("ignore", "invalid value", RuntimeWarning, r"pyabc\.")
+                try:
+                    history = abc.run(minimum_epsilon=cal["tolerance"], max_nr_populations=left)
+                except (AssertionError, ValueError, FloatingPointError) as e:
+                    raise _degenerate(exp, db_path, abc.history, e) from None
     finally:
         if client is not None:
             client.close()
     return result(exp, history, targets, holdout, (out, workers, backend, scheduler))
+
+
+def effective_sizes(history: Any) -> list[float]:
+    """Each complete generation's effective sample size, 1 / sum w^2 of its normalised weights."""
+    out = []
+    for t in range(history.max_t + 1):
+        w = history.get_weighted_distances(t)["w"].to_numpy(float)
+        w = w / w.sum()
+        out.append(float(1.0 / np.sum(w**2)))
+    return out
+
+
+def _degenerate(exp: Experiment, db_path: Path, history: Any, err: Exception) -> ScenarioError:
+    """pyabc stopped inside a generation (in practice: a weight that is not finite). One line that
+    says where, what the last complete generation's weights looked like, and what to do instead."""
+    done = history.max_t + 1 if history is not None else 0
+    n = int((exp.calibration or {})["population"])
+    last = ""
+    if done > 0:
+        ess = effective_sizes(history)[-1]
+        last = f"; generation {done - 1}'s effective size was {ess:.1f} of {n} particles"
+    return ScenarioError(
+        f"{exp.path}: ABC-SMC stopped in generation {done} ({err}): its importance weights degenerated"
+        f" over {len(exp.varied)} parameters (a kernel density underflows to 0){last}. The"
+        f" {done} complete generation(s) are kept in {db_path}; a calibration whose patterns constrain few of"
+        f' its parameters needs sampler = "rejection" (docs/calibration.md §5)'
+    )
 
 
 def result(
@@ -307,6 +356,8 @@ def result(
         }
     )
     conv["acceptance"] = conv["particles"] / conv["simulations"]
+    # a generation's effective size: how many equally weighted particles its weighted ones are worth
+    conv["effective_size"] = effective_sizes(history)[-len(conv) :] if len(conv) else []
     statistics = st.assign(weight=w, distance=table["distance"].to_numpy())
     return Calibration(
         draws=int(conv["simulations"].sum()),
