@@ -91,6 +91,7 @@ def test_shipped_experiments_validate():
         "calibrate_patterns_ci",
         "calibrate_normal_check",
         "calibrate_normal_smc",
+        "calibrate_patterns_smc",
     ):
         exp = load_experiment(name)
         assert exp.name == name
