@@ -123,18 +123,24 @@ def _wquantile(y: np.ndarray, w: np.ndarray, q: list[float]) -> np.ndarray:
     return y[order][np.minimum(np.searchsorted(cdf, np.asarray(q) * cdf[-1]), len(y) - 1)]
 
 
-def weighted_ks(y: np.ndarray, w: np.ndarray, x: np.ndarray) -> tuple[float, float]:
-    """Two-sample KS of a weighted sample (weights sum to 1) against an unweighted one: D from the two
-    ECDFs, p from the asymptotic Kolmogorov distribution at the effective sizes (n_eff = 1 / sum w^2
-    for the weighted sample; Monahan 2011, weighted ECDFs)."""
+def weighted_ks2(y: np.ndarray, wy: np.ndarray, x: np.ndarray, wx: np.ndarray) -> tuple[float, float]:
+    """Two-sample KS of two weighted samples (each's weights sum to 1): D from the two weighted ECDFs,
+    p from the asymptotic Kolmogorov distribution at the effective sizes (1 / sum w^2; Monahan 2011)."""
     grid = np.sort(np.concatenate([y, x]))
-    order = np.argsort(y, kind="stable")
-    fy = np.concatenate([[0.0], np.cumsum(w[order])])[np.searchsorted(y[order], grid, side="right")]
-    fx = np.searchsorted(np.sort(x), grid, side="right") / len(x)
-    d = float(np.max(np.abs(fy - fx)))
-    n_eff = 1.0 / float(np.sum(w**2))
-    en = n_eff * len(x) / (n_eff + len(x))
+
+    def ecdf(v: np.ndarray, w: np.ndarray) -> np.ndarray:
+        order = np.argsort(v, kind="stable")
+        return np.concatenate([[0.0], np.cumsum(w[order])])[np.searchsorted(v[order], grid, side="right")]
+
+    d = float(np.max(np.abs(ecdf(y, wy) - ecdf(x, wx))))
+    ny, nx = 1.0 / float(np.sum(wy**2)), 1.0 / float(np.sum(wx**2))
+    en = ny * nx / (ny + nx)
     return d, float(stats.kstwobign.sf(d * np.sqrt(en)))
+
+
+def weighted_ks(y: np.ndarray, w: np.ndarray, x: np.ndarray) -> tuple[float, float]:
+    """Two-sample KS of a weighted sample (weights sum to 1) against an unweighted one."""
+    return weighted_ks2(y, w, x, np.full(len(x), 1.0 / len(x)))
 
 
 def _posterior(

@@ -19,11 +19,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .. import manifest as mf
 from ..scenario import ScenarioError
-from .abc import CONSTRAINED_ALPHA, _wquantile
+from .abc import CONSTRAINED_ALPHA, _wquantile, weighted_ks2
 from .priors import Calibrated
 
 #: The family-wise level of the per-parameter tests (Bonferroni over the parameters): the same level
@@ -32,21 +31,6 @@ ALPHA = CONSTRAINED_ALPHA
 #: Parameters drawn in the figure: those with the largest KS distance.
 FIGURE_PARAMS = 8
 FILES = ("agreement.csv", "agreement_patterns.csv", "agreement.png", "agreement.md")
-
-
-def weighted_ks2(y: np.ndarray, wy: np.ndarray, x: np.ndarray, wx: np.ndarray) -> tuple[float, float]:
-    """Two-sample KS of two weighted samples (each's weights sum to 1): D from the two weighted ECDFs,
-    p from the asymptotic Kolmogorov distribution at the effective sizes (Monahan 2011)."""
-    grid = np.sort(np.concatenate([y, x]))
-
-    def ecdf(v: np.ndarray, w: np.ndarray) -> np.ndarray:
-        order = np.argsort(v, kind="stable")
-        return np.concatenate([[0.0], np.cumsum(w[order])])[np.searchsorted(v[order], grid, side="right")]
-
-    d = float(np.max(np.abs(ecdf(y, wy) - ecdf(x, wx))))
-    ny, nx = 1.0 / float(np.sum(wy**2)), 1.0 / float(np.sum(wx**2))
-    en = ny * nx / (ny + nx)
-    return d, float(stats.kstwobign.sf(d * np.sqrt(en)))
 
 
 def _weights(c: Calibrated) -> np.ndarray:

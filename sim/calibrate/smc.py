@@ -357,7 +357,7 @@ def result(
     )
     conv["acceptance"] = conv["particles"] / conv["simulations"]
     # a generation's effective size: how many equally weighted particles its weighted ones are worth
-    conv["effective_size"] = effective_sizes(history)[-len(conv) :] if len(conv) else []
+    conv["effective_size"] = effective_sizes(history)
     statistics = st.assign(weight=w, distance=table["distance"].to_numpy())
     return Calibration(
         draws=int(conv["simulations"].sum()),
