@@ -28,13 +28,16 @@ install: $(VENV)/.installed
 demo: $(VENV)/.core
 	$(BIN)/county-sim run l_county --replicates 20
 
-# The whole suite (including the slow statistical pattern tests).
+# The whole suite (including the slow statistical pattern tests), its files spread over the cores
+# (pytest-xdist; a file's tests stay on one worker, so its module fixtures are computed once).
+# Add pytest options with e.g. `make test PYTEST_ARGS='-m "not statistical"'`.
+PYTEST_ARGS ?=
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
-# Everything except the slow statistical tests.
+# Everything except the slow tests.
 test-fast: $(VENV)/.installed
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

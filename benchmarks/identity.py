@@ -5,7 +5,9 @@ the same fingerprint before and after: run this on both commits and compare the 
 hashes, for every scenario in `scenarios/`, six seeds stepped together (every recorded column of
 every month and every state array at the end), checks that a run alone equals its row in the batch,
 and adds one `sim.evaluate` call. A few seconds; not a test (the fingerprint is only compared
-across commits on one machine: another platform's libm may differ in the last bit).
+across commits on one machine: another platform's libm may differ in the last bit). CI (.ci/run)
+also compares it between its two Pythons on one machine, to know whether the statistical tests need
+to run on both.
 """
 
 from __future__ import annotations

@@ -961,6 +961,7 @@ def test_abc_smc_whose_weights_degenerate_stops_with_one_line_and_keeps_its_gene
 
 
 @pytest.mark.slow
+@pytest.mark.statistical
 def test_abc_smc_on_two_workers_agrees_with_one(normal_smc, tmp_path):
     """On two worker processes pyabc schedules draws dynamically, so its particles differ from the
     single-worker run's: both must recover the analytic posterior of mu, and agree with each other.
@@ -1086,6 +1087,7 @@ def test_posterior_agreement_of_rejection_and_smc_and_a_planted_shift(normal_che
 
 
 @pytest.mark.slow
+@pytest.mark.statistical
 def test_abc_smc_on_dask_agrees_with_one_worker_by_a_two_sample_test(normal_smc, tmp_path):
     """Issue 11: where the sampler schedules its draws dynamically (pyabc on Dask), a two-sample test
     shows that the posteriors agree. Dask's particles differ from one worker's; posterior-agreement's

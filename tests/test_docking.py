@@ -89,6 +89,7 @@ def samples() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @pytest.mark.slow
+@pytest.mark.statistical
 @pytest.mark.parametrize("output", [*CONTINUOUS, "t_activate"])
 def test_docking_ks(samples, output):
     ref, vec = samples
@@ -106,6 +107,7 @@ def test_docking_ks(samples, output):
 
 
 @pytest.mark.slow
+@pytest.mark.statistical
 def test_docking_activation_share(samples):
     ref, vec = samples
     table = [[int(d["t_activate"].notna().sum()), int(d["t_activate"].isna().sum())] for d in (ref, vec)]

@@ -112,6 +112,7 @@ def samples() -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
 
 
 @pytest.mark.slow
+@pytest.mark.statistical
 @pytest.mark.parametrize(("scenario", "output"), [(s, o) for s, outs in CONTINUOUS.items() for o in outs])
 def test_docking2_ks(samples, scenario, output):
     ref, vec = samples[scenario]
@@ -130,6 +131,7 @@ def test_docking2_ks(samples, scenario, output):
 
 
 @pytest.mark.slow
+@pytest.mark.statistical
 @pytest.mark.parametrize(("scenario", "output"), [(s, o) for s, outs in SHARES.items() for o in outs])
 def test_docking2_shares(samples, scenario, output):
     """How often a run sustains, and how often activation happens (t_activate defined)."""

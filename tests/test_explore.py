@@ -567,6 +567,7 @@ def test_analyze_and_report_commands(tmp_path, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.statistical
 def test_pattern6_which_couplings_sustain_the_trajectory(tmp_path):
     """Which couplings sustain L County's trajectory (docs/MODEL.md §7, pattern 6), on sobol_couplings_ci
     (N = 128, 2 replicates, 5,632 runs of the real L County on Model 2).

@@ -176,6 +176,7 @@ def _final(sc: sim.Scenario, key: str) -> np.ndarray:
 
 
 @pytest.mark.slow
+@pytest.mark.statistical
 def test_fewer_leaders_and_departments_change_the_county():
     """Leaders and departments are the county's units (docs/MODEL.md §3): one leader over four departments
     (the same staff, organised in four bureaus) is a different county. Measured over 48 seeds: the
@@ -187,6 +188,7 @@ def test_fewer_leaders_and_departments_change_the_county():
 
 
 @pytest.mark.slow
+@pytest.mark.statistical
 def test_one_leader_cannot_supervise_sixteen_departments():
     """Portfolios (分管): with one leader for sixteen departments each gets a fifth of the attention a
     portfolio of 2-3 gets. Measured mean final real performance 0.43 against 0.72 (SE about 0.015 over
@@ -197,6 +199,7 @@ def test_one_leader_cannot_supervise_sixteen_departments():
 
 
 @pytest.mark.slow
+@pytest.mark.statistical
 def test_heads_thresholds_decide_when_the_cascade_tips():
     """Granovetter 1978: with alike heads (Beta concentration 40) the cascade waits for the signal to
     reach the typical threshold; with diverse heads (3) early adopters pull the rest. Measured median

@@ -18,7 +18,7 @@ from tests.model1 import load_scenario
 ROOT_SEED = 2025
 REPLICATES = 50
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.statistical]
 
 
 @pytest.fixture(scope="module")

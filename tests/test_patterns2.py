@@ -29,7 +29,7 @@ ROOT_SEED = 2025
 REPLICATES = 50
 SEEDS = [sim.replicate_seed(ROOT_SEED, r) for r in range(REPLICATES)]
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.statistical]
 
 
 @pytest.fixture(scope="module")
