@@ -534,6 +534,24 @@ def test_the_findings_script_measures_every_section(capsys):
     assert "status_quo" in out and "1 leader, 16 departments" in out
 
 
+def test_the_trap_balance_script_splits_the_change_it_measures(capsys):
+    """benchmarks.trap_balance (docs/ODD.md §13) measures what the engine records: its change of real
+    performance is each run's final summary minus its month-0 series value, run by run, and its
+    mismatch and fluctuation add up to that change."""
+    from benchmarks.trap_balance import main, measure
+
+    seeds = [sim.replicate_seed(2025, r) for r in range(4)]
+    m = measure("status_quo", seeds)
+    sc = sim.load_scenario("status_quo", model_version=2)
+    runs = sim.run_batch([sc] * 4, seeds, with_series=True)
+    want = [r.summary["final_real_performance"] - r.series["real_performance"].iloc[0] for r in runs]
+    np.testing.assert_allclose(m["change"], want, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(m["mismatch"] + m["fluctuation"], m["change"], rtol=0, atol=1e-12)
+    main(["--seeds", "3"])
+    out = capsys.readouterr().out
+    assert "within 0.05 of month 0" in out and "mismatch" in out and "competence" in out
+
+
 def test_every_package_of_sim_is_a_regular_package():
     """setuptools' find_packages ships only folders with __init__.py: a folder of modules without one
     would be missing from a wheel (sim/model2 was, before this test)."""
