@@ -19,6 +19,7 @@ Figures for docs/ODD.md §13 ("The trap balance is approximate"); a measurement,
 from __future__ import annotations
 
 import argparse
+import json
 
 import numpy as np
 
@@ -31,11 +32,11 @@ ROOT_SEED = 2025  # the pattern tests' root (tests/test_patterns2.py)
 MONTHS = (0, 12, 60, 120)
 
 
-def measure(scenario: str, seeds: list[int]) -> dict:
+def measure(scenario: str, seeds: list[int], **overrides) -> dict:
     """Run `scenario` on `seeds` in one batch; return each seed's change of real performance from
     month 0 to the last month, its mismatch and fluctuation (which add up to the change), its
     within-seed SD over months 30 on, and the mean of each stock at MONTHS."""
-    sc = sim.load_scenario(scenario, model_version=2)
+    sc = sim.load_scenario(scenario, model_version=2, **overrides)
     eng = make_engine([sc] * len(seeds), seeds, sc.steps)
     s = eng.s
     stocks: dict[str, list[np.ndarray]] = {k: [] for k in ("latent", "listed", "competence", "work", "resolve")}
@@ -70,11 +71,24 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=200, help="replicates of status_quo (default 200)")
     ap.add_argument("--scenario", default="status_quo")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter override, e.g. --set spin_up=48 --set measured_balance=true (repeatable)",
+    )
     args = ap.parse_args(argv)
+    overrides = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        overrides[key.strip()] = json.loads(value.strip().lower())  # numbers, true, false
     seeds = [sim.replicate_seed(ROOT_SEED, r) for r in range(args.seeds)]
-    m = measure(args.scenario, seeds)
+    m = measure(args.scenario, seeds, **overrides)
     change = m["change"]
-    print(f"{args.scenario}, {len(seeds)} seeds from root {ROOT_SEED}, {m['steps']} months (model {sim.__version__})")
+    shown = "".join(f", {k} = {v}" for k, v in overrides.items())
+    head = f"{args.scenario}{shown}, {len(seeds)} seeds from root {ROOT_SEED}, {m['steps']} months"
+    print(f"{head} (model {sim.__version__})")
     print(
         f"change of real performance: mean {change.mean():+.4f}, SD {change.std():.4f}; "
         f"within 0.05 of month 0: {np.mean(np.abs(change) < 0.05):.1%} (pattern 1 asks 95%)"

@@ -1192,6 +1192,21 @@ _PARAMS_V2: list[Param] = [
         "sized so that the pool is full in at most 1% of months at the defaults (counted in `pool_full`)",
         kind="int",
     ),
+    _v2(
+        "spin_up",
+        24,
+        24,
+        120,
+        "size",
+        "months",
+        "months of the old team's routine run before month 1, not recorded, so that the trap settles (shared by a batch, like the sizes)",
+        "docs/ODD.md §5.3 (the spin-up and the trap balance)",
+        "预热期",
+        "24 lets the list settle to what the old routine holds; with `measured_balance`, 48 months (the last 36 measured) "
+        "estimate each run's own level of the list well enough for pattern 1 (docs/ODD.md §13)",
+        pattern="1 (trap)",
+        kind="int",
+    ),
     # --- the problem substrate ------------------------------------------------------------------
     _v2(
         "reference_burden",
@@ -1991,6 +2006,23 @@ _PARAMS_V2: list[Param] = [
         "docs/MODEL.md §3 (terms may be staggered)",
         "任期错开",
         "joint turnover is the paper's two teams (上下两届领导班子)",
+        kind="bool",
+    ),
+    _v2(
+        "measured_balance",
+        False,
+        None,
+        None,
+        "switch",
+        "on/off",
+        "the trap balance holds the total burden at its target through the spin-up and sets arrivals to the hidden "
+        "stock's measured monthly outflow over its last spin_up - 12 months; off: arrivals = (mean listing hazard + "
+        "obsolescence) x the hidden burden left at month 0",
+        "docs/ODD.md §5.3; §13 (the trap balance)",
+        "实测平衡",
+        "off keeps version 0.4's results; on (with spin_up 48) keeps 97-99% of status_quo seeds within 0.05 of their "
+        "start where off keeps 86-88% (docs/ODD.md §13); the default changes with the next results-changing release",
+        pattern="1 (trap)",
         kind="bool",
     ),
     # --- pattern 8's ablations and the mean-field twin (switches; `county-sim ablate`) -----------------

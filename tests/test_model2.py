@@ -534,6 +534,29 @@ def test_the_findings_script_measures_every_section(capsys):
     assert "status_quo" in out and "1 leader, 16 departments" in out
 
 
+def test_a_measured_balance_run_alone_equals_its_row_in_a_mixed_batch():
+    """The measured balance (docs/ODD.md §5.3) holds the burden only in the runs that ask for it: a
+    batch mixing runs with and without it gives each run exactly the numbers it gives alone."""
+    on = sim.load_scenario("status_quo", model_version=2, spin_up=36, measured_balance=True)
+    off = sim.load_scenario("status_quo", model_version=2, spin_up=36)
+    batch = make_engine([on, off, on], [11, 12, 13], 24)
+    for _ in range(24):
+        batch.step()
+    for i, (sc, seed) in enumerate(((on, 11), (off, 12))):
+        alone = make_engine([sc], [seed], 24)
+        for _ in range(24):
+            alone.step()
+        assert np.array_equal(alone.recorder.data[:, 0], batch.recorder.data[:, i], equal_nan=True)
+    # and the balance changes the run: the same seed without it is given other arrivals
+    assert not np.array_equal(batch.s.arrival[0], make_engine([off], [11], 24).s.arrival[0])
+
+
+def test_a_batch_must_share_its_spin_up():
+    a = sim.load_scenario("status_quo", model_version=2)
+    with pytest.raises(ValueError, match="spin_up"):
+        make_engine([a, a.with_overrides(spin_up=36)], [1, 2], 12)
+
+
 def test_the_trap_balance_script_splits_the_change_it_measures(capsys):
     """benchmarks.trap_balance (docs/ODD.md §13) measures what the engine records: its change of real
     performance is each run's final summary minus its month-0 series value, run by run, and its

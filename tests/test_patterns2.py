@@ -9,7 +9,9 @@ that margin. Values measured with these seeds on 2026-11-30 are in each docstrin
 (`python -m sim.model2.findings` prints them).
 
 Not asserted because Model 2 does not yet reproduce it at its defaults (docs/ODD.md §12 says by
-how much): pattern 1's "within 0.05 of the start in 95% of seeds" (88%). Patterns 6-8 are findings,
+how much): pattern 1's "within 0.05 of the start in 95% of seeds" (88%). It holds with the measured
+trap balance (`measured_balance`, docs/ODD.md §13), which a test below checks and the next
+results-changing release makes the default. Patterns 6-8 are findings,
 not calibration targets; 6 and 7 are checked below for the direction and size the findings report,
 pattern 8 by `county-sim ablate`.
 """
@@ -76,6 +78,33 @@ def test_pattern1_trap_without_new_drive(runs):
     rows, start = runs("status_quo")
     assert col(rows, "sustained").mean() <= 0.05
     assert abs(np.mean(col(rows, "final_real_performance") - start)) < 0.05
+
+
+#: The trap balance that reaches pattern 1 (docs/ODD.md §13): the burden held at its target through a
+#: 48-month spin-up, arrivals from the hidden stock's measured outflow, problems overtaken a little
+#: faster. Off by default until the release that remeasures everything on it.
+MEASURED_BALANCE = {"spin_up": 48, "measured_balance": True, "problem_obsolescence": 0.045}
+
+
+def test_pattern1_holds_with_the_measured_balance(runs):
+    """With MEASURED_BALANCE the trap keeps real performance within 0.05 of its start in at least 95%
+    of seeds, the pattern's own threshold, asserted over 200 seeds (root 2025) because 50 cannot
+    tell 95% from 97%: measured 97.0% (mean change -0.006, SD 0.022; today's balance: 85.5%, SD
+    0.035). The mean change must stay within 0.01, a fifth of the band (measured -0.006), and L
+    County on the same balance must still escape (sustains 0.88 of the 50 pattern seeds; pattern 2
+    asks two thirds)."""
+    seeds = [sim.replicate_seed(ROOT_SEED, r) for r in range(200)]
+    sc = sim.load_scenario("status_quo", model_version=2, **MEASURED_BALANCE)
+    engine = make_engine([sc] * len(seeds), seeds, sc.steps)
+    for _ in range(engine.steps):
+        engine.step()
+    rows = [summary for _, summary in engine.results(with_series=False)]
+    change = col(rows, "final_real_performance") - engine.recorder.data[0, :, COL["real_performance"]]
+    assert np.mean(np.abs(change) < 0.05) >= 0.95
+    assert abs(np.mean(change)) <= 0.01
+    assert col(rows, "sustained").mean() <= 0.05
+    l_county, _ = runs("l_county", **MEASURED_BALANCE)
+    assert col(l_county, "sustained").mean() >= 2 / 3
 
 
 def test_pattern2_l_county_escapes_not_arithmetically(runs):

@@ -34,7 +34,7 @@ SIZES = {
     "model_version": 1,
 }
 SIZES2 = {**SIZES, "model_version": 2, "problem_slots": 120}  # Model 2 also has a problem pool
-DRAWN_SIZES = ("term_length", "citizen_ties")  # sizes that are behaviour, not array shapes
+DRAWN_SIZES = ("term_length", "citizen_ties", "spin_up")  # sizes that are behaviour, not array shapes
 
 
 def param_strategy(name: str) -> st.SearchStrategy:

@@ -30,8 +30,8 @@ from .readout import EXTRA, NAMES, classify, measure, performance
 from .state import DIFFICULTY_SHAPE, FRESH, FRESH_SLOTS, SOURCES, SRC, STATUS_OPEN, STATUS_PAPER, D, State2
 
 MODEL_VERSION = 2
-SPIN_UP = 24  # months of the old routine run before month 1 (not recorded) so that the trap has settled
 BALANCE_MONTHS = 12  # the last year of the spin-up gives the routine's listing hazards
+SETTLE_MONTHS = 12  # with measured_balance, the spin-up's first year (the list still growing) is not measured
 
 
 def _hazards(s, p) -> np.ndarray:
@@ -313,23 +313,39 @@ class Engine2(BatchEngine):
         self.recorder.record(s, p)
 
     def _spin_up(self) -> None:
-        """The old team's routine for SPIN_UP months before month 1 (no reform, no events, nothing
+        """The old team's routine for `spin_up` months before month 1 (no reform, no events, nothing
         recorded), so that the list of hanging problems and the closures on paper have settled.
         Then the hidden burden is put back to the starting performance's and arrivals are set to
         balance, in every township and domain, what ordinary listing and obsolescence take: the
-        trap is the equilibrium of this county's own routine (pattern 1)."""
+        trap is the equilibrium of this county's own routine (pattern 1). With `measured_balance`
+        the total burden is held at the target every month of the spin-up (the hidden stock takes
+        up what the list does not hold) and the arrivals are those that keep the hidden stock where
+        it is, given the outflow measured over the spin-up's last `spin_up - SETTLE_MONTHS` months
+        (docs/ODD.md §5.3, §13)."""
         s, p, r = self.s, self.p, self.r
         target = pb.cell_burden(s)
-        s.t = -SPIN_UP
+        spin = p.spin_up
+        measured = p.measured_balance[:, 0] > 0  # (B,)
+        held = bool(measured.any())
+        window = spin - SETTLE_MONTHS
+        s.t = -spin
         s.routine_only = True
         hazard = np.zeros_like(s.latent)  # the routine's listing hazards, over the last BALANCE_MONTHS
-        for month in range(SPIN_UP):
+        outflow = np.zeros_like(s.latent)  # what listing and obsolescence took, over the last `window` months
+        provisional = s.arrival.copy()
+        for month in range(spin):
             s.t += 1
             r.begin_month()
+            before = s.latent.copy() if held else None
             for _, rule in self.rules:
                 rule(s, p, r)
-            if month >= SPIN_UP - BALANCE_MONTHS:
+            if month >= spin - BALANCE_MONTHS:
                 hazard += s.hazard / BALANCE_MONTHS
+            if held:
+                if month >= spin - window:
+                    outflow += (before + provisional - s.latent) / window
+                listed = pb.cell_burden(s) - s.latent
+                s.latent = np.where(measured[:, None], np.maximum(target - listed, 0.0), s.latent)
         s.routine_only = False
         s.t = 0
         listed = pb.cell_burden(s) - s.latent
@@ -337,6 +353,12 @@ class Engine2(BatchEngine):
         # a routine that keeps up solves what it lists: arrivals that match its listing hazards and
         # obsolescence hold the hidden burden, and so the whole burden, where they are
         s.arrival = (hazard + p.problem_obsolescence) * s.latent
+        if held:
+            # a month moves the hidden stock by a·(1 − o) − (o·L + listing); the measured outflow is
+            # o·(L + provisional) + listing, so the arrivals that hold it are (outflow − o·provisional) / (1 − o)
+            o = p.problem_obsolescence
+            keep = np.maximum(outflow - o * provisional, 0.0) / (1.0 - o)
+            s.arrival = np.where(measured[:, None], keep, s.arrival)
         performance(s)
         s.economy_start = s.real_perf[:, 0].copy()  # the economic activity the arrivals balance
         s.last_real = pb.county_real(s)  # the new team judges progress from here

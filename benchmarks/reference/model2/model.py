@@ -4,7 +4,7 @@ the vectorised engine `sim.model2` (arrays with a batch axis and compiled kernel
 County-level state (the latent burden by township and domain, the stocks, the problem list) lives on
 the model as plain floats and lists; leaders, departments, cadres and citizens are `mesa.Agent`s with
 their own attributes (agents.py); problems are plain objects in the county's pool of slots. Month 0
-(§5.2) lists the county's ordinary work orders, then the old team's routine runs for `SPIN_UP`
+(§5.2) lists the county's ordinary work orders, then the old team's routine runs for `spin_up`
 unrecorded months and the arrivals are balanced against it (§5.3). Each month after that: the end of
 terms and the scheduled events (§7.1), then the 30 rules of §3 in order (`RULES`, each the method
 `rule_<name>`), then benchmark growth, clipping and the DataCollector (§3 steps 5 to 7).
@@ -62,8 +62,8 @@ SUBSYSTEMS = ("DI", "CL", "GC", "ME", "AI")
 SRC = {name: i for i, name in enumerate(SOURCES)}
 
 # §9, the constants of the county-level rules
-SPIN_UP = 24
 BALANCE_MONTHS = 12
+SETTLE_MONTHS = 12  # with measured_balance, the first year of the spin-up is not measured (ODD §5.3)
 MAX_NEW = 96
 THIRD_DEPT_SHARE = 1.0 / 3.0
 DIFFICULTY_SHAPE = 2.0
@@ -436,23 +436,45 @@ class ReferenceModel2(mesa.Model):
         return burden
 
     def spin_up(self) -> None:
-        """The old team's routine for SPIN_UP unrecorded months (no commitment, no events), then the
-        hidden burden put back to month 0's and arrivals balanced against the routine's listing."""
+        """The old team's routine for `spin_up` unrecorded months (no commitment, no events), then the
+        hidden burden put back to month 0's and arrivals balanced against the routine's listing; with
+        `measured_balance`, the total burden held at month 0's through the spin-up and the arrivals
+        those that hold the hidden stock, from its outflow measured after the first year (ODD §5.3)."""
         p = self.p
         target = self.cell_burden()
-        self.t = -SPIN_UP
+        spin = int(p.spin_up)
+        measured = bool(p.measured_balance)
+        window = spin - SETTLE_MONTHS
+        self.t = -spin
         self.routine_only = True
         hazard = [0.0] * self.K
-        for month in range(SPIN_UP):
+        outflow = [0.0] * self.K
+        provisional = list(self.arrival)
+        for month in range(spin):
             self.t += 1
+            before = list(self.latent)
             self.run_rules()
-            if month >= SPIN_UP - BALANCE_MONTHS:
+            if month >= spin - BALANCE_MONTHS:
                 hazard = [h + x / BALANCE_MONTHS for h, x in zip(hazard, self.hazard, strict=True)]
+            if measured:
+                if month >= spin - window:
+                    outflow = [
+                        f + (b + a - v) / window
+                        for f, b, a, v in zip(outflow, before, provisional, self.latent, strict=True)
+                    ]
+                listed = [b - v for b, v in zip(self.cell_burden(), self.latent, strict=True)]
+                self.latent = [max(g - x, 0.0) for g, x in zip(target, listed, strict=True)]
         self.routine_only = False
         self.t = 0
         listed = [b - v for b, v in zip(self.cell_burden(), self.latent, strict=True)]
         self.latent = [max(g - x, 0.0) for g, x in zip(target, listed, strict=True)]
-        self.arrival = [(h + p.problem_obsolescence) * v for h, v in zip(hazard, self.latent, strict=True)]
+        o = p.problem_obsolescence
+        if measured:
+            # a month moves the hidden stock by a(1 - o) - (o L + listing); the outflow measured with the
+            # provisional arrivals is o (L + provisional) + listing
+            self.arrival = [max(f - o * a, 0.0) / (1.0 - o) for f, a in zip(outflow, provisional, strict=True)]
+        else:
+            self.arrival = [(h + o) * v for h, v in zip(hazard, self.latent, strict=True)]
         self.rule_performance()
         self.economy_start = self.real_perf[0]  # the economic activity the arrivals balance
         self.last_real = self.overall_real()  # the new team judges progress from here
