@@ -1091,8 +1091,8 @@ def test_posterior_agreement_of_rejection_and_smc_and_a_planted_shift(normal_che
 def test_abc_smc_on_dask_agrees_with_one_worker_by_a_two_sample_test(normal_smc, tmp_path):
     """Issue 11: where the sampler schedules its draws dynamically (pyabc on Dask), a two-sample test
     shows that the posteriors agree. Dask's particles differ from one worker's; posterior-agreement's
-    weighted KS test (effective sizes, Bonferroni over the 2 parameters) must find no parameter that
-    differs, mu's KS distance must be small and its median near the analytic 1.
+    weighted KS distance (at effective sizes) must be small for both parameters, and mu's median near
+    the analytic 1.
 
     Statistics, measured on 2026-12-02 over 20 runs on two worker processes (pyabc's process pool
     schedules draw by draw as its Dask sampler does) against the one-worker run: no parameter differed
@@ -1107,8 +1107,12 @@ def test_abc_smc_on_dask_agrees_with_one_worker_by_a_two_sample_test(normal_smc,
     agree = tmp_path / "agree"
     assert cli.main(["posterior-agreement", str(normal_smc), str(out), "--out", str(agree)]) == 0
     table = pd.read_csv(agree / "agreement.csv").set_index("parameter")
-    assert not table["differ"].any(), table
-    assert table.loc["mu", "ks_d"] < 0.2
+    # The KS distance, not its p-value: a Dask run is not reproducible, and a p-value test at
+    # family-wise 1% fails correct runs at its own rate. CI met one (2026-12-02: mu's D 0.158, p 0.004,
+    # under load beside other test files), so the bound is on D at 4 SDs above the 20 runs' mean,
+    # which a sampler that draws from another posterior exceeds (the nuisance rate, which the data do
+    # not constrain, is held to the same bound).
+    assert (table["ks_d"] < 0.2).all(), table
     assert abs(table.loc["mu", "b_median"] - NORMAL_OBSERVED) <= 0.09  # 4.5 SDs of the medians' spread
 
 
