@@ -19,7 +19,6 @@ Figures for docs/ODD.md §13 ("The trap balance is approximate"); a measurement,
 from __future__ import annotations
 
 import argparse
-import json
 
 import numpy as np
 
@@ -27,6 +26,7 @@ import sim
 from sim.model import make_engine
 from sim.model2 import problems as pb
 from sim.model2.readout import COL
+from sim.scenario import parse_set
 
 ROOT_SEED = 2025  # the pattern tests' root (tests/test_patterns2.py)
 MONTHS = (0, 12, 60, 120)
@@ -79,10 +79,7 @@ def main(argv: list[str] | None = None) -> None:
         help="a parameter override, e.g. --set spin_up=48 --set measured_balance=true (repeatable)",
     )
     args = ap.parse_args(argv)
-    overrides = {}
-    for item in args.set:
-        key, _, value = item.partition("=")
-        overrides[key.strip()] = json.loads(value.strip().lower())  # numbers, true, false
+    overrides = parse_set("benchmarks.trap_balance", args.set)  # TOML values, as `county-sim run --set`
     seeds = [sim.replicate_seed(ROOT_SEED, r) for r in range(args.seeds)]
     m = measure(args.scenario, seeds, **overrides)
     change = m["change"]

@@ -90,25 +90,30 @@ ALPHA = FAMILY_ALPHA / N_TESTS
 # core), the vectorised engine takes about a second per scenario.
 
 
-def dock_scenario(name: str) -> sim.Scenario:
-    return sim.load_scenario(name, model_version=2, **DOCK_SIZES)
+def dock_scenario(name: str, **overrides) -> sim.Scenario:
+    return sim.load_scenario(name, model_version=2, **DOCK_SIZES, **overrides)
+
+
+def dock_samples(names, n_seeds: int, **overrides) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """Per scenario, the (reference, vectorised) summaries of n_seeds runs each at DOCK_SIZES (the
+    first n_seeds of each root). The reference runs in 2 spawned processes (fork would copy a threaded
+    parent); each run frees its model."""
+    ref_seeds = [sim.replicate_seed(REFERENCE_ROOT, i) for i in range(n_seeds)]
+    vec_seeds = [sim.replicate_seed(VECTORISED_ROOT, i) for i in range(n_seeds)]
+    out = {}
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:
+        for name in names:
+            sc = dock_scenario(name, **overrides)
+            ref = list(pool.map(partial(run_reference2, sc), ref_seeds, chunksize=10))
+            vec = [r.summary for r in sim.run_batch([sc] * n_seeds, vec_seeds)]
+            out[name] = (pd.DataFrame(ref), pd.DataFrame(vec))
+    return out
 
 
 @pytest.fixture(scope="module")
 def samples() -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
-    """Per scenario, the (reference, vectorised) summaries of N_SEEDS runs each. The reference runs
-    in 2 spawned processes (fork would copy a threaded parent); each run frees its model."""
-    ref_seeds = [sim.replicate_seed(REFERENCE_ROOT, i) for i in range(N_SEEDS)]
-    vec_seeds = [sim.replicate_seed(VECTORISED_ROOT, i) for i in range(N_SEEDS)]
-    out = {}
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:
-        for name in CONTINUOUS:
-            sc = dock_scenario(name)
-            ref = list(pool.map(partial(run_reference2, sc), ref_seeds, chunksize=10))
-            vec = [r.summary for r in sim.run_batch([sc] * N_SEEDS, vec_seeds)]
-            out[name] = (pd.DataFrame(ref), pd.DataFrame(vec))
-    return out
+    return dock_samples(CONTINUOUS, N_SEEDS)
 
 
 @pytest.mark.slow

@@ -6,17 +6,11 @@ baseline. Its own file so that CI's test workers run it beside tests/test_dockin
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
-
 import pandas as pd
 import pytest
 from scipy.stats import ks_2samp
 
-import sim
-from benchmarks.reference.model2 import run_reference2
-from tests.test_docking2 import BASELINE, DOCK_SIZES, REFERENCE_ROOT, TRAP, VECTORISED_ROOT
+from tests.test_docking2 import BASELINE, TRAP, dock_samples
 
 MEASURED_BALANCE = {"spin_up": 48, "measured_balance": True, "problem_obsolescence": 0.045}
 
@@ -34,16 +28,7 @@ ALPHA = 0.01 / len(OUTPUTS)
 
 @pytest.fixture(scope="module")
 def samples() -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
-    ref_seeds = [sim.replicate_seed(REFERENCE_ROOT, i) for i in range(SEEDS)]
-    vec_seeds = [sim.replicate_seed(VECTORISED_ROOT, i) for i in range(SEEDS)]
-    out = {}
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for name in (TRAP, BASELINE):
-            sc = sim.load_scenario(name, model_version=2, **DOCK_SIZES, **MEASURED_BALANCE)
-            ref = list(pool.map(partial(run_reference2, sc), ref_seeds, chunksize=10))
-            vec = [r.summary for r in sim.run_batch([sc] * SEEDS, vec_seeds)]
-            out[name] = (pd.DataFrame(ref), pd.DataFrame(vec))
-    return out
+    return dock_samples((TRAP, BASELINE), SEEDS, **MEASURED_BALANCE)
 
 
 @pytest.mark.slow
