@@ -85,9 +85,10 @@ class Rand:
         return scale * ndtri(clip(self.u[name], 1e-12, 1.0 - 1e-12))
 
     def random(self, *shape: int) -> np.ndarray:
-        if len(self.gens) == 1:
-            return self.gens[0].random(shape)[None]
-        return np.stack([g.random(shape) for g in self.gens])
+        out = np.empty((len(self.gens), *shape))
+        for g, row in zip(self.gens, out, strict=True):
+            g.random(out=row)  # the stream of g.random(shape), without a copy into a stacked array
+        return out
 
     def integers(self, low: int, high: int, *shape: int) -> np.ndarray:
         return np.stack([g.integers(low, high, shape) for g in self.gens])

@@ -222,3 +222,53 @@ def test_a_terms_end_in_a_batch_mixing_the_top_leader_ablation_equals_each_run_a
             alone.step()
         np.testing.assert_array_equal(alone.recorder.data[:, 0], batch.recorder.data[:, i])
     assert (batch.s.leader_tenure < 70).all()  # every leader was replaced at the term's end (month 60)
+
+
+def test_neighbours_kernel_equals_its_numpy_twin():
+    """Word-of-mouth ties: the compiled kernel against the NumPy expression it replaced, on townships
+    of one citizen (the tie falls back to oneself), of unequal sizes, one township (no cross ties) and
+    every tie crossing; integer results, so equal means equal."""
+    from sim.model2.kernels import neighbours
+    from sim.model2.state import neighbours_numpy
+    from sim.state import blocks
+
+    rng = np.random.default_rng(9)
+    for C, T, k, cross_share in ((1000, 10, 6, 0.2), (7, 7, 3, 0.5), (13, 4, 5, 1.0), (40, 1, 4, 0.5), (9, 3, 2, 0.0)):
+        township = blocks(C, T).astype(np.intp)
+        start = np.searchsorted(township, np.arange(T))
+        size = np.bincount(township, minlength=T).astype(np.intp)
+        uu = rng.random((3, C, k))
+        cross = rng.random((3, C, k)) < cross_share
+        got = np.empty((3, C, k), dtype=np.intp)
+        neighbours(uu, cross, township, start, size, T > 1, got)
+        want = neighbours_numpy(uu, cross, township, start, size, T > 1)
+        np.testing.assert_array_equal(got, want)
+        own = township[got] == township[None, :, None]
+        assert own[~cross].all() or T == 1  # a tie that does not cross stays in the township
+
+
+def test_fresh_values_equal_fresh_uniforms_at_the_posts_including_beyond_the_block():
+    """Newcomers' uniforms: the kernel path (`fresh_values`) against `fresh_uniforms`, its twin, with
+    runs that lose no cadre, a few, and more than the block's slots in one month (those draw from the
+    run's own generator, in post order, on both paths)."""
+    from sim.model2.state import FRESH, FRESH_SLOTS
+    from sim.state import Rand
+
+    B, N = 4, 60
+    gone = np.zeros((B, N), dtype=bool)
+    gone[1, [3, 17, 40]] = True
+    gone[2, ::2] = True  # 30 leavers: 14 beyond the slots
+    gone[3, 5 : 5 + FRESH_SLOTS + 1] = True  # one beyond
+    block = np.random.default_rng(1).random((B, len(FRESH), FRESH_SLOTS))
+
+    def rand():
+        r = Rand([np.random.default_rng(100 + b) for b in range(B)])
+        r.u["fresh"] = block
+        return r
+
+    b_idx, n_idx = np.nonzero(gone)
+    got = ai.fresh_values(rand(), gone, b_idx, n_idx)
+    want = ai.fresh_uniforms(rand(), gone)
+    for i, key in enumerate(FRESH):
+        np.testing.assert_array_equal(got[i], want[key][b_idx, n_idx], err_msg=key)
+    assert (got[:, b_idx == 2] != 0).all()

@@ -88,13 +88,30 @@ def fresh_uniforms(r, gone: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
+def fresh_values(r, gone: np.ndarray, b_idx: np.ndarray, n_idx: np.ndarray) -> np.ndarray:
+    """`fresh_uniforms` at the posts (b_idx, n_idx) = np.nonzero(gone) only, shape (len(FRESH), posts),
+    the block's part by the compiled kernel (the same uniforms; the tests compare the two)."""
+    from .kernels import fresh_from_block
+
+    out = np.empty((len(FRESH), b_idx.size))
+    beyond = np.empty(b_idx.size, dtype=np.bool_)
+    fresh_from_block(gone, r.u["fresh"], out, beyond)
+    if beyond.any():  # more leavers than the block's slots: the run's own generator, post by post in order
+        for b in np.unique(b_idx[beyond]):
+            at = np.flatnonzero(beyond & (b_idx == b))
+            out[:, at] = r.gens[b].random((len(FRESH), at.size))
+    return out
+
+
 def replace_cadres(s, p, r, gone: np.ndarray, u: dict[str, np.ndarray] | None = None) -> None:
     """Newcomers in the posts `gone` (B, N), with fresh draws of threshold, motivation, competence,
     discipline and blame fear, the county's current public value and no record (docs/MODEL.md §4 Cadres:
     newcomers with fresh draws). `u` gives the uniforms (B, N) by attribute (default: `fresh_uniforms`)."""
     b_idx, n_idx = np.nonzero(gone)
     if u is None:
-        u = fresh_uniforms(r, gone)
+        drawn = fresh_values(r, gone, b_idx, n_idx)
+    else:
+        drawn = np.stack([u[key][b_idx, n_idx] for key in FRESH]) if b_idx.size else np.empty((len(FRESH), 0))
     mean = {
         "threshold": (p.inertia * p.threshold_scale)[b_idx, 0],
         "motivation": p.initial_motivation[b_idx, 0],
@@ -102,9 +119,9 @@ def replace_cadres(s, p, r, gone: np.ndarray, u: dict[str, np.ndarray] | None = 
         "discipline": p.initial_discipline[b_idx, 0],
         "blame_fear": np.full(b_idx.size, BLAME_FEAR_MEAN),
     }
-    for key in FRESH:
+    for i, key in enumerate(FRESH):
         conc = p.threshold_concentration[b_idx, 0] if key == "threshold" else ATTR_CONC
-        value = beta_draw(u[key][b_idx, n_idx], mean[key], conc)
+        value = beta_draw(drawn[i], mean[key], conc)
         getattr(s, f"cadre_{key}")[b_idx, n_idx] = value
         base = getattr(s, f"cadre_base_{key}", None)
         if base is not None:

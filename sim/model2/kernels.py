@@ -766,3 +766,41 @@ def fade_to_base(
             threshold[b, n] += fade * (base_threshold[b, n] - threshold[b, n])
             discipline[b, n] += fade * (base_discipline[b, n] - discipline[b, n])
             blame_fear[b, n] += fade * (base_blame_fear[b, n] - blame_fear[b, n])
+
+
+@njit(**JIT)
+def neighbours(uu, cross, township, start, size, any_other_township, out):
+    """Word-of-mouth ties (the whole of State2._neighbours' arithmetic): citizen c's i-th tie is, with
+    `cross`, anyone in the county (int(u x C)), otherwise one of the others in c's own township, the
+    i-th uniform counting on from c round the township; a tie to oneself falls back to the local one.
+    Integer arithmetic on the same uniforms: the numbers of the NumPy expression it replaced."""
+    B, C, k = uu.shape
+    for b in range(B):
+        for c in range(C):
+            lo = start[township[c]]
+            n = size[township[c]]
+            for i in range(k):
+                u = uu[b, c, i]
+                local = lo + ((c - lo) + 1 + int(u * max(n - 1, 1))) % n
+                nb = int(u * C) if (cross[b, c, i] and any_other_township) else local
+                out[b, c, i] = local if nb == c else nb
+
+
+@njit(**JIT)
+def fresh_from_block(gone, block, out, beyond):
+    """The twin of adaptation_interaction.fresh_uniforms at the posts np.nonzero(gone), in that order:
+    a run's k-th leaver of the month takes column k of its block (B, len(FRESH), slots) into out[:, m];
+    `beyond[m]` marks the leavers past the block's slots (the caller draws theirs from the generator)."""
+    B, N = gone.shape
+    F, slots = block.shape[1], block.shape[2]
+    m = 0
+    for b in range(B):
+        rank = 0
+        for n in range(N):
+            if gone[b, n]:
+                beyond[m] = rank >= slots
+                if rank < slots:
+                    for i in range(F):
+                        out[i, m] = block[b, i, rank]
+                rank += 1
+                m += 1

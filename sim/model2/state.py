@@ -51,6 +51,18 @@ def sampled_beta(gens, mean: float, conc: float, n: int) -> np.ndarray:
     return np.stack([g.beta(mean * conc, (1.0 - mean) * conc, n) for g in gens])
 
 
+def neighbours_numpy(uu, cross, township, start, size, any_other_township: bool) -> np.ndarray:
+    """Word-of-mouth ties from their uniforms (B, C, k) in plain NumPy: the twin of the compiled
+    kernel `kernels.neighbours` that State2 uses, which the tests compare with it."""
+    C = township.size
+    own_start, own_size = start[township], size[township]
+    step = (uu * np.maximum(own_size - 1, 1)[None, :, None]).astype(np.intp)
+    local = own_start[None, :, None] + ((np.arange(C) - own_start)[None, :, None] + 1 + step) % own_size[None, :, None]
+    anyone = (uu * C).astype(np.intp)
+    nb = np.where(cross & any_other_township, anyone, local)
+    return np.where(nb == np.arange(C)[None, :, None], local, nb)
+
+
 def portfolios(n_leaders: int, n_departments: int) -> np.ndarray:
     """The supervising leader (分管) of each department: leaders 1..L-1 share the departments round
     the domains; the top leader (0) supervises directly only when the team has one member."""
@@ -216,24 +228,14 @@ class State2:
         B, C, T, k = p.B, p.n_citizens, p.n_townships, p.citizen_ties
         if k == 0:
             return np.zeros((B, C, 0), dtype=np.intp)
+        from .kernels import neighbours
+
         start = np.searchsorted(self.citizen_township, np.arange(T))
-        size = self.town_size.astype(np.intp)
-        own_start = start[self.citizen_township]
-        own_size = size[self.citizen_township]
         uu = rand.random(C, k)
         cross = rand.random(C, k) < p.cross_township_ties[:, :, None]
-        local = (
-            own_start[None, :, None]
-            + (
-                (np.arange(C) - own_start)[None, :, None]
-                + 1
-                + (uu * np.maximum(own_size - 1, 1)[None, :, None]).astype(np.intp)
-            )
-            % own_size[None, :, None]
-        )
-        anyone = (uu * C).astype(np.intp)
-        nb = np.where(cross & (T > 1), anyone, local)
-        return np.where(nb == np.arange(C)[None, :, None], local, nb)
+        out = np.empty((B, C, k), dtype=np.intp)
+        neighbours(uu, cross, self.citizen_township, start, self.town_size.astype(np.intp), T > 1, out)
+        return out
 
     def _initial_burden(self, p: Pars) -> None:
         """Latent burden per cell at the starting performance, and the arrivals that hold it there
