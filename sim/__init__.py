@@ -9,7 +9,7 @@ from .runner import iter_replicates, run, run_batch, run_replicates
 from .scenario import Scenario, ScenarioError, load_scenario
 from .trajectory import PHASES, classify, coupling_degree
 
-__version__ = "0.4.4"
+__version__ = "0.4.5"
 
 __all__ = [
     "COUPLINGS",

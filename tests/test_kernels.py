@@ -272,3 +272,42 @@ def test_fresh_values_equal_fresh_uniforms_at_the_posts_including_beyond_the_blo
     for i, key in enumerate(FRESH):
         np.testing.assert_array_equal(got[i], want[key][b_idx, n_idx], err_msg=key)
     assert (got[:, b_idx == 2] != 0).all()
+
+
+def test_pairwise_sums_equal_numpys_sums_bit_for_bit():
+    """Kernels that replace a NumPy reduction must add in NumPy's order: `np.sum` over a contiguous
+    axis is pairwise (eight accumulators, halves beyond 128 terms), `np.add.reduceat` starts from a
+    segment's first element. Lengths around every branch (7, 8, 9, 128, 129, ...) and magnitudes over
+    six orders, where a different order changes the last bits."""
+    from sim.model2.kernels import row_sum, segment_sum
+
+    rng = np.random.default_rng(3)
+    lengths = [*range(1, 40), 63, 64, 65, 127, 128, 129, 255, 256, 257, 1000, 4099]
+    for n in lengths:
+        for _ in range(5):
+            x = rng.random(n) * 10.0 ** rng.integers(-3, 3, n)
+            assert row_sum(x, 0, n) == x.sum(), n
+            X = x.reshape(1, n)
+            start = np.array([0, n // 3, n // 2]) if n >= 3 else np.array([0])
+            start = np.unique(start)
+            want = np.add.reduceat(X, start, axis=1)[0]
+            ends = [*start[1:], n]
+            got = [segment_sum(x, lo, hi - lo) for lo, hi in zip(start, ends, strict=True)]
+            np.testing.assert_array_equal(got, want)
+    x = rng.random(100) * 10.0 ** rng.integers(-3, 3, 100)
+    assert sum(x) != x.sum()  # the sequential order differs: the test can tell the two apart
+
+
+def test_engage_kernel_equals_numpy_in_a_batch_it_serves():
+    """The bit-for-bit cases run batches of 3, which take engage's kernel; a large batch takes NumPy
+    (ENGAGE_KERNEL_BATCH): both paths must give each run the same numbers as the run alone."""
+    from sim.model2 import management_execution as me
+
+    assert me.ENGAGE_KERNEL_BATCH >= 3  # the cases above exercise the kernel
+    seeds = [sim.replicate_seed(5, r) for r in range(me.ENGAGE_KERNEL_BATCH + 1)]
+    big = make_engine([BASE] * len(seeds), seeds, 24)
+    alone = make_engine([BASE], seeds[:1], 24)
+    for _ in range(24):
+        big.step()
+        alone.step()
+    np.testing.assert_array_equal(big.recorder.data[:, 0], alone.recorder.data[:, 0])

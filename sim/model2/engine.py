@@ -108,6 +108,7 @@ NUMPY_RULES: tuple[tuple[str, Callable], ...] = (
 #: Consecutive NumPy rules that one compiled kernel replaces (sim/model2/kernels.py), by first rule.
 KERNELS: dict[Callable, tuple[int, Callable]] = {
     cz.satisfaction: (4, cz.month),
+    me.engage: (1, me.engage_compiled),
     me.effort: (1, me.effort_compiled),
     me.work: (1, me.work_compiled),
     ai.fade_campaigns: (1, ai.fade_campaigns_compiled),

@@ -20,6 +20,86 @@ JIT = {"cache": True, "nogil": True}
 
 
 @njit(**JIT)
+def _pairwise_block(a, lo, n):
+    """NumPy's pairwise summation of a[lo:lo + n] for n <= 128: eight accumulators, then the rest."""
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[lo + i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    while i < n - (n % 8):
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@njit(**JIT)
+def pairwise(a, lo, n):
+    """a[lo:lo + n] summed in NumPy's order for a contiguous float64 run (its pairwise summation: eight
+    accumulators in blocks of up to 128, halves beyond), so that a kernel's sum equals NumPy's bit for
+    bit: `np.sum` over a contiguous last axis is 0.0 + pairwise(...), `np.add.reduceat` over a segment
+    is its first element + pairwise(rest) (tests/test_kernels.py checks both against NumPy). The halving
+    runs on an explicit stack: numba's on-disk cache cannot hold a recursive function."""
+    if n <= 128:
+        return _pairwise_block(a, lo, n)
+    depth = 64
+    f_lo = np.empty(depth, dtype=np.int64)
+    f_n = np.empty(depth, dtype=np.int64)
+    f_stage = np.empty(depth, dtype=np.int64)
+    f_left = np.empty(depth)
+    f_lo[0], f_n[0], f_stage[0] = lo, n, 0
+    top = 0
+    ret = 0.0
+    while top >= 0:
+        m = f_n[top]
+        if m <= 128:
+            ret = _pairwise_block(a, f_lo[top], m)
+            top -= 1
+            continue
+        half = m // 2
+        half -= half % 8
+        if f_stage[top] == 0:  # the left half first
+            f_stage[top] = 1
+            top += 1
+            f_lo[top], f_n[top], f_stage[top] = f_lo[top - 1], half, 0
+        elif f_stage[top] == 1:  # then the right half
+            f_left[top] = ret
+            f_stage[top] = 2
+            top += 1
+            f_lo[top], f_n[top], f_stage[top] = f_lo[top - 1] + half, m - half, 0
+        else:  # left + right, as NumPy adds them
+            ret = f_left[top] + ret
+            top -= 1
+    return ret
+
+
+@njit(**JIT)
+def row_sum(a, lo, n):
+    """`a[lo:lo + n].sum()` as NumPy adds a contiguous last axis."""
+    return 0.0 + pairwise(a, lo, n)
+
+
+@njit(**JIT)
+def segment_sum(a, lo, n):
+    """A segment of `np.add.reduceat` (n >= 1): its first element, then the rest pairwise."""
+    return a[lo] + pairwise(a, lo + 1, n - 1)
+
+
+@njit(**JIT)
 def priority(from_complaint, is_key, age, w_key, w_age, w_complaint, complaint_weight, months_per_year):
     """One listed problem's priority: the twin of coordination_linkage.priority (work and convening
     both use it)."""
@@ -804,3 +884,50 @@ def fresh_from_block(gone, block, out, beyond):
                         out[i, m] = block[b, i, rank]
                 rank += 1
                 m += 1
+
+
+@njit(**JIT)
+def engage_heads(
+    w,  # (B, 5) engagement weights: attention, incentive, peer, pressure, rules
+    incentive,  # (B,)
+    fear_cover,  # (B,) 1 - fault tolerance
+    w_fear,  # (B,)
+    hysteresis,  # (B,)
+    attention,  # (B, J)
+    pressure,  # (B, J)
+    rules,  # (B, J)
+    ties,  # (B * J * J,) flat
+    blame_fear,  # (B * N,) flat
+    N,
+    dept_start,  # (J,)
+    dept_size,  # (J,)
+    threshold,  # (B, N)
+    head,  # (B, J)
+    engaged,  # (B, J) the month before
+    signal_out,  # (B, J) out
+    engaged_out,  # (B, J) out
+):
+    """The twin of management_execution.engage (with its `signal`)."""
+    B, J = attention.shape
+    prod = np.empty(J)
+    for b in range(B):
+        total = 0.0
+        for i in range(5):
+            total += w[b, i]
+        total = max(total, 1e-12)
+        w0, w1, w2, w3, w4 = w[b, 0] / total, w[b, 1] / total, w[b, 2] / total, w[b, 3] / total, w[b, 4] / total
+        for j in range(J):
+            row = (b * J + j) * J
+            tie_sum = row_sum(ties, row, J)
+            for k in range(J):
+                prod[k] = ties[row + k] * (1.0 if engaged[b, k] else 0.0)
+            peer = row_sum(prod, 0, J) / max(tie_sum, 1e-9)
+            lo = dept_start[j]
+            hi = dept_start[j + 1] if j + 1 < J else N
+            fear = segment_sum(blame_fear, b * N + lo, hi - lo) / dept_size[j] * fear_cover[b]
+            sig = (
+                w0 * attention[b, j] + w1 * incentive[b] + w2 * peer + w3 * pressure[b, j] + w4 * rules[b, j]
+            ) - w_fear[b] * fear
+            theta = threshold[b, head[b, j]]
+            signal_out[b, j] = sig
+            engaged_out[b, j] = (sig >= theta - hysteresis[b]) if engaged[b, j] else (sig > theta)

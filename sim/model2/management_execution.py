@@ -78,6 +78,50 @@ def engage(s, p, r) -> None:
     s.dept_engaged = np.where(s.dept_engaged, sig >= theta - h, sig > theta)
 
 
+#: the largest batch for which `engage` runs as a kernel: NumPy's whole-array operations beat a scalar
+#: loop over heads and ties beyond it (measured per month: 12 against 32 us for a run alone, 94 against
+#: 114 us for 32 runs, 545 against 438 us for 256), and both give the same numbers
+ENGAGE_KERNEL_BATCH = 32
+
+
+def engage_compiled(s, p, r) -> None:
+    """`engage` by the compiled kernel (sim/model2/kernels.py) for runs alone and small batches, by
+    NumPy for large ones (ENGAGE_KERNEL_BATCH); the same numbers either way."""
+    from .kernels import engage_heads
+
+    if s.B > ENGAGE_KERNEL_BATCH:
+        engage(s, p, r)
+        return
+
+    w = np.concatenate(
+        [p.engage_w_attention, p.engage_w_incentive, p.engage_w_peer, p.engage_w_pressure, p.engage_w_rules], axis=1
+    )
+    incentive = 0.5 * (p.performance_pay * s.action_base[:, None] + p.promotion_by_merit * s.pm_maturity[:, None])
+    B, J = s.B, s.J
+    sig, engaged = np.empty((B, J)), np.empty((B, J), dtype=bool)
+    engage_heads(
+        w,
+        incentive[:, 0],
+        (1.0 - fault_tolerance(s, p))[:, 0],
+        p.engage_w_fear[:, 0],
+        p.engagement_hysteresis[:, 0],
+        s.dept_attention,
+        s.dept_pressure,
+        s.dept_rules,
+        np.ascontiguousarray(s.dept_ties).ravel(),
+        np.ascontiguousarray(s.cadre_blame_fear).ravel(),
+        s.N,
+        s.dept_start,
+        s.dept_size,
+        s.cadre_threshold,
+        s.dept_head,
+        s.dept_engaged,
+        sig,
+        engaged,
+    )
+    s.dept_signal, s.dept_engaged = sig, engaged
+
+
 def _pull(s, p) -> np.ndarray:
     """What pulls effort toward what is measured: pressure and pay on assessed output, (B, 1)."""
     return 0.5 * (p.assessment_pressure + p.performance_pay * s.pm_maturity[:, None])
