@@ -538,7 +538,7 @@ def test_a_measured_balance_run_alone_equals_its_row_in_a_mixed_batch():
     """The measured balance (docs/ODD.md §5.3) holds the burden only in the runs that ask for it: a
     batch mixing runs with and without it gives each run exactly the numbers it gives alone."""
     on = sim.load_scenario("status_quo", model_version=2, spin_up=36, measured_balance=True)
-    off = sim.load_scenario("status_quo", model_version=2, spin_up=36)
+    off = sim.load_scenario("status_quo", model_version=2, spin_up=36, measured_balance=False)
     batch = make_engine([on, off, on], [11, 12, 13], 24)
     for _ in range(24):
         batch.step()
